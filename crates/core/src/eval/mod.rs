@@ -1,0 +1,1 @@
+//! Evaluation: scores predicted attributions against gold in the PolNeAR JSONL format.
