@@ -1,0 +1,95 @@
+//! The PolNeAR corpus format: gold attributions and CoreNLP silver annotations, as JSONL with
+//! code-point offsets. Used by training, tuning and evaluation; never by `extract`.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// One annotated article.
+#[derive(Clone, Debug, Deserialize)]
+pub struct GoldDoc {
+    pub id: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub attributions: Vec<GoldAttribution>,
+    #[serde(default)]
+    pub corenlp: Option<CoreNlp>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// One attribution; each role a list of `[start, end)` code-point pieces, possibly empty.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+pub struct GoldAttribution {
+    #[serde(default)]
+    pub source: Vec<[usize; 2]>,
+    #[serde(default)]
+    pub cue: Vec<[usize; 2]>,
+    #[serde(default)]
+    pub content: Vec<[usize; 2]>,
+}
+
+/// Stanford CoreNLP's automatic annotations (silver quality). Per-token vectors are parallel
+/// to `tokens`; `head` indexes tokens of the whole article (-1 for a root).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CoreNlp {
+    #[serde(default)]
+    pub sentences: Vec<[usize; 2]>,
+    #[serde(default)]
+    pub tokens: Vec<[usize; 2]>,
+    #[serde(default)]
+    pub lemma: Vec<String>,
+    #[serde(default)]
+    pub pos: Vec<String>,
+    #[serde(default)]
+    pub ner: Vec<String>,
+    #[serde(default)]
+    pub head: Vec<i64>,
+    #[serde(default)]
+    pub dep: Vec<String>,
+    /// Chains of mentions `(start, end, is_representative)`.
+    #[serde(default)]
+    pub coref: Vec<Vec<(usize, usize, bool)>>,
+}
+
+/// Reads a corpus file, one article per line; blank lines are skipped.
+pub fn read_jsonl(path: &Path) -> Result<Vec<GoldDoc>> {
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut docs = Vec::new();
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(io)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let doc: GoldDoc = serde_json::from_str(&line).map_err(|e| Error::Json {
+            origin: format!("{}:{}", path.display(), n + 1),
+            message: e.to_string(),
+        })?;
+        docs.push(doc);
+    }
+    Ok(docs)
+}
+
+/// The `shared` folder holding `data/polnear`, if this machine has it: `$VERBATIM_SHARED`,
+/// else the first `shared` folder found beside `start` or one of its ancestors.
+pub fn find_shared(start: &Path) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("VERBATIM_SHARED") {
+        let dir = PathBuf::from(dir);
+        return dir.join("data/polnear").is_dir().then_some(dir);
+    }
+    start
+        .ancestors()
+        .take(6)
+        .map(|a| a.join("shared"))
+        .find(|dir| dir.join("data/polnear").is_dir())
+}
