@@ -1,1 +1,4 @@
-//! Integration tests, one binary.
+//! Integration tests, compiled as one binary: one module per topic.
+
+mod cli;
+mod common;
