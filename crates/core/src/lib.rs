@@ -24,6 +24,7 @@ mod pipeline;
 pub mod resolve;
 pub mod segment;
 pub mod span;
+pub mod tag;
 pub mod wire;
 
 pub use article::{Article, Dateline, Meta, Timestamp};
