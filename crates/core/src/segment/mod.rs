@@ -1,16 +1,72 @@
 //! Segmentation: paragraphs, sentences and tokens, each with byte spans into the text.
+//!
+//! [`Segmenter::segment`] runs one pass of the tokenizer ([`tokenize`]) over the bytes of the
+//! text and one pass of the sentence splitter over the tokens. Tokens follow the Penn
+//! Treebank / CoreNLP conventions (`don't` → `do` `n't`, `U.S.` one token, every quote mark
+//! a token of its own); sentences end at `.` `!` `?` (with any closing quote marks or
+//! brackets that follow), at a line break, and sometimes at an ellipsis; paragraphs end at
+//! blank lines. [`evaluate`] scores a segmenter against the CoreNLP annotations of PolNeAR.
 
-mod rules;
+mod abbrev;
+mod eval;
+mod sentences;
+mod tokenize;
 
-pub use rules::Segmenter;
+pub use eval::{evaluate, evaluate_with, naive_segment, Prf, SegmentEval};
+pub use sentences::Segmenter;
 
 use crate::span::Span;
 use std::ops::Range;
+
+/// What a token is, as far as the segmenter can tell from its characters and context.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TokenKind {
+    /// Letters (maybe with digits, inner hyphens, dots or apostrophes): `state-designated`,
+    /// `O'Brien`, a clitic such as `'s` or `n't`, a handle such as `@jeff_poor`.
+    #[default]
+    Word,
+    /// Starts with a digit (or a sign and a digit): `1,000`, `3.5`, `11th`, `9/11`, `-7`.
+    Number,
+    /// A word with its final period: `U.S.`, `Sen.`, `a.m.`, `J.`, `D-Minn.`.
+    Abbrev,
+    /// A URL, an email address or a markup tag such as `<tweet id="1">`.
+    Url,
+    /// `...`, `…` or `. . .`.
+    Ellipsis,
+    /// An opening quote mark: `“`, `‘`, `«`, `„`, ` `` `, or a straight mark judged opening.
+    OpenQuote,
+    /// A closing quote mark: `”`, `’`, `»`, `''`, or a straight mark judged closing.
+    CloseQuote,
+    /// `(`, `[`, `{`.
+    OpenBracket,
+    /// `)`, `]`, `}`.
+    CloseBracket,
+    /// Other punctuation: `.`, `,`, `!?`, `--`, `—`, `:`, `;`, `-`.
+    Punct,
+    /// Anything else: `$`, `%`, `&`, emoji and other symbols.
+    Symbol,
+}
+
+impl TokenKind {
+    /// Quote marks of either direction.
+    pub fn is_quote(self) -> bool {
+        matches!(self, TokenKind::OpenQuote | TokenKind::CloseQuote)
+    }
+
+    /// Words, numbers, abbreviations and URLs: tokens made of letters or digits.
+    pub fn is_wordlike(self) -> bool {
+        matches!(
+            self,
+            TokenKind::Word | TokenKind::Number | TokenKind::Abbrev | TokenKind::Url
+        )
+    }
+}
 
 /// A token: a word, a number, an abbreviation such as `U.S.`, or one punctuation mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
     pub span: Span,
+    pub kind: TokenKind,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,5 +99,16 @@ impl Segmentation {
     /// Index of the sentence holding token `tok`.
     pub fn sentence_of(&self, tok: usize) -> usize {
         self.sentences.partition_point(|s| s.tokens.end <= tok)
+    }
+
+    /// Index of the paragraph holding sentence `sent`.
+    pub fn paragraph_of(&self, sent: usize) -> usize {
+        self.paragraphs.partition_point(|p| p.sentences.end <= sent)
+    }
+
+    /// Index of the first token that ends after byte `pos` (the token holding `pos`, or the
+    /// next one); `tokens.len()` if none.
+    pub fn token_at(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| t.span.end <= pos)
     }
 }
