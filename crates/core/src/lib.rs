@@ -16,6 +16,7 @@
 
 pub mod article;
 pub mod attribute;
+pub mod bench;
 pub mod corpus;
 pub mod error;
 pub mod eval;
