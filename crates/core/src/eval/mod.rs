@@ -23,6 +23,7 @@
 mod predictions;
 mod scorer;
 pub mod tokens;
+mod unicode_table;
 
 pub use predictions::{parse_prediction, read_predictions, PredDoc};
 pub use scorer::{check_baseline, score, Prf, Scores, FAMILIES, ROLES};
@@ -367,6 +368,31 @@ quoted-content gold subset (n=1): recall cue+content 100.0, +source 100.0";
             );
             assert_eq!(s.n_gold(), 1);
             let _ = s.table();
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_and_spans_score(
+            text in "\\PC{0,40}",
+            spans in proptest::collection::vec((0usize..60, 0usize..60), 0..12),
+        ) {
+            let attributions: Vec<GoldAttribution> = spans
+                .chunks(3)
+                .map(|c| {
+                    let piece = |i: usize| c.get(i).map(|&(s, e)| vec![[s, e]]).unwrap_or_default();
+                    GoldAttribution { source: piece(0), cue: piece(1), content: piece(2) }
+                })
+                .collect();
+            let map = tokens::TokenMap::new(&text);
+            proptest::prop_assert_eq!(map.len_chars(), text.chars().count());
+            let half = attributions.len() / 2;
+            let gold = gold_doc("p", &text, attributions[..half].to_vec());
+            let s = score(&[gold], &[pred_doc("p", attributions[half..].to_vec())]);
+            for metric in Scores::metric_names() {
+                let prf = s.get(&metric).unwrap();
+                proptest::prop_assert!((0.0..=1.0).contains(&prf.f1) || metric.starts_with("overlap"));
+            }
         }
     }
 }

@@ -274,6 +274,9 @@ impl Scores {
 /// One attribution as token sets, indexed by [`ROLES`].
 type Roles = [TokenSet; 3];
 
+/// A test on a (predicted, gold) pair.
+type RolesTest = dyn Fn(&Roles, &Roles) -> bool;
+
 fn to_roles(attribution: &GoldAttribution, map: &TokenMap) -> Roles {
     [
         map.token_set(&attribution.source),
@@ -387,7 +390,7 @@ fn add_doc(scores: &mut Scores, gold: &[Roles], quoted: &[bool], pred: &[Roles])
     let role_equal =
         |r: usize| move |p: &Roles, g: &Roles| p[CUE].intersects(&g[CUE]) && p[r] == g[r];
     let all_equal = |p: &Roles, g: &Roles| p == g;
-    let exact_tests: [(&str, &dyn Fn(&Roles, &Roles) -> bool); 4] = [
+    let exact_tests: [(&str, &RolesTest); 4] = [
         ("cue", &cue_equal),
         ("source", &role_equal(SOURCE)),
         ("content", &role_equal(CONTENT)),
