@@ -94,13 +94,10 @@ impl fmt::Display for Timestamp {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
         if let Some(t) = self.time {
             write!(f, "T{:02}:{:02}:{:02}", t.hour, t.minute, t.second)?;
-            match t.offset_minutes {
-                Some(off) => {
-                    let sign = if off < 0 { '-' } else { '+' };
-                    let off = off.abs();
-                    write!(f, "{sign}{:02}:{:02}", off / 60, off % 60)?;
-                }
-                None => {}
+            if let Some(off) = t.offset_minutes {
+                let sign = if off < 0 { '-' } else { '+' };
+                let off = off.abs();
+                write!(f, "{sign}{:02}:{:02}", off / 60, off % 60)?;
             }
         }
         Ok(())

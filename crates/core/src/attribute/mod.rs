@@ -104,7 +104,7 @@ pub fn classify(text: &str, cue: &[Span], content: &[Span]) -> Kind {
     }
     let starts = whole.chars().next().is_some_and(is_double_quote);
     let ends = whole
-        .trim_end_matches(|c: char| c == '.' || c == ',' || c == ';')
+        .trim_end_matches(['.', ',', ';'])
         .chars()
         .next_back()
         .is_some_and(is_double_quote);
