@@ -4,12 +4,12 @@
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 use verbatim_core::ingest::{Event, Reader};
 use verbatim_core::wire::ExtractRecord;
-use verbatim_core::{Article, Pipeline};
+use verbatim_core::{corpus, eval, Article, Pipeline};
 
 /// verbatim reads news articles and records who said what: every direct quote, reported
 /// speech and "according to X", as source / cue / content spans with the speaker.
@@ -45,6 +45,70 @@ enum Command {
         #[arg(long, value_enum, default_value_t = AttributorChoice::Rules)]
         attributor: AttributorChoice,
     },
+    /// Score predictions against gold annotations in the PolNeAR JSONL format.
+    ///
+    /// `--task attributions` (the default) reads predictions (verbatim extract output, or any
+    /// JSONL with "id" and "attributions") from --pred or stdin and prints precision, recall
+    /// and F1 per role under exact, overlap, span-overlap and token matching, and
+    /// attribution-level F1; the definitions are those of ../shared/tools/score.py.
+    /// `--task segment` scores verbatim's sentence splitter and tokenizer against the CoreNLP
+    /// annotations in the gold file (no predictions needed).
+    ///
+    /// Examples:
+    ///   verbatim extract dev.jsonl | verbatim eval --gold dev.jsonl
+    ///   verbatim eval --gold dev.jsonl --pred pred.jsonl --json scores.json
+    ///   verbatim eval --gold dev.jsonl --pred pred.jsonl --baseline models/baseline.json
+    ///   verbatim eval --task segment --gold dev.jsonl
+    #[command(verbatim_doc_comment)]
+    Eval {
+        /// Gold annotations (PolNeAR JSONL).
+        #[arg(long)]
+        gold: PathBuf,
+        /// Predictions (JSONL); stdin when absent.
+        #[arg(long)]
+        pred: Option<PathBuf>,
+        /// What to score.
+        #[arg(long, value_enum, default_value_t = EvalTask::Attributions)]
+        task: EvalTask,
+        /// Also write every metric to this JSON file (the keys of score.py --json).
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Fail (exit 1) when an F1 in this JSON object ({"metric": percent, ...}) drops by more
+        /// than --tolerance points.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        /// Allowed drop below the baseline, in F1 points.
+        #[arg(long, default_value_t = 1.0)]
+        tolerance: f64,
+    },
+    /// Measure extract throughput (words/s, articles/s) on one thread, model load excluded.
+    ///
+    /// Runs the whole per-article work of `extract` (analysis and JSON) over every article of
+    /// the input, several times, and reports the median pass. Words are whitespace-separated
+    /// tokens, as PolNeAR counts them.
+    ///
+    /// Example:
+    ///   verbatim bench ../shared/data/polnear/dev.jsonl --repeat 5
+    #[command(verbatim_doc_comment)]
+    Bench {
+        /// Articles to run over (any input extract takes).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Passes over the input; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+        /// Which attributor to measure.
+        #[arg(long, value_enum, default_value_t = AttributorChoice::Rules)]
+        attributor: AttributorChoice,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EvalTask {
+    /// Attributions: source, cue, content.
+    Attributions,
+    /// Sentences and tokens against the CoreNLP annotations.
+    Segment,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,6 +151,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             attributor,
         } => extract(paths, format, attributor),
+        Command::Eval {
+            gold,
+            pred,
+            task,
+            json,
+            baseline,
+            tolerance,
+        } => match task {
+            EvalTask::Attributions => eval_attributions(
+                &gold,
+                pred.as_deref(),
+                json.as_deref(),
+                baseline.as_deref(),
+                tolerance,
+            ),
+            EvalTask::Segment => eval_segment(&gold),
+        },
+        Command::Bench {
+            paths,
+            repeat,
+            attributor,
+        } => bench(paths, repeat, attributor),
     }
 }
 
@@ -150,6 +236,99 @@ fn extract(
         eprintln!("verbatim: {n_failed} input item(s) failed; the rest were processed");
         return Ok(ExitCode::from(2));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_attributions(
+    gold_path: &Path,
+    pred_path: Option<&Path>,
+    json_path: Option<&Path>,
+    baseline_path: Option<&Path>,
+    tolerance: f64,
+) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    let pred = match pred_path {
+        Some(p) => {
+            let file = std::fs::File::open(p).with_context(|| format!("{}", p.display()))?;
+            eval::read_predictions(std::io::BufReader::new(file), &p.display().to_string())?
+        }
+        None => {
+            if std::io::stdin().is_terminal() {
+                bail!(
+                    "no predictions: give --pred FILE or pipe `verbatim extract` output to stdin"
+                );
+            }
+            eval::read_predictions(std::io::stdin().lock(), "-")?
+        }
+    };
+    let scores = eval::score(&gold, &pred);
+    for w in scores.warnings() {
+        eprintln!("verbatim: warning: {w}");
+    }
+    println!("{}", scores.table());
+    if let Some(p) = json_path {
+        let body = serde_json::to_string_pretty(&scores.to_json())?;
+        std::fs::write(p, body + "\n").with_context(|| format!("{}", p.display()))?;
+    }
+    if let Some(p) = baseline_path {
+        let raw = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+        let baseline: serde_json::Value =
+            serde_json::from_str(&raw).with_context(|| format!("{}: invalid JSON", p.display()))?;
+        if let Err(failures) = eval::check_baseline(&scores, &baseline, tolerance) {
+            for f in &failures {
+                eprintln!("verbatim: below baseline: {f}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+        eprintln!(
+            "verbatim: every metric of {} is within {tolerance} points",
+            p.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_segment(gold_path: &Path) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    println!("{}", verbatim_core::segment::evaluate(&gold));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(paths: Vec<PathBuf>, repeat: usize, choice: AttributorChoice) -> anyhow::Result<ExitCode> {
+    let load_start = Instant::now();
+    let pipeline = build_pipeline(choice);
+    let load = load_start.elapsed();
+    let mut articles = Vec::new();
+    for event in Reader::new(paths) {
+        match event {
+            Event::Article(a) => articles.push(*a),
+            Event::Warning { origin, message } => {
+                eprintln!("verbatim: warning: {origin}: {message}")
+            }
+            Event::Error { origin, message } => bail!("{origin}: {message}"),
+        }
+    }
+    if articles.is_empty() {
+        bail!("no articles to measure");
+    }
+    let report = verbatim_core::bench::run(&pipeline, &articles, repeat);
+    if report.n_attributions == 0 {
+        bail!(
+            "the pipeline found no attribution in {} articles: nothing was measured",
+            report.n_articles
+        );
+    }
+    println!("pipeline load   {:>10.1} ms", load.as_secs_f64() * 1e3);
+    println!("articles        {:>10}", report.n_articles);
+    println!("words           {:>10}", report.n_words);
+    println!("attributions    {:>10}", report.n_attributions);
+    println!(
+        "median pass     {:>10.1} ms  (of {})",
+        report.median().as_secs_f64() * 1e3,
+        report.repeats
+    );
+    println!("words/s         {:>10.0}", report.words_per_sec());
+    println!("articles/s      {:>10.1}", report.articles_per_sec());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -58,5 +58,11 @@ pub fn run(pipeline: &Pipeline, articles: &[Article], repeats: usize) -> BenchRe
         }
         passes.push(start.elapsed());
     }
-    BenchReport { n_articles: articles.len(), n_words, n_attributions, repeats: repeats.max(1), passes }
+    BenchReport {
+        n_articles: articles.len(),
+        n_words,
+        n_attributions,
+        repeats: repeats.max(1),
+        passes,
+    }
 }
