@@ -87,20 +87,18 @@ fn boundary_after(text: &str, lx: &[Lexed], k: usize) -> Option<(usize, bool)> {
             j += 1;
         }
     }
-    let split_dot = term == Term::Abbrev;
-    if j == n {
-        return Some((j - 1, split_dot));
+    // An abbreviation that ends a sentence keeps its period at a line break (as CoreNLP
+    // does), but gives it to a token of its own before a sentence on the same line.
+    if j == n || line_break(&lx[j]) {
+        return Some((j - 1, false));
     }
     let next = &lx[j];
-    if line_break(next) {
-        return Some((j - 1, split_dot));
-    }
     let next_text = next.token.span.slice(text);
     let ends = match term {
         Term::Period | Term::Bang => {
             !starts_lower(text, next)
                 && !matches!(next_text, "," | ";" | ":" | "." | "-")
-                && !(next.token.kind == TokenKind::CloseBracket)
+                && next.token.kind != TokenKind::CloseBracket
         }
         Term::Ellipsis => {
             (next.token.kind == TokenKind::Word && is_starter(next_text))
@@ -110,7 +108,7 @@ fn boundary_after(text: &str, lx: &[Lexed], k: usize) -> Option<(usize, bool)> {
         Term::Abbrev => next.token.kind == TokenKind::Word && is_starter(next_text),
         Term::Title | Term::None => false,
     };
-    ends.then_some((j - 1, split_dot))
+    ends.then_some((j - 1, term == Term::Abbrev && j == k + 1))
 }
 
 fn split(text: &str, lx: &[Lexed]) -> Segmentation {

@@ -236,10 +236,19 @@ impl Lexer<'_> {
             }
             j = after;
         }
-        // `cannot` → `can` `not`, as CoreNLP does.
-        if j - start == 6 && self.text[start..j].eq_ignore_ascii_case("cannot") {
-            self.push(start, start + 3, TokenKind::Word);
-            self.push(start + 3, j, TokenKind::Word);
+        // `cannot` → `can` `not`, `gonna` → `gon` `na`, as CoreNLP does.
+        let w = &self.text[start..j];
+        let cut = if ["cannot", "gonna", "gotta", "wanna"]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x))
+        {
+            3
+        } else {
+            0
+        };
+        if cut > 0 {
+            self.push(start, start + cut, TokenKind::Word);
+            self.push(start + cut, j, TokenKind::Word);
             return j;
         }
         // A final period: part of an abbreviation, else a token of its own.
@@ -256,12 +265,32 @@ impl Lexer<'_> {
                     if let Some(last) = self.out.last_mut() {
                         last.title = a == Abbrev::Title;
                     }
-                    return j + 1;
+                    return self.clitic(j + 1);
                 }
             }
         }
         self.push(start, j, kind);
         j
+    }
+
+    /// After a token ending at `i`: a clitic such as `'s` right there, if any. Returns the
+    /// end of what was pushed.
+    fn clitic(&mut self, i: usize) -> usize {
+        let al = match self.char_at(i) {
+            Some('\'') => 1,
+            Some('’') => 3,
+            _ => return i,
+        };
+        let mut r = i + al;
+        while r < self.b.len() && self.b[r].is_ascii_alphabetic() {
+            r += 1;
+        }
+        if is_clitic(&self.text[i + al..r]) && !self.char_at(r).is_some_and(is_word_char) {
+            self.push(i, r, TokenKind::Word);
+            r
+        } else {
+            i
+        }
     }
 
     /// A URL: up to whitespace or a quote mark, without trailing punctuation.
@@ -292,7 +321,7 @@ impl Lexer<'_> {
         match self.char_before(i) {
             None => true,
             Some(p) if p.is_whitespace() || is_ignorable(p) => true,
-            Some(p) if matches!(p, '—' | '–' | '-' | '/') => true,
+            Some('—' | '–' | '-' | '/') => true,
             Some(_) => self.out.last().is_some_and(|l| {
                 l.token.span.end == i
                     && matches!(l.token.kind, TokenKind::OpenQuote | TokenKind::OpenBracket)
