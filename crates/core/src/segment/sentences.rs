@@ -87,16 +87,17 @@ fn boundary_after(text: &str, lx: &[Lexed], k: usize) -> Option<(usize, bool)> {
             j += 1;
         }
     }
-    // An abbreviation that ends a sentence keeps its period at a line break (as CoreNLP
-    // does), but gives it to a token of its own before a sentence on the same line.
+    // An abbreviation that ends a sentence gives its period to a token of its own, as
+    // CoreNLP does: `in the U.S.` → `U.S` `.`.
+    let split_dot = matches!(term, Term::Abbrev | Term::Title) && j == k + 1;
     if j == n || line_break(&lx[j]) {
-        return Some((j - 1, false));
+        return Some((j - 1, split_dot));
     }
     let next = &lx[j];
     let next_text = next.token.span.slice(text);
     let ends = match term {
         Term::Period | Term::Bang => {
-            !starts_lower(text, next)
+            !(next.token.kind == TokenKind::Word && starts_lower(text, next))
                 && !matches!(next_text, "," | ";" | ":" | "." | "-")
                 && next.token.kind != TokenKind::CloseBracket
         }
@@ -108,7 +109,7 @@ fn boundary_after(text: &str, lx: &[Lexed], k: usize) -> Option<(usize, bool)> {
         Term::Abbrev => next.token.kind == TokenKind::Word && is_starter(next_text),
         Term::Title | Term::None => false,
     };
-    ends.then_some((j - 1, term == Term::Abbrev && j == k + 1))
+    ends.then_some((j - 1, split_dot))
 }
 
 fn split(text: &str, lx: &[Lexed]) -> Segmentation {

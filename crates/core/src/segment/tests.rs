@@ -116,9 +116,11 @@ fn tokens_numbers() {
     check_tokens("1,000 people", &["1,000", "people"]);
     check_tokens("3.5 percent", &["3.5", "percent"]);
     check_tokens("$1.2 billion", &["$", "1.2", "billion"]);
-    check_tokens("at 11:00 a.m.", &["at", "11:00", "a.m."]);
+    check_tokens("at 11:00 a.m. today", &["at", "11:00", "a.m.", "today"]);
     check_tokens("6AM 11th", &["6AM", "11th"]);
     check_tokens("down -7 points", &["down", "-7", "points"]);
+    check_tokens("a +32 lead", &["a", "+32", "lead"]);
+    check_tokens("3 + 4", &["3", "+", "4"]);
     check_tokens("50%", &["50", "%"]);
     check_tokens("a .45 pistol", &["a", ".45", "pistol"]);
     check_tokens("1, 2", &["1", ",", "2"]);
@@ -140,8 +142,8 @@ fn tokens_abbreviations() {
     check_tokens("said no. The", &["said", "no", ".", "The"]);
     check_tokens("Acme Inc. and", &["Acme", "Inc.", "and"]);
     check_tokens(
-        "Martin Luther King Jr.",
-        &["Martin", "Luther", "King", "Jr."],
+        "Martin Luther King Jr. spoke",
+        &["Martin", "Luther", "King", "Jr.", "spoke"],
     );
     check_tokens("U.S.-Mexican", &["U.S.-Mexican"]);
     check_tokens("the Ph.D. program", &["the", "Ph.D.", "program"]);
@@ -226,6 +228,8 @@ fn tokens_odd_text() {
     check_tokens("👨\u{200d}👩\u{200d}👧", &["👨\u{200d}👩\u{200d}👧"]);
     check_tokens("a\u{a0}b", &["a", "b"]);
     check_tokens("zero\u{200b}width", &["zero", "width"]);
+    check_tokens("a\u{83}b \u{202a}c\u{202c}", &["a", "b", "c"]);
+    check_tokens("\u{0}\u{7f}", &[]);
     check_tokens("日本語 text", &["日本語", "text"]);
     check_tokens("e\u{301}te\u{301}", &["e\u{301}te\u{301}"]);
     check_tokens("'", &["'"]);
@@ -280,7 +284,10 @@ fn sentences_basic() {
 #[test]
 fn sentences_abbreviation_splits_period_before_new_sentence() {
     check_tokens("in the U.S. The", &["in", "the", "U.S", ".", "The"]);
-    check_tokens("in the U.S.\n\nThe", &["in", "the", "U.S.", "The"]);
+    check_tokens("in the U.S.\n\nThe", &["in", "the", "U.S", ".", "The"]);
+    check_tokens("in the U.S.", &["in", "the", "U.S", "."]);
+    check_tokens("Sen.\n\nJones", &["Sen", ".", "Jones"]);
+    check_tokens("the U.S. Senate", &["the", "U.S.", "Senate"]);
 }
 
 #[test]

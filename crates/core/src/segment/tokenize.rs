@@ -51,7 +51,11 @@ fn is_word_char(c: char) -> bool {
 /// Chars that are neither whitespace nor tokens: zero-width spaces, soft hyphens, BOMs.
 #[inline]
 fn is_ignorable(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+    matches!(
+        c,
+        '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}'
+            | '\u{feff}' | '\u{ad}'
+    ) || c.is_control()
 }
 
 /// Emoji modifiers that stay with the symbol before them.
@@ -124,6 +128,7 @@ impl Lexer<'_> {
                     b' ' | b'\t' | b'\x0b' => {
                         i += 1;
                     }
+                    _ if b < 0x20 || b == 0x7f => i += 1,
                     _ if b.is_ascii_alphanumeric() => i = self.word(i, i),
                     _ => i = self.punct(i, b as char),
                 }
@@ -417,10 +422,10 @@ impl Lexer<'_> {
                 self.push(i, j, TokenKind::Punct);
                 j
             }
-            '-' | '_' | '*' | '=' => {
+            '-' | '_' | '*' | '=' | '+' => {
                 let j = self.run_of(i, &[c as u8]);
                 if j == i + 1
-                    && c == '-'
+                    && matches!(c, '-' | '+')
                     && next.is_some_and(|d| d.is_ascii_digit())
                     && self.opens_here(i)
                 {
