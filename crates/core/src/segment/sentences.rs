@@ -97,9 +97,11 @@ fn boundary_after(text: &str, lx: &[Lexed], k: usize) -> Option<(usize, bool)> {
     let next_text = next.token.span.slice(text);
     let ends = match term {
         Term::Period | Term::Bang => {
-            !(next.token.kind == TokenKind::Word && starts_lower(text, next))
-                && !matches!(next_text, "," | ";" | ":" | "." | "-")
-                && next.token.kind != TokenKind::CloseBracket
+            // A lower-case word or a comma continues the sentence: `“Why?” he asked.`
+            let continues = (next.token.kind == TokenKind::Word && starts_lower(text, next))
+                || matches!(next_text, "," | ";" | ":" | "." | "-")
+                || next.token.kind == TokenKind::CloseBracket;
+            !continues
         }
         Term::Ellipsis => {
             (next.token.kind == TokenKind::Word && is_starter(next_text))
