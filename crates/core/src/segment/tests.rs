@@ -415,6 +415,36 @@ fn seed_file_if_present() {
     }
 }
 
+#[test]
+fn huge_and_pathological_inputs() {
+    for unit in [
+        "U.S.-",
+        "a.",
+        "\"",
+        "“",
+        "'a",
+        "... ",
+        "<a ",
+        "http://x",
+        "D-",
+        "1,",
+        "\n",
+        "😀\u{200d}",
+        "Mr. ",
+        "-",
+        "a'",
+        ".”",
+        " ",
+        "é\u{301}",
+    ] {
+        let text = unit.repeat(60_000);
+        let s = seg(&text);
+        assert!(s.tokens.len() <= text.len());
+    }
+    let long_word = "x".repeat(1_000_000);
+    assert_eq!(seg(&long_word).tokens.len(), 1);
+}
+
 proptest! {
     #[test]
     fn any_string_keeps_invariants(text in any::<String>()) {

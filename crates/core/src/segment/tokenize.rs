@@ -201,6 +201,7 @@ impl Lexer<'_> {
                     next_word
                         || (next == Some('-')
                             && self.char_at(after + 1).is_some_and(is_word_char)
+                            && j - from <= 24
                             && abbrev::classify(&self.text[from..j], Some('-')) != Abbrev::No)
                 }
                 ',' | ':' => prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()),
