@@ -50,9 +50,7 @@ pub(crate) fn classify(word: &str, next: Option<char>) -> Abbrev {
         // An initial: `J. Edgar`, `W.`; a lone lower-case letter only as in `v.`.
         return if b[0].is_ascii_uppercase() {
             Abbrev::Title
-        } else if b[0] == b'v' {
-            Abbrev::Other
-        } else if b[0] == b'p' && next.is_some_and(|c| c.is_ascii_digit()) {
+        } else if b[0] == b'v' || (b[0] == b'p' && next.is_some_and(|c| c.is_ascii_digit())) {
             Abbrev::Other
         } else {
             Abbrev::No

@@ -12,6 +12,9 @@ mod eval;
 mod sentences;
 mod tokenize;
 
+#[cfg(test)]
+mod tests;
+
 pub use eval::{evaluate, evaluate_with, naive_segment, Prf, SegmentEval};
 pub use sentences::Segmenter;
 

@@ -87,20 +87,21 @@ fn boundary_after(text: &str, lx: &[Lexed], k: usize) -> Option<(usize, bool)> {
             j += 1;
         }
     }
-    let split_dot = term == Term::Abbrev;
-    if j == n {
+    // An abbreviation that ends a sentence gives its period to a token of its own, as
+    // CoreNLP does: `in the U.S.` → `U.S` `.`.
+    let split_dot = matches!(term, Term::Abbrev | Term::Title) && j == k + 1;
+    if j == n || line_break(&lx[j]) {
         return Some((j - 1, split_dot));
     }
     let next = &lx[j];
-    if line_break(next) {
-        return Some((j - 1, split_dot));
-    }
     let next_text = next.token.span.slice(text);
     let ends = match term {
         Term::Period | Term::Bang => {
-            !starts_lower(text, next)
-                && !matches!(next_text, "," | ";" | ":" | "." | "-")
-                && !(next.token.kind == TokenKind::CloseBracket)
+            // A lower-case word or a comma continues the sentence: `“Why?” he asked.`
+            let continues = (next.token.kind == TokenKind::Word && starts_lower(text, next))
+                || matches!(next_text, "," | ";" | ":" | "." | "-")
+                || next.token.kind == TokenKind::CloseBracket;
+            !continues
         }
         Term::Ellipsis => {
             (next.token.kind == TokenKind::Word && is_starter(next_text))

@@ -51,7 +51,11 @@ fn is_word_char(c: char) -> bool {
 /// Chars that are neither whitespace nor tokens: zero-width spaces, soft hyphens, BOMs.
 #[inline]
 fn is_ignorable(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+    matches!(
+        c,
+        '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}'
+            | '\u{feff}' | '\u{ad}'
+    ) || c.is_control()
 }
 
 /// Emoji modifiers that stay with the symbol before them.
@@ -124,6 +128,7 @@ impl Lexer<'_> {
                     b' ' | b'\t' | b'\x0b' => {
                         i += 1;
                     }
+                    _ if b < 0x20 || b == 0x7f => i += 1,
                     _ if b.is_ascii_alphanumeric() => i = self.word(i, i),
                     _ => i = self.punct(i, b as char),
                 }
@@ -196,6 +201,7 @@ impl Lexer<'_> {
                     next_word
                         || (next == Some('-')
                             && self.char_at(after + 1).is_some_and(is_word_char)
+                            && j - from <= 24
                             && abbrev::classify(&self.text[from..j], Some('-')) != Abbrev::No)
                 }
                 ',' | ':' => prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()),
@@ -236,10 +242,19 @@ impl Lexer<'_> {
             }
             j = after;
         }
-        // `cannot` → `can` `not`, as CoreNLP does.
-        if j - start == 6 && self.text[start..j].eq_ignore_ascii_case("cannot") {
-            self.push(start, start + 3, TokenKind::Word);
-            self.push(start + 3, j, TokenKind::Word);
+        // `cannot` → `can` `not`, `gonna` → `gon` `na`, as CoreNLP does.
+        let w = &self.text[start..j];
+        let cut = if ["cannot", "gonna", "gotta", "wanna"]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x))
+        {
+            3
+        } else {
+            0
+        };
+        if cut > 0 {
+            self.push(start, start + cut, TokenKind::Word);
+            self.push(start + cut, j, TokenKind::Word);
             return j;
         }
         // A final period: part of an abbreviation, else a token of its own.
@@ -256,12 +271,32 @@ impl Lexer<'_> {
                     if let Some(last) = self.out.last_mut() {
                         last.title = a == Abbrev::Title;
                     }
-                    return j + 1;
+                    return self.clitic(j + 1);
                 }
             }
         }
         self.push(start, j, kind);
         j
+    }
+
+    /// After a token ending at `i`: a clitic such as `'s` right there, if any. Returns the
+    /// end of what was pushed.
+    fn clitic(&mut self, i: usize) -> usize {
+        let al = match self.char_at(i) {
+            Some('\'') => 1,
+            Some('’') => 3,
+            _ => return i,
+        };
+        let mut r = i + al;
+        while r < self.b.len() && self.b[r].is_ascii_alphabetic() {
+            r += 1;
+        }
+        if is_clitic(&self.text[i + al..r]) && !self.char_at(r).is_some_and(is_word_char) {
+            self.push(i, r, TokenKind::Word);
+            r
+        } else {
+            i
+        }
     }
 
     /// A URL: up to whitespace or a quote mark, without trailing punctuation.
@@ -292,7 +327,7 @@ impl Lexer<'_> {
         match self.char_before(i) {
             None => true,
             Some(p) if p.is_whitespace() || is_ignorable(p) => true,
-            Some(p) if matches!(p, '—' | '–' | '-' | '/') => true,
+            Some('—' | '–' | '-' | '/') => true,
             Some(_) => self.out.last().is_some_and(|l| {
                 l.token.span.end == i
                     && matches!(l.token.kind, TokenKind::OpenQuote | TokenKind::OpenBracket)
@@ -388,10 +423,10 @@ impl Lexer<'_> {
                 self.push(i, j, TokenKind::Punct);
                 j
             }
-            '-' | '_' | '*' | '=' => {
+            '-' | '_' | '*' | '=' | '+' => {
                 let j = self.run_of(i, &[c as u8]);
                 if j == i + 1
-                    && c == '-'
+                    && matches!(c, '-' | '+')
                     && next.is_some_and(|d| d.is_ascii_digit())
                     && self.opens_here(i)
                 {
