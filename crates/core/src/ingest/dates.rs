@@ -67,15 +67,16 @@ pub(crate) fn month(word: &str) -> Option<u8> {
         return Some(9);
     }
     if w.len() == 3 {
-        return NAMES.iter().position(|n| n.starts_with(&w)).map(|i| i as u8 + 1);
+        return NAMES
+            .iter()
+            .position(|n| n.starts_with(&w))
+            .map(|i| i as u8 + 1);
     }
     None
 }
 
 fn is_weekday(word: &str) -> bool {
-    let w = word
-        .trim_end_matches([',', '.'])
-        .to_ascii_lowercase();
+    let w = word.trim_end_matches([',', '.']).to_ascii_lowercase();
     const DAYS: [&str; 7] = [
         "monday",
         "tuesday",
@@ -235,9 +236,7 @@ fn tokenize(s: &str) -> Vec<&str> {
         if !rest.is_empty() {
             out.push(rest);
         }
-        for _ in 0..tail {
-            out.push(",");
-        }
+        out.extend(std::iter::repeat_n(",", tail));
     }
     out
 }
@@ -436,7 +435,11 @@ fn day(tok: &str) -> Option<u8> {
     if d.is_empty() || d.len() > 2 {
         return None;
     }
-    if !suffix.is_empty() && !matches!(suffix.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th")
+    if !suffix.is_empty()
+        && !matches!(
+            suffix.to_ascii_lowercase().as_str(),
+            "st" | "nd" | "rd" | "th"
+        )
     {
         return None;
     }
@@ -481,11 +484,20 @@ mod tests {
         check("2016-09-12", Some("2016-09-12"));
         check(" 2016-09-12 ", Some("2016-09-12"));
         check("2016-09-12T10:00:00Z", Some("2016-09-12T10:00:00+00:00"));
-        check("2016-09-12T10:00:00-04:00", Some("2016-09-12T10:00:00-04:00"));
-        check("2016-09-12T10:00:00+0530", Some("2016-09-12T10:00:00+05:30"));
+        check(
+            "2016-09-12T10:00:00-04:00",
+            Some("2016-09-12T10:00:00-04:00"),
+        );
+        check(
+            "2016-09-12T10:00:00+0530",
+            Some("2016-09-12T10:00:00+05:30"),
+        );
         check("2016-09-12 10:00:00", Some("2016-09-12T10:00:00"));
         check("2016-09-12T10:00", Some("2016-09-12T10:00:00"));
-        check("2016-09-12T10:00:00.123Z", Some("2016-09-12T10:00:00+00:00"));
+        check(
+            "2016-09-12T10:00:00.123Z",
+            Some("2016-09-12T10:00:00+00:00"),
+        );
         check("2016-09-12 10:00:00 EDT", Some("2016-09-12T10:00:00-04:00"));
         check("2016-02-30", None);
         check("2016-13-01", None);
@@ -520,21 +532,60 @@ mod tests {
     #[test]
     fn times_and_zones() {
         check("Aug 23, 2017 11:20 IST", Some("2017-08-23T11:20:00+05:30"));
-        check("Aug 23, 2017, 11:20 a.m. EDT", Some("2017-08-23T11:20:00-04:00"));
-        check("Aug 23, 2017 at 11:20 p.m. EST", Some("2017-08-23T23:20:00-05:00"));
-        check("Aug 23, 2017 11:20pm PDT", Some("2017-08-23T23:20:00-07:00"));
+        check(
+            "Aug 23, 2017, 11:20 a.m. EDT",
+            Some("2017-08-23T11:20:00-04:00"),
+        );
+        check(
+            "Aug 23, 2017 at 11:20 p.m. EST",
+            Some("2017-08-23T23:20:00-05:00"),
+        );
+        check(
+            "Aug 23, 2017 11:20pm PDT",
+            Some("2017-08-23T23:20:00-07:00"),
+        );
         check("Aug 23, 2017 11 am", Some("2017-08-23T11:00:00"));
-        check("Aug 23, 2017 12:05 AM GMT", Some("2017-08-23T00:05:00+00:00"));
-        check("Aug 23, 2017 12:05 PM UTC", Some("2017-08-23T12:05:00+00:00"));
-        check("Aug 23, 2017 11:20 GMT+5:30", Some("2017-08-23T11:20:00+05:30"));
-        check("Aug 23, 2017 11:20 +0530", Some("2017-08-23T11:20:00+05:30"));
-        check("Aug 23, 2017 11:20 +05:30", Some("2017-08-23T11:20:00+05:30"));
-        check("Aug 23, 2017 11:20 UTC-4", Some("2017-08-23T11:20:00-04:00"));
+        check(
+            "Aug 23, 2017 12:05 AM GMT",
+            Some("2017-08-23T00:05:00+00:00"),
+        );
+        check(
+            "Aug 23, 2017 12:05 PM UTC",
+            Some("2017-08-23T12:05:00+00:00"),
+        );
+        check(
+            "Aug 23, 2017 11:20 GMT+5:30",
+            Some("2017-08-23T11:20:00+05:30"),
+        );
+        check(
+            "Aug 23, 2017 11:20 +0530",
+            Some("2017-08-23T11:20:00+05:30"),
+        );
+        check(
+            "Aug 23, 2017 11:20 +05:30",
+            Some("2017-08-23T11:20:00+05:30"),
+        );
+        check(
+            "Aug 23, 2017 11:20 UTC-4",
+            Some("2017-08-23T11:20:00-04:00"),
+        );
         check("Aug 23, 2017 11:20 ET", Some("2017-08-23T11:20:00"));
-        check("Aug 23, 2017 11:20:15 CEST", Some("2017-08-23T11:20:15+02:00"));
-        check("Aug 23, 2017 11:20 (BST)", Some("2017-08-23T11:20:00+01:00"));
-        check("11:20 AM EDT, Aug 23, 2017", Some("2017-08-23T11:20:00-04:00"));
-        check("11:20 AM ET, Wed August 23, 2017", Some("2017-08-23T11:20:00"));
+        check(
+            "Aug 23, 2017 11:20:15 CEST",
+            Some("2017-08-23T11:20:15+02:00"),
+        );
+        check(
+            "Aug 23, 2017 11:20 (BST)",
+            Some("2017-08-23T11:20:00+01:00"),
+        );
+        check(
+            "11:20 AM EDT, Aug 23, 2017",
+            Some("2017-08-23T11:20:00-04:00"),
+        );
+        check(
+            "11:20 AM ET, Wed August 23, 2017",
+            Some("2017-08-23T11:20:00"),
+        );
         for (z, off) in [
             ("CST", "-06:00"),
             ("CDT", "-05:00"),
@@ -593,7 +644,16 @@ mod tests {
 
     #[test]
     fn odd_text_never_panics() {
-        for s in ["2016-09-1é", "２０１６-09-12", "é", "1:", ":", "12:3é", "+", "GMT+"] {
+        for s in [
+            "2016-09-1é",
+            "２０１６-09-12",
+            "é",
+            "1:",
+            ":",
+            "12:3é",
+            "+",
+            "GMT+",
+        ] {
             let _ = parse_timestamp(s);
             let _ = parse_month_day(s);
             let _ = zone(s);

@@ -235,8 +235,16 @@ mod tests {
     #[test]
     fn formats_by_content() {
         check(b"Hello world".to_vec(), Format::Text, b"Hello world");
-        check(b"{\"text\":\"x\"}\n".to_vec(), Format::Jsonl, b"{\"text\":\"x\"}\n");
-        check(b"\n  \n{\"a\":1}".to_vec(), Format::Jsonl, b"\n  \n{\"a\":1}");
+        check(
+            b"{\"text\":\"x\"}\n".to_vec(),
+            Format::Jsonl,
+            b"{\"text\":\"x\"}\n",
+        );
+        check(
+            b"\n  \n{\"a\":1}".to_vec(),
+            Format::Jsonl,
+            b"\n  \n{\"a\":1}",
+        );
         check(b"\xef\xbb\xbf{}".to_vec(), Format::Jsonl, b"\xef\xbb\xbf{}");
         check(b"[1]".to_vec(), Format::Text, b"[1]");
         check(Vec::new(), Format::Text, b"");
@@ -247,8 +255,14 @@ mod tests {
 
     #[test]
     fn compression_round_trips() {
-        let big: Vec<u8> = (0..200_000u32).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
-        for data in [b"Hello, world".to_vec(), b"{\"text\":\"hi\"}\n".to_vec(), big] {
+        let big: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        for data in [
+            b"Hello, world".to_vec(),
+            b"{\"text\":\"hi\"}\n".to_vec(),
+            big,
+        ] {
             let format = detect_format(&data);
             check(gzip(&data), format, &data);
             check(zstd(&data), format, &data);
@@ -273,7 +287,9 @@ mod tests {
 
     #[test]
     fn truncated_streams_yield_their_start_then_an_error() {
-        let data: Vec<u8> = (0..100_000u32).flat_map(|i| format!("{i} ").into_bytes()).collect();
+        let data: Vec<u8> = (0..100_000u32)
+            .flat_map(|i| format!("{i} ").into_bytes())
+            .collect();
         for (name, packed) in [("gzip", gzip(&data)), ("zstd", zstd(&data))] {
             let cut = packed[..packed.len() * 2 / 3].to_vec();
             let (_, out, err) = open(cut).unwrap();

@@ -73,7 +73,10 @@ pub(crate) fn parse_line(line: &str, origin: &str, out: &mut Vec<Event>) {
         Some(Value::Number(n)) => n.to_string(),
         None | Some(Value::Null) => text_id(&text),
         Some(Value::String(_)) => {
-            out.push(Event::warning(origin, "empty \"id\", using a hash of the text"));
+            out.push(Event::warning(
+                origin,
+                "empty \"id\", using a hash of the text",
+            ));
             text_id(&text)
         }
         Some(_) => {
@@ -149,12 +152,20 @@ impl Fields<'_> {
             Value::String(s) if placeholder(s.trim()) => return None,
             Value::String(s) => parse_timestamp(&s).ok_or(s),
             Value::Number(n) => {
-                let secs = n
-                    .as_i64()
-                    .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64));
-                secs.map(|s| if s.abs() > 100_000_000_000 { s / 1000 } else { s })
-                    .and_then(from_unix_seconds)
-                    .ok_or_else(|| n.to_string())
+                let secs = n.as_i64().or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.is_finite())
+                        .map(|f| f.floor() as i64)
+                });
+                secs.map(|s| {
+                    if s.abs() > 100_000_000_000 {
+                        s / 1000
+                    } else {
+                        s
+                    }
+                })
+                .and_then(from_unix_seconds)
+                .ok_or_else(|| n.to_string())
             }
             other => Err(other.to_string()),
         };
@@ -212,7 +223,10 @@ mod tests {
         let a = article(
             r#"{"id":"a1","text":"Body.","title":"T","url":"http://x","published":"2016-09-12","outlet":"O","extra":[1,2]}"#,
         );
-        assert_eq!((a.id.as_str(), a.text.as_str(), a.origin.as_str()), ("a1", "Body.", "f.jsonl:3"));
+        assert_eq!(
+            (a.id.as_str(), a.text.as_str(), a.origin.as_str()),
+            ("a1", "Body.", "f.jsonl:3")
+        );
         assert_eq!(a.meta.headline.as_deref(), Some("T"));
         assert_eq!(a.meta.url.as_deref(), Some("http://x"));
         assert_eq!(a.meta.published.unwrap().to_string(), "2016-09-12");
@@ -258,12 +272,27 @@ mod tests {
                 .published
                 .map(|t| t.to_string())
         };
-        assert_eq!(c(r#""2016-09-12T10:00:00Z""#).as_deref(), Some("2016-09-12T10:00:00+00:00"));
-        assert_eq!(c(r#""2016-09-12T10:00:00-04:00""#).as_deref(), Some("2016-09-12T10:00:00-04:00"));
-        assert_eq!(c(r#""2016-09-12 10:00:00""#).as_deref(), Some("2016-09-12T10:00:00"));
+        assert_eq!(
+            c(r#""2016-09-12T10:00:00Z""#).as_deref(),
+            Some("2016-09-12T10:00:00+00:00")
+        );
+        assert_eq!(
+            c(r#""2016-09-12T10:00:00-04:00""#).as_deref(),
+            Some("2016-09-12T10:00:00-04:00")
+        );
+        assert_eq!(
+            c(r#""2016-09-12 10:00:00""#).as_deref(),
+            Some("2016-09-12T10:00:00")
+        );
         assert_eq!(c(r#""Sep 12, 2016""#).as_deref(), Some("2016-09-12"));
-        assert_eq!(c("1473674400").as_deref(), Some("2016-09-12T10:00:00+00:00"));
-        assert_eq!(c("1473674400000").as_deref(), Some("2016-09-12T10:00:00+00:00"));
+        assert_eq!(
+            c("1473674400").as_deref(),
+            Some("2016-09-12T10:00:00+00:00")
+        );
+        assert_eq!(
+            c("1473674400000").as_deref(),
+            Some("2016-09-12T10:00:00+00:00")
+        );
         assert_eq!(c(r#""soon""#), None);
         assert_eq!(c("null"), None);
         assert_eq!(
@@ -278,14 +307,29 @@ mod tests {
     #[test]
     fn bad_lines() {
         let c = |line: &str, expected: &str| assert_eq!(problems(line), [expected], "{line}");
-        c(r#"{"id":"x""#, "error f.jsonl:3: invalid JSON: EOF while parsing an object at line 1 column 9");
+        c(
+            r#"{"id":"x""#,
+            "error f.jsonl:3: invalid JSON: EOF while parsing an object at line 1 column 9",
+        );
         c(r#"{"id":"x"}"#, "error f.jsonl:3: missing \"text\"");
         c(r#"{"text":null}"#, "error f.jsonl:3: missing \"text\"");
         c(r#"{"text":5}"#, "error f.jsonl:3: \"text\" is not a string");
-        c(r#"{"text":"  \n "}"#, "warning f.jsonl:3: empty, no article");
-        c(r#"[1,2]"#, "error f.jsonl:3: invalid JSON: expected an object");
-        c(r#""text""#, "error f.jsonl:3: invalid JSON: expected an object");
-        c(r#"{"text":"x","title":7}"#, "warning f.jsonl:3: \"title\" is not a string, ignored");
+        c(
+            r#"{"text":"  \n "}"#,
+            "warning f.jsonl:3: empty, no article",
+        );
+        c(
+            r#"[1,2]"#,
+            "error f.jsonl:3: invalid JSON: expected an object",
+        );
+        c(
+            r#""text""#,
+            "error f.jsonl:3: invalid JSON: expected an object",
+        );
+        c(
+            r#"{"text":"x","title":7}"#,
+            "warning f.jsonl:3: \"title\" is not a string, ignored",
+        );
     }
 
     #[test]

@@ -13,9 +13,15 @@ use std::path::{Path, PathBuf};
 pub enum Event {
     Article(Box<Article>),
     /// Something odd that did not stop the item (e.g. invalid UTF-8 decoded lossily).
-    Warning { origin: String, message: String },
+    Warning {
+        origin: String,
+        message: String,
+    },
     /// An item that could not be read; reading goes on with the next one.
-    Error { origin: String, message: String },
+    Error {
+        origin: String,
+        message: String,
+    },
 }
 
 impl Event {

@@ -156,18 +156,28 @@ fn directories_are_walked_in_path_order() {
 #[test]
 fn stdin_text_and_jsonl() {
     let text = "Hello from stdin.";
-    assert_eq!(stdin_events(text.as_bytes()), [format!("article {} -", text_id(text))]);
+    assert_eq!(
+        stdin_events(text.as_bytes()),
+        [format!("article {} -", text_id(text))]
+    );
     assert_eq!(
         stdin_events(b"{\"id\":\"s\",\"text\":\"x\"}\n{\"text\":5}\n"),
         ["article s -:1", "error -:2: \"text\" is not a string"]
     );
-    assert_eq!(stdin_events(&gzip(b"{\"id\":\"g\",\"text\":\"x\"}")), ["article g -:1"]);
+    assert_eq!(
+        stdin_events(&gzip(b"{\"id\":\"g\",\"text\":\"x\"}")),
+        ["article g -:1"]
+    );
     assert_eq!(stdin_events(b""), ["warning -: empty, no article"]);
     // Stdin is read once.
-    let reader = Reader::new(vec!["-".into(), "-".into()]).with_stdin(Cursor::new(b"Once.".to_vec()));
+    let reader =
+        Reader::new(vec!["-".into(), "-".into()]).with_stdin(Cursor::new(b"Once.".to_vec()));
     assert_eq!(
         summarize(reader, Path::new("/x")),
-        [format!("article {} -", text_id("Once.")), "warning -: empty, no article".into()]
+        [
+            format!("article {} -", text_id("Once.")),
+            "warning -: empty, no article".into()
+        ]
     );
 }
 
@@ -181,7 +191,14 @@ fn errors_do_not_stop_reading() {
     dir.write("ok.txt", b"Fine.");
     check(
         &dir,
-        &["missing.txt", "bin.dat", "bad.jsonl", "latin1.txt", "ws.txt", "ok.txt"],
+        &[
+            "missing.txt",
+            "bin.dat",
+            "bad.jsonl",
+            "latin1.txt",
+            "ws.txt",
+            "ok.txt",
+        ],
         &[
             "error missing.txt: No such file or directory (os error 2)",
             "error bin.dat: binary file, skipped",
@@ -202,7 +219,10 @@ fn errors_do_not_stop_reading() {
 #[test]
 fn invalid_utf8_in_jsonl_names_the_line() {
     let dir = TempDir::new();
-    dir.write("u.jsonl", b"{\"text\":\"ok\",\"id\":\"1\"}\n{\"text\":\"caf\xe9\xe9\",\"id\":\"2\"}\n");
+    dir.write(
+        "u.jsonl",
+        b"{\"text\":\"ok\",\"id\":\"1\"}\n{\"text\":\"caf\xe9\xe9\",\"id\":\"2\"}\n",
+    );
     check(
         &dir,
         &["u.jsonl"],
@@ -220,16 +240,27 @@ fn truncated_compressed_inputs() {
     let lines: String = (0..20_000)
         .map(|i| format!("{{\"id\":\"{i}\",\"text\":\"Article number {i} with some words.\"}}\n"))
         .collect();
-    for (name, packed) in [("t.jsonl.gz", gzip(lines.as_bytes())), ("t.jsonl.zst", zstd(lines.as_bytes()))] {
+    for (name, packed) in [
+        ("t.jsonl.gz", gzip(lines.as_bytes())),
+        ("t.jsonl.zst", zstd(lines.as_bytes())),
+    ] {
         let cut = &packed[..packed.len() / 2];
         let path = dir.write(name, cut);
         let events = summarize(Reader::new(vec![path]), &dir.0);
         let n_articles = events.iter().filter(|e| e.starts_with("article")).count();
-        assert!(n_articles > 100 && n_articles < 20_000, "{name}: {n_articles}");
+        assert!(
+            n_articles > 100 && n_articles < 20_000,
+            "{name}: {n_articles}"
+        );
         let last = events.last().unwrap();
-        assert!(last.starts_with(&format!("error {name}: truncated or corrupt")), "{last}");
+        assert!(
+            last.starts_with(&format!("error {name}: truncated or corrupt")),
+            "{last}"
+        );
         // Everything before the error is an article (the damaged line is not reported as JSON).
-        assert!(events[..events.len() - 1].iter().all(|e| e.starts_with("article")));
+        assert!(events[..events.len() - 1]
+            .iter()
+            .all(|e| e.starts_with("article")));
     }
     let text = "A plain article. ".repeat(5000);
     let packed = gzip(text.as_bytes());
@@ -296,8 +327,14 @@ fn the_seed_article() {
         m.headline.as_deref(),
         Some("Trump stands by Sessions as Democrats seek resignation over Russia revelation")
     );
-    assert_eq!(m.updated.map(|t| t.to_string()).as_deref(), Some("2017-08-23T11:20:00+05:30"));
-    assert_eq!(m.published.map(|t| t.to_string()).as_deref(), Some("2017-03-03"));
+    assert_eq!(
+        m.updated.map(|t| t.to_string()).as_deref(),
+        Some("2017-08-23T11:20:00+05:30")
+    );
+    assert_eq!(
+        m.published.map(|t| t.to_string()).as_deref(),
+        Some("2017-03-03")
+    );
     let d = m.dateline.as_ref().unwrap();
     assert_eq!(d.place.as_deref(), Some("New York [USA]"));
     assert_eq!(d.date.map(|t| t.to_string()).as_deref(), Some("2017-03-03"));
