@@ -341,3 +341,16 @@ fn the_seed_article() {
     assert_eq!(d.agency.as_deref(), Some("ANI"));
     assert_eq!((&m.byline, &m.outlet, &m.url), (&None, &None, &None));
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_bytes_are_read_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+        let reader = Reader::new(vec!["-".into()]).with_stdin(Cursor::new(bytes));
+        for event in reader {
+            if let Event::Article(a) = event {
+                proptest::prop_assert!(!a.text.trim().is_empty());
+                proptest::prop_assert!(!a.id.is_empty());
+            }
+        }
+    }
+}

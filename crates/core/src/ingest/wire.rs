@@ -173,8 +173,9 @@ fn is_headline_shape(line: &str, short_words: usize) -> bool {
     if line.chars().count() > 250 || n_words > 35 {
         return false;
     }
-    if starts_with_label(line).is_some() || byline(line).is_some() || parse_dateline(line).is_some()
-    {
+    let dated_label =
+        starts_with_label(line).is_some_and(|(_, rest)| parse_timestamp(rest).is_some());
+    if dated_label || byline(line).is_some() || parse_dateline(line).is_some() {
         return false;
     }
     let core = line.trim_end_matches(['"', '\'', '’', '”', ')', ']', '»', ' ']);
@@ -249,7 +250,7 @@ fn starts_with_label(field: &str) -> Option<(DateField, &str)> {
     ];
     let lower = field[..floor_char_boundary(field, 24)].to_ascii_lowercase();
     for (label, kind) in LABELS {
-        if lower.starts_with(label) {
+        if lower.starts_with(label) && !field[label.len()..].starts_with(char::is_alphanumeric) {
             let rest = field[label.len()..].trim_start();
             let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
             let rest = strip_word(rest, "on")
@@ -747,6 +748,11 @@ mod tests {
         headline(&format!("WASHINGTON (AP) — The vote is set.{body}"), None);
         headline(&format!("By Jane Doe, Associated Press{body}"), None);
         headline(&format!("Here is what he said:{body}"), None);
+        headline(
+            &format!("Updated guidance on vaccines{body}"),
+            Some("Updated guidance on vaccines"),
+        );
+        headline(&format!("Updated: Aug 23, 2017{body}"), None);
         headline(
             &format!("Mr. Smith goes to Washington.{body}"),
             Some("Mr. Smith goes to Washington."),
