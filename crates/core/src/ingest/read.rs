@@ -1,7 +1,12 @@
-//! Reading inputs.
+//! Reading inputs: files, directories (recursive, sorted by path, hidden names skipped),
+//! stdin (`-`), plain text or JSONL, gzip or zstd, as a stream of [`Event`]s.
 
+use super::decompress::{open_content, Format, Stream};
 use crate::article::Article;
-use std::path::PathBuf;
+use std::collections::VecDeque;
+use std::fs;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 
 /// What reading the inputs yields, in input order.
 #[derive(Debug)]
@@ -19,17 +24,134 @@ pub enum Event {
     },
 }
 
-/// Reads articles from paths (`-` is stdin).
+impl Event {
+    pub(crate) fn warning(origin: &str, message: impl Into<String>) -> Event {
+        Event::Warning {
+            origin: origin.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn error(origin: &str, message: impl Into<String>) -> Event {
+        Event::Error {
+            origin: origin.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads articles from paths (`-` is stdin), lazily: JSONL is streamed line by line, a
+/// directory is listed when its turn comes.
+///
+/// - A plain-text file is one article; its id is the file name without extensions
+///   (`000_590c328a3d7eed25.txt.gz` → `000_590c328a3d7eed25`), its origin the path. Plain text
+///   on stdin gets the hash id ([`text_id`]).
+/// - A JSONL input yields one article per non-blank line, origin `path:LINE` (`-:LINE`).
+/// - Formats are told by content (see [`super::decompress`]): gzip and zstd, then JSONL when
+///   the first non-blank byte is `{`, else plain text.
+/// - Symbolic links to files are read; symbolic links to directories are not followed
+///   inside a directory walk (a warning says so), which also rules out cycles.
 pub struct Reader {
-    paths: std::vec::IntoIter<PathBuf>,
-    pending: std::collections::VecDeque<Event>,
+    inputs: VecDeque<Input>,
+    jsonl: Option<JsonlSource>,
+    pending: VecDeque<Event>,
+    stdin: Option<Box<dyn Read + Send>>,
+}
+
+enum Input {
+    Path(PathBuf),
+    Problem(Event),
 }
 
 impl Reader {
     pub fn new(paths: Vec<PathBuf>) -> Reader {
         Reader {
-            paths: paths.into_iter(),
-            pending: Default::default(),
+            inputs: paths.into_iter().map(Input::Path).collect(),
+            jsonl: None,
+            pending: VecDeque::new(),
+            stdin: Some(Box::new(io::stdin())),
+        }
+    }
+
+    /// Reads `-` from `input` instead of the process's stdin.
+    pub fn with_stdin(mut self, input: impl Read + Send + 'static) -> Reader {
+        self.stdin = Some(Box::new(input));
+        self
+    }
+
+    fn open(&mut self, path: PathBuf) {
+        let origin = path.display().to_string();
+        if path.as_os_str() == "-" {
+            // Stdin can be read once; a second `-` finds it empty.
+            let input = self.stdin.take().unwrap_or_else(|| Box::new(io::empty()));
+            let stream: Stream = Box::new(BufReader::with_capacity(1 << 16, input));
+            self.read_stream(stream, origin, None);
+            return;
+        }
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => return self.pending.push_back(Event::error(&origin, e.to_string())),
+        };
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(&path, &mut found, 0);
+            for input in found.into_iter().rev() {
+                self.inputs.push_front(input);
+            }
+            return;
+        }
+        match fs::File::open(&path) {
+            Ok(file) => {
+                let stream: Stream = Box::new(BufReader::with_capacity(1 << 16, file));
+                let id = file_id(&path);
+                self.read_stream(stream, origin, Some(id));
+            }
+            Err(e) => self.pending.push_back(Event::error(&origin, e.to_string())),
+        }
+    }
+
+    /// `id`: the id of a plain-text article, `None` for the hash of its text.
+    fn read_stream(&mut self, stream: Stream, origin: String, id: Option<String>) {
+        let (mut stream, format) = match open_content(stream) {
+            Ok(x) => x,
+            Err(message) => return self.pending.push_back(Event::Error { origin, message }),
+        };
+        if format == Format::Jsonl {
+            self.jsonl = Some(JsonlSource {
+                stream,
+                origin,
+                line_no: 0,
+                buf: Vec::new(),
+            });
+            return;
+        }
+        let mut bytes = Vec::new();
+        let damage = stream.read_to_end(&mut bytes).err();
+        let (text, n_bad) = decode_lossy(bytes);
+        if n_bad > 0 {
+            self.pending
+                .push_back(Event::warning(&origin, invalid_utf8_message(n_bad)));
+        }
+        if text.trim().is_empty() {
+            if damage.is_none() {
+                self.pending
+                    .push_back(Event::warning(&origin, "empty, no article"));
+            }
+        } else {
+            let meta = super::recognize(&text);
+            let id = id.unwrap_or_else(|| text_id(&text));
+            self.pending.push_back(Event::Article(Box::new(Article {
+                id,
+                text,
+                meta,
+                origin: origin.clone(),
+            })));
+        }
+        if let Some(e) = damage {
+            self.pending.push_back(Event::Error {
+                origin,
+                message: e.to_string(),
+            });
         }
     }
 }
@@ -41,27 +163,186 @@ impl Iterator for Reader {
             if let Some(e) = self.pending.pop_front() {
                 return Some(e);
             }
-            let path = self.paths.next()?;
-            let origin = path.display().to_string();
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    let id = path
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let meta = super::recognize(&text);
-                    self.pending.push_back(Event::Article(Box::new(Article {
-                        id,
-                        text,
-                        meta,
-                        origin,
-                    })));
+            if let Some(source) = &mut self.jsonl {
+                if !source.step(&mut self.pending) {
+                    self.jsonl = None;
                 }
-                Err(e) => self.pending.push_back(Event::Error {
-                    origin,
-                    message: e.to_string(),
-                }),
+                continue;
+            }
+            match self.inputs.pop_front()? {
+                Input::Problem(e) => return Some(e),
+                Input::Path(path) => self.open(path),
             }
         }
     }
 }
+
+struct JsonlSource {
+    stream: Stream,
+    origin: String,
+    line_no: usize,
+    buf: Vec<u8>,
+}
+
+impl JsonlSource {
+    /// Reads one line and pushes its events; false at the end of the input.
+    fn step(&mut self, out: &mut VecDeque<Event>) -> bool {
+        self.buf.clear();
+        match self.stream.read_until(b'\n', &mut self.buf) {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(e) => {
+                out.push_back(Event::error(&self.origin, e.to_string()));
+                return false;
+            }
+        }
+        self.line_no += 1;
+        let origin = format!("{}:{}", self.origin, self.line_no);
+        let mut line: &[u8] = &self.buf;
+        line = line.strip_suffix(b"\n").unwrap_or(line);
+        line = line.strip_suffix(b"\r").unwrap_or(line);
+        if self.line_no == 1 {
+            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        }
+        let mut events = Vec::new();
+        match std::str::from_utf8(line) {
+            Ok(s) => {
+                if !s.trim().is_empty() {
+                    super::jsonl::parse_line(s, &origin, &mut events);
+                }
+            }
+            Err(_) => {
+                let (s, n_bad) = decode_lossy(line.to_vec());
+                events.push(Event::warning(&origin, invalid_utf8_message(n_bad)));
+                if !s.trim().is_empty() {
+                    super::jsonl::parse_line(&s, &origin, &mut events);
+                }
+            }
+        }
+        out.extend(events);
+        if self.buf.capacity() > 4 << 20 {
+            self.buf = Vec::new();
+        }
+        true
+    }
+}
+
+fn invalid_utf8_message(n_bad: usize) -> String {
+    let s = if n_bad == 1 { "" } else { "s" };
+    format!("invalid UTF-8: {n_bad} byte{s} replaced with U+FFFD")
+}
+
+/// Decodes UTF-8, replacing each run of invalid bytes with U+FFFD; also returns how many
+/// bytes were invalid.
+pub(crate) fn decode_lossy(bytes: Vec<u8>) -> (String, usize) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, 0),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut text = String::with_capacity(bytes.len() + 16);
+            let mut n_bad = 0;
+            for chunk in bytes.utf8_chunks() {
+                text.push_str(chunk.valid());
+                if !chunk.invalid().is_empty() {
+                    n_bad += chunk.invalid().len();
+                    text.push('\u{FFFD}');
+                }
+            }
+            (text, n_bad)
+        }
+    }
+}
+
+/// A stable id for a text: its FNV-1a 64-bit hash as 16 hex digits.
+pub fn text_id(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// The file name without its compression extension and then its own extension.
+fn file_id(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = [".gz", ".zst", ".zstd"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name);
+    Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string())
+}
+
+const MAX_DEPTH: usize = 64;
+
+/// Lists a directory's files, recursively, sorted by name at each level (so by path);
+/// names starting with `.` are skipped.
+fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) {
+    let origin = dir.display().to_string();
+    let entries = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => return out.push(Input::Problem(Event::error(&origin, e.to_string()))),
+    };
+    let mut list = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) => list.push(e),
+            Err(e) => out.push(Input::Problem(Event::error(&origin, e.to_string()))),
+        }
+    }
+    list.sort_by_key(|e| e.file_name());
+    for entry in list {
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let path = entry.path();
+        let shown = path.display().to_string();
+        let file_type = match entry.file_type() {
+            Ok(t) => t,
+            Err(e) => {
+                out.push(Input::Problem(Event::error(&shown, e.to_string())));
+                continue;
+            }
+        };
+        if file_type.is_dir() {
+            if depth < MAX_DEPTH {
+                walk(&path, out, depth + 1);
+            } else {
+                out.push(Input::Problem(Event::warning(
+                    &shown,
+                    "directory nested too deeply, skipped",
+                )));
+            }
+        } else if file_type.is_file() {
+            out.push(Input::Path(path));
+        } else if file_type.is_symlink() {
+            match fs::metadata(&path) {
+                Ok(m) if m.is_file() => out.push(Input::Path(path)),
+                Ok(m) if m.is_dir() => out.push(Input::Problem(Event::warning(
+                    &shown,
+                    "symbolic link to a directory, not followed",
+                ))),
+                Ok(_) => out.push(Input::Problem(Event::warning(
+                    &shown,
+                    "not a regular file, skipped",
+                ))),
+                Err(e) => out.push(Input::Problem(Event::error(&shown, e.to_string()))),
+            }
+        } else {
+            out.push(Input::Problem(Event::warning(
+                &shown,
+                "not a regular file, skipped",
+            )));
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod tests;

@@ -1,0 +1,321 @@
+//! Recognising an input by its content: gzip and zstd (by magic number, any depth up to 3),
+//! binary files (a NUL byte in the first 8 KiB), JSONL (the first non-blank byte is `{`) or
+//! plain text.
+
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+
+/// A byte stream being read.
+pub(crate) type Stream = Box<dyn BufRead + Send>;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+const BINARY_WINDOW: usize = 8 * 1024;
+const MAX_LAYERS: usize = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    Text,
+    Jsonl,
+}
+
+/// Decompresses as needed and tells the format. The returned stream starts at the first byte
+/// of the (decompressed) content. Errors are messages for the user.
+pub(crate) fn open_content(mut stream: Stream) -> Result<(Stream, Format), String> {
+    for _ in 0..=MAX_LAYERS {
+        let (prefix, error) = read_prefix(&mut stream);
+        if prefix.is_empty() {
+            if let Some(e) = error {
+                return Err(e.to_string());
+            }
+        }
+        let compression = if prefix.starts_with(&GZIP_MAGIC) {
+            Some(Compression::Gzip)
+        } else if prefix.starts_with(&ZSTD_MAGIC) {
+            Some(Compression::Zstd)
+        } else {
+            None
+        };
+        let replay = replay(prefix.clone(), error, stream);
+        match compression {
+            Some(Compression::Gzip) => {
+                let dec = flate2::bufread::MultiGzDecoder::new(replay);
+                stream = Box::new(BufReader::new(Labeled {
+                    inner: dec,
+                    label: "gzip",
+                }));
+            }
+            Some(Compression::Zstd) => {
+                stream = Box::new(BufReader::new(Labeled {
+                    inner: ZstdFrames::new(replay),
+                    label: "zstd",
+                }));
+            }
+            None => {
+                let window = &prefix[..prefix.len().min(BINARY_WINDOW)];
+                if window.contains(&0) {
+                    return Err("binary file, skipped".into());
+                }
+                return Ok((replay, detect_format(&prefix)));
+            }
+        }
+    }
+    Err("binary file, skipped".into())
+}
+
+enum Compression {
+    Gzip,
+    Zstd,
+}
+
+/// JSONL when the first byte that is not a BOM or whitespace is `{`. A plain-text article
+/// practically never starts with `{`.
+pub(crate) fn detect_format(prefix: &[u8]) -> Format {
+    let p = prefix.strip_prefix(b"\xef\xbb\xbf").unwrap_or(prefix);
+    match p.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::Jsonl,
+        _ => Format::Text,
+    }
+}
+
+/// Reads the first 8 KiB, more while only whitespace has been seen. A read error is kept to
+/// be replayed after the bytes read before it.
+fn read_prefix(stream: &mut Stream) -> (Vec<u8>, Option<io::Error>) {
+    let mut prefix = Vec::new();
+    loop {
+        let target = prefix.len() + BINARY_WINDOW;
+        let mut chunk = vec![0u8; 8192];
+        while prefix.len() < target {
+            match stream.read(&mut chunk) {
+                Ok(0) => return (prefix, None),
+                Ok(n) => prefix.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return (prefix, Some(e)),
+            }
+        }
+        let p = prefix.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&prefix);
+        if p.iter().any(|b| !b.is_ascii_whitespace()) {
+            return (prefix, None);
+        }
+    }
+}
+
+fn replay(prefix: Vec<u8>, error: Option<io::Error>, rest: Stream) -> Stream {
+    match error {
+        None => Box::new(Cursor::new(prefix).chain(rest)),
+        Some(e) => Box::new(Cursor::new(prefix).chain(BufReader::new(FailOnce(Some(e))))),
+    }
+}
+
+/// A reader that returns a stored error once, then end of input.
+struct FailOnce(Option<io::Error>);
+
+impl Read for FailOnce {
+    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}
+
+/// Prefixes decoder errors with the format, e.g. `truncated or corrupt gzip stream: ...`.
+struct Labeled<R> {
+    inner: R,
+    label: &'static str,
+}
+
+impl<R: Read> Read for Labeled<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                e
+            } else {
+                io::Error::new(
+                    e.kind(),
+                    format!("truncated or corrupt {} stream: {e}", self.label),
+                )
+            }
+        })
+    }
+}
+
+/// Decodes every zstd frame of a stream (ruzstd's `StreamingDecoder` stops after one), skipping
+/// skippable frames.
+struct ZstdFrames<R> {
+    source: R,
+    decoder: ruzstd::decoding::FrameDecoder,
+    in_frame: bool,
+}
+
+impl<R: BufRead> ZstdFrames<R> {
+    fn new(source: R) -> ZstdFrames<R> {
+        ZstdFrames {
+            source,
+            decoder: ruzstd::decoding::FrameDecoder::new(),
+            in_frame: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
+        use ruzstd::decoding::BlockDecodingStrategy;
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if !self.in_frame {
+                if self.source.fill_buf()?.is_empty() {
+                    return Ok(0);
+                }
+                match self.decoder.reset(&mut self.source) {
+                    Ok(()) => self.in_frame = true,
+                    Err(FrameDecoderError::ReadFrameHeaderError(
+                        ReadFrameHeaderError::SkipFrame { length, .. },
+                    )) => {
+                        let skipped =
+                            io::copy(&mut (&mut self.source).take(length.into()), &mut io::sink())?;
+                        if skipped < u64::from(length) {
+                            return Err(io::Error::new(
+                                io::ErrorKind::UnexpectedEof,
+                                "skippable frame cut short",
+                            ));
+                        }
+                        continue;
+                    }
+                    Err(e) => return Err(io::Error::other(e.to_string())),
+                }
+            }
+            while self.decoder.can_collect() < buf.len() && !self.decoder.is_finished() {
+                let wanted = buf.len() - self.decoder.can_collect();
+                self.decoder
+                    .decode_blocks(&mut self.source, BlockDecodingStrategy::UptoBytes(wanted))
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+            }
+            let n = self.decoder.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            if self.decoder.is_finished() {
+                self.in_frame = false;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    fn zstd(data: &[u8]) -> Vec<u8> {
+        ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
+    }
+
+    /// Opens bytes and reads them all: (format, content, error message).
+    fn open(bytes: Vec<u8>) -> Result<(Format, Vec<u8>, Option<String>), String> {
+        let (mut s, f) = open_content(Box::new(Cursor::new(bytes)))?;
+        let mut out = Vec::new();
+        let err = s.read_to_end(&mut out).err().map(|e| e.to_string());
+        Ok((f, out, err))
+    }
+
+    fn check(bytes: Vec<u8>, format: Format, content: &[u8]) {
+        let (f, out, err) = open(bytes).unwrap();
+        assert_eq!((f, out.as_slice(), err), (format, content, None));
+    }
+
+    #[test]
+    fn formats_by_content() {
+        check(b"Hello world".to_vec(), Format::Text, b"Hello world");
+        check(
+            b"{\"text\":\"x\"}\n".to_vec(),
+            Format::Jsonl,
+            b"{\"text\":\"x\"}\n",
+        );
+        check(
+            b"\n  \n{\"a\":1}".to_vec(),
+            Format::Jsonl,
+            b"\n  \n{\"a\":1}",
+        );
+        check(b"\xef\xbb\xbf{}".to_vec(), Format::Jsonl, b"\xef\xbb\xbf{}");
+        check(b"[1]".to_vec(), Format::Text, b"[1]");
+        check(Vec::new(), Format::Text, b"");
+        let mut spaces = vec![b' '; 20_000];
+        spaces.push(b'{');
+        check(spaces.clone(), Format::Jsonl, &spaces);
+    }
+
+    #[test]
+    fn compression_round_trips() {
+        let big: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        for data in [
+            b"Hello, world".to_vec(),
+            b"{\"text\":\"hi\"}\n".to_vec(),
+            big,
+        ] {
+            let format = detect_format(&data);
+            check(gzip(&data), format, &data);
+            check(zstd(&data), format, &data);
+            check(gzip(&zstd(&data)), format, &data);
+        }
+    }
+
+    #[test]
+    fn concatenated_members_and_frames() {
+        let mut two = gzip(b"one ");
+        two.extend(gzip(b"two"));
+        check(two, Format::Text, b"one two");
+        let mut two = zstd(b"one ");
+        two.extend(zstd(b"two"));
+        check(two, Format::Text, b"one two");
+        // A skippable frame between two frames.
+        let mut frames = zstd(b"one ");
+        frames.extend([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 9, 9, 9]);
+        frames.extend(zstd(b"two"));
+        check(frames, Format::Text, b"one two");
+    }
+
+    #[test]
+    fn truncated_streams_yield_their_start_then_an_error() {
+        let data: Vec<u8> = (0..100_000u32)
+            .flat_map(|i| format!("{i} ").into_bytes())
+            .collect();
+        for (name, packed) in [("gzip", gzip(&data)), ("zstd", zstd(&data))] {
+            let cut = packed[..packed.len() * 2 / 3].to_vec();
+            let (_, out, err) = open(cut).unwrap();
+            assert!(data.starts_with(&out), "{name}");
+            let err = err.unwrap_or_else(|| panic!("{name}: no error"));
+            assert!(err.contains(name), "{err}");
+            // Only the header.
+            match open(packed[..12].to_vec()) {
+                Err(m) => assert!(m.contains(name), "{m}"),
+                Ok((_, out, err)) => {
+                    assert!(out.is_empty(), "{name}");
+                    assert!(err.is_some(), "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn binary_files_are_refused() {
+        let r = open(b"PK\x03\x04\0\0binary".to_vec());
+        assert_eq!(r.err().as_deref(), Some("binary file, skipped"));
+        let r = open(gzip(b"\0\x01\x02"));
+        assert_eq!(r.err().as_deref(), Some("binary file, skipped"));
+        // A NUL after the first 8 KiB does not make a file binary.
+        let mut late = vec![b'a'; 9000];
+        late.push(0);
+        assert!(open(late).is_ok());
+    }
+}
