@@ -6,7 +6,11 @@ fn seed_record() -> Option<serde_json::Value> {
     let shared = shared("seed")?;
     let seed = shared.join("seed/000_590c328a3d7eed25.txt");
     let out = verbatim(&["extract", seed.to_str().unwrap()], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut records = json_lines(&out.stdout);
     assert_eq!(records.len(), 1);
     Some(records.remove(0))
@@ -16,7 +20,10 @@ fn seed_record() -> Option<serde_json::Value> {
 fn seed_metadata() {
     let Some(rec) = seed_record() else { return };
     assert_eq!(rec["id"], "000_590c328a3d7eed25");
-    assert_eq!(rec["headline"], "Trump stands by Sessions as Democrats seek resignation over Russia revelation");
+    assert_eq!(
+        rec["headline"],
+        "Trump stands by Sessions as Democrats seek resignation over Russia revelation"
+    );
     assert_eq!(rec["updated"], "2017-08-23T11:20:00+05:30");
     assert_eq!(rec["published"], "2017-03-03");
     assert_eq!(rec["dateline"]["place"], "New York [USA]");
@@ -32,7 +39,13 @@ fn seed_direct_quotes_have_exact_spans() {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|a| a["content"].as_array().unwrap().iter().map(|s| slice_chars(text, s)))
+        .flat_map(|a| {
+            a["content"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| slice_chars(text, s))
+        })
         .collect();
     for quote in [
         "\"I don't think so.\"",
