@@ -1,0 +1,1 @@
+//! Tests of the tagger with the embedded model.
