@@ -365,7 +365,7 @@ mod tests {
     fn flags() {
         check_flags("Trump", false, F_INIT_CAP);
         check_flags("Trump", true, F_INIT_CAP | F_SENT_INIT);
-        check_flags("FBI", false, F_INIT_CAP | F_ALL_CAPS);
+        check_flags("FBI", false, F_INIT_CAP | F_INNER_CAP | F_ALL_CAPS);
         check_flags("said", false, 0);
         check_flags("2016", false, F_HAS_DIGIT | F_ALL_DIGIT);
         check_flags("U.S.", false, F_INIT_CAP | F_INNER_CAP | F_ALL_CAPS | F_PERIOD);

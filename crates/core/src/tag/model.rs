@@ -13,7 +13,7 @@
 //!
 //! Body: `hash_bits: u8`, `n_labels: u8`, each label as `len: u8` + UTF-8 (`O`, `B-person`,
 //! `I-title`, ...); `n_rows: u32` then per non-zero row the varint delta of its bucket and
-//! `n_labels` `i8` weights; `n_gaz: u32` then per gazetteer entry the varint delta of its
+//! `n_labels` `i16` weights; `n_gaz: u32` then per gazetteer entry the varint delta of its
 //! key (the low 32 bits of the FNV-1a of the lowercased word) and its packed `u16` value.
 
 use super::features::{fnv1a, Hasher, TokAttrs};
@@ -113,7 +113,7 @@ pub(crate) struct Model {
     pub labels: Vec<Tag>,
     pub allowed: Vec<Vec<bool>>,
     /// `2^hash_bits * labels.len()` weights, row-major.
-    pub weights: Vec<i8>,
+    pub weights: Vec<i16>,
     /// Sorted gazetteer keys and their packed values.
     pub gaz_keys: Vec<u32>,
     pub gaz_vals: Vec<u16>,
@@ -188,7 +188,9 @@ impl Model {
         for &r in &rows {
             put_varint(&mut body, (r - last) as u64);
             last = r;
-            body.extend(self.weights[r * n..r * n + n].iter().map(|&w| w as u8));
+            for &w in &self.weights[r * n..r * n + n] {
+                body.extend_from_slice(&w.to_le_bytes());
+            }
         }
         body.extend_from_slice(&(self.gaz_keys.len() as u32).to_le_bytes());
         let mut last = 0u32;
@@ -250,7 +252,7 @@ impl Model {
             return Err(bad("label 0 must be O"));
         }
         let n_buckets = 1usize << hash_bits;
-        let mut weights = vec![0i8; n_buckets * n];
+        let mut weights = vec![0i16; n_buckets * n];
         let n_rows = r.u32()? as usize;
         let mut row = 0usize;
         for k in 0..n_rows {
@@ -262,8 +264,11 @@ impl Model {
             if row >= n_buckets {
                 return Err(bad("row out of range"));
             }
-            for (w, &b) in weights[row * n..row * n + n].iter_mut().zip(r.take(n)?) {
-                *w = b as i8;
+            for (w, b) in weights[row * n..row * n + n]
+                .iter_mut()
+                .zip(r.take(2 * n)?.chunks_exact(2))
+            {
+                *w = i16::from_le_bytes([b[0], b[1]]);
             }
         }
         let n_gaz = r.u32()? as usize;
@@ -355,11 +360,11 @@ mod tests {
     fn tiny() -> Model {
         let labels = label_set(&[EntityType::Person, EntityType::Location]);
         let n = labels.len();
-        let mut weights = vec![0i8; 256 * n];
+        let mut weights = vec![0i16; 256 * n];
         weights[3 * n + 1] = 5;
         weights[3 * n + 4] = -7;
-        weights[200 * n] = 127;
-        weights[255 * n + n - 1] = -128;
+        weights[200 * n] = i16::MAX;
+        weights[255 * n + n - 1] = i16::MIN;
         Model {
             hash_bits: 8,
             allowed: transitions(&labels),

@@ -27,7 +27,7 @@ pub struct NerTrainConfig {
     pub hash_bits: u32,
     /// A word enters the gazetteer when seen at least this often in train.
     pub min_gaz_count: u32,
-    /// Weights are clipped at this quantile of their magnitudes before quantising to i8.
+    /// Weights are clipped at this quantile of their magnitudes before quantising to i16.
     pub clip_quantile: f64,
     /// Score dev after every epoch (costs a model build per epoch).
     pub eval_every_epoch: bool,
@@ -40,7 +40,7 @@ impl Default for NerTrainConfig {
             seed: 1,
             hash_bits: 18,
             min_gaz_count: 2,
-            clip_quantile: 0.9995,
+            clip_quantile: 1.0,
             eval_every_epoch: true,
         }
     }
@@ -371,7 +371,7 @@ pub fn train_ner(
     Ok(best_model)
 }
 
-/// Averages the perceptron weights and quantises them to i8.
+/// Averages the perceptron weights and quantises them to i16.
 fn quantise(
     w: &[i32],
     u: &[i64],
@@ -394,10 +394,10 @@ fn quantise(
         let k = ((mags.len() - 1) as f64 * cfg.clip_quantile).round() as usize;
         mags[k.min(mags.len() - 1)].max(f64::MIN_POSITIVE)
     };
-    let scale = 127.0 / clip;
+    let scale = 32767.0 / clip;
     let weights = avg
         .iter()
-        .map(|&x| (x * scale).round().clamp(-127.0, 127.0) as i8)
+        .map(|&x| (x * scale).round().clamp(-32767.0, 32767.0) as i16)
         .collect();
     Model {
         hash_bits: cfg.hash_bits,
