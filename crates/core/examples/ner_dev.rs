@@ -11,7 +11,9 @@ use verbatim_core::tag::{evaluate_ner, train_ner, NerTrainConfig, Tagger};
 use verbatim_core::Segmenter;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize()?;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()?;
     let mut cfg = NerTrainConfig::default();
     let mut out = root.join("models/ner.bin");
     let mut eval_only = false;

@@ -368,8 +368,16 @@ mod tests {
         check_flags("FBI", false, F_INIT_CAP | F_INNER_CAP | F_ALL_CAPS);
         check_flags("said", false, 0);
         check_flags("2016", false, F_HAS_DIGIT | F_ALL_DIGIT);
-        check_flags("U.S.", false, F_INIT_CAP | F_INNER_CAP | F_ALL_CAPS | F_PERIOD);
-        check_flags("D-Minn.", false, F_INIT_CAP | F_INNER_CAP | F_HYPHEN | F_PERIOD);
+        check_flags(
+            "U.S.",
+            false,
+            F_INIT_CAP | F_INNER_CAP | F_ALL_CAPS | F_PERIOD,
+        );
+        check_flags(
+            "D-Minn.",
+            false,
+            F_INIT_CAP | F_INNER_CAP | F_HYPHEN | F_PERIOD,
+        );
         check_flags(",", false, F_NO_ALNUM | F_SHORT);
         check_flags("n't", false, F_APOSTROPHE);
         check_flags("McCain", false, F_INIT_CAP | F_INNER_CAP);

@@ -107,9 +107,7 @@ impl Tagger {
     pub fn embedded() -> Tagger {
         static EMBEDDED: OnceLock<Tagger> = OnceLock::new();
         EMBEDDED
-            .get_or_init(|| {
-                Tagger::from_bytes(EMBEDDED_BYTES).unwrap_or(Tagger { model: None })
-            })
+            .get_or_init(|| Tagger::from_bytes(EMBEDDED_BYTES).unwrap_or(Tagger { model: None }))
             .clone()
     }
 

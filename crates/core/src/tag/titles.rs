@@ -172,18 +172,129 @@ const TITLES: &[&str] = &[
 
 /// US states as party-state tags spell them, lower case without periods.
 const STATES: &[&str] = &[
-    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "hi", "id", "il", "in", "ia",
-    "ks", "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj",
-    "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut", "vt",
-    "va", "wa", "wv", "wi", "wy", "dc", "pr", "ala", "ariz", "ark", "calif", "cal", "colo",
-    "conn", "del", "fla", "ill", "ind", "kan", "kans", "mass", "mich", "minn", "miss", "mont",
-    "neb", "nebr", "nev", "okla", "ore", "penn", "tenn", "tex", "wash", "wva", "wis", "wisc",
-    "wyo", "alaska", "hawaii", "idaho", "iowa", "maine", "ohio", "texas", "utah", "alabama",
-    "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
-    "georgia", "illinois", "indiana", "kansas", "kentucky", "louisiana", "maryland",
-    "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
-    "nevada", "oklahoma", "oregon", "pennsylvania", "tennessee", "vermont", "virginia",
-    "washington", "wisconsin", "wyoming",
+    "al",
+    "ak",
+    "az",
+    "ar",
+    "ca",
+    "co",
+    "ct",
+    "de",
+    "fl",
+    "ga",
+    "hi",
+    "id",
+    "il",
+    "in",
+    "ia",
+    "ks",
+    "ky",
+    "la",
+    "me",
+    "md",
+    "ma",
+    "mi",
+    "mn",
+    "ms",
+    "mo",
+    "mt",
+    "ne",
+    "nv",
+    "nh",
+    "nj",
+    "nm",
+    "ny",
+    "nc",
+    "nd",
+    "oh",
+    "ok",
+    "or",
+    "pa",
+    "ri",
+    "sc",
+    "sd",
+    "tn",
+    "tx",
+    "ut",
+    "vt",
+    "va",
+    "wa",
+    "wv",
+    "wi",
+    "wy",
+    "dc",
+    "pr",
+    "ala",
+    "ariz",
+    "ark",
+    "calif",
+    "cal",
+    "colo",
+    "conn",
+    "del",
+    "fla",
+    "ill",
+    "ind",
+    "kan",
+    "kans",
+    "mass",
+    "mich",
+    "minn",
+    "miss",
+    "mont",
+    "neb",
+    "nebr",
+    "nev",
+    "okla",
+    "ore",
+    "penn",
+    "tenn",
+    "tex",
+    "wash",
+    "wva",
+    "wis",
+    "wisc",
+    "wyo",
+    "alaska",
+    "hawaii",
+    "idaho",
+    "iowa",
+    "maine",
+    "ohio",
+    "texas",
+    "utah",
+    "alabama",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "illinois",
+    "indiana",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "tennessee",
+    "vermont",
+    "virginia",
+    "washington",
+    "wisconsin",
+    "wyoming",
 ];
 
 struct Lexicon {
@@ -416,8 +527,9 @@ pub(crate) fn find_titles(text: &str, seg: &Segmentation) -> Vec<(Span, bool)> {
 }
 
 /// Adds the rule titles to the model's entities (sorted, non-overlapping) and resolves
-/// overlaps: a party-state tag or a title covering an entity wins; a person entity that
-/// starts with a title ("President Obama") is trimmed to the name; otherwise the entity wins.
+/// overlaps: a party-state tag or a title covering an entity wins; an entity that starts
+/// with a title ("President Obama", "House Speaker Paul Ryan") is trimmed to what follows
+/// the title; otherwise the entity wins ("Office of the President").
 pub(crate) fn merge_titles(text: &str, seg: &Segmentation, ents: &mut Vec<EntityMention>) {
     let titles = find_titles(text, seg);
     if titles.is_empty() {
@@ -432,8 +544,7 @@ pub(crate) fn merge_titles(text: &str, seg: &Segmentation, ents: &mut Vec<Entity
             }
             if party || t.contains(e.span) {
                 e.span = Span::new(e.span.start, e.span.start); // dropped below
-            } else if e.kind == EntityType::Person && e.span.start == t.start && e.span.end > t.end
-            {
+            } else if e.span.start == t.start && e.span.end > t.end {
                 let next = seg.tokens.partition_point(|tok| tok.span.start < t.end);
                 match seg.tokens.get(next) {
                     Some(tok) if tok.span.start < e.span.end => {
@@ -484,7 +595,10 @@ mod tests {
         check("Rep. Nancy Pelosi and Gov. Jerry Brown", &["Rep.", "Gov."]);
         check("Lt. Gov. Dan Patrick", &["Lt. Gov."]);
         check("Secretary of State John Kerry", &["Secretary of State"]);
-        check("White House press secretary Sean Spicer", &["press secretary"]);
+        check(
+            "White House press secretary Sean Spicer",
+            &["press secretary"],
+        );
         check("President-elect Trump", &["President-elect"]);
         check("senators and secretaries", &["senators", "secretaries"]);
         check("Attorneys General met", &["Attorneys General"]);

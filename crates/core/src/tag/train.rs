@@ -2,8 +2,8 @@
 //! greedy decoding, quantisation to the model file.
 
 use super::features::{
-    dynamic_features, is_capitalised, is_sentence_initial, pack_gaz, ratio_bucket,
-    static_features, Hasher, TokAttrs, GAZ_TYPES,
+    dynamic_features, is_capitalised, is_sentence_initial, pack_gaz, ratio_bucket, static_features,
+    Hasher, TokAttrs, GAZ_TYPES,
 };
 use super::model::{argmax_allowed, label_set, transitions, Model, Tag};
 use super::{evaluate_ner, sequences, token_attrs, EntityType, Tagger};
@@ -36,7 +36,7 @@ pub struct NerTrainConfig {
 impl Default for NerTrainConfig {
     fn default() -> Self {
         NerTrainConfig {
-            epochs: 8,
+            epochs: 6,
             seed: 1,
             hash_bits: 18,
             min_gaz_count: 2,
@@ -225,7 +225,10 @@ pub fn train_ner(
         message,
     };
     if !(8..=24).contains(&cfg.hash_bits) {
-        return Err(invalid(format!("hash_bits {} not in 8..=24", cfg.hash_bits)));
+        return Err(invalid(format!(
+            "hash_bits {} not in 8..=24",
+            cfg.hash_bits
+        )));
     }
     if !(0.5..=1.0).contains(&cfg.clip_quantile) {
         return Err(invalid("clip_quantile not in 0.5..=1".to_string()));
