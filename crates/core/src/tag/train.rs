@@ -155,9 +155,12 @@ impl Rng {
     }
 }
 
+/// A sequence before its types are numbered: document, attributes, (type, begins) labels.
+type RawSequence = (usize, Vec<TokAttrs>, Vec<Option<(EntityType, bool)>>);
+
 fn prepare(docs: &[GoldDoc]) -> (Vec<Sequence>, Vec<EntityType>) {
     let segmenter = Segmenter::new();
-    let mut raw: Vec<(usize, Vec<TokAttrs>, Vec<Option<(EntityType, bool)>>)> = Vec::new();
+    let mut raw: Vec<RawSequence> = Vec::new();
     let mut present = std::collections::BTreeSet::new();
     for (d, doc) in docs.iter().enumerate() {
         let Some(cn) = &doc.corenlp else { continue };
