@@ -5,6 +5,7 @@
 //! Matching works on runs of adjacent tokens, so `Sen.` matches whether the segmenter keeps
 //! it as one token or splits it into `Sen` `.`; likewise `D-Minn.` and `president-elect`.
 
+use super::features::fnv1a;
 use super::{EntityMention, EntityType};
 use crate::segment::Segmentation;
 use crate::span::Span;
@@ -303,6 +304,8 @@ struct Lexicon {
     /// Prefixes of first words cut before a `.` or `-` ("sen" of "sen.", "co" of
     /// "co-chair"): a segmenter may split there.
     split_prefixes: BTreeSet<String>,
+    /// Sorted FNV-1a hashes of the first words and split prefixes: a fast pre-filter.
+    hashes: Vec<u64>,
     states: BTreeSet<&'static str>,
 }
 
@@ -355,9 +358,17 @@ fn lexicon() -> &'static Lexicon {
                 }
             }
         }
+        let mut hashes: Vec<u64> = by_first
+            .keys()
+            .chain(split_prefixes.iter())
+            .map(|k| fnv1a(k.as_bytes()))
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
         Lexicon {
             by_first,
             split_prefixes,
+            hashes,
             states: STATES.iter().copied().collect(),
         }
     })
@@ -427,6 +438,9 @@ fn lexicon_at(text: &str, seg: &Segmentation, i: usize) -> Option<usize> {
     let key = &mut buf[..first.len()];
     key.copy_from_slice(first.as_bytes());
     key.make_ascii_lowercase();
+    if lex.hashes.binary_search(&fnv1a(key)).is_err() {
+        return None;
+    }
     let key = std::str::from_utf8(key).ok()?;
     let mut candidates: Vec<&Vec<Vec<String>>> = Vec::new();
     if let Some(e) = lex.by_first.get(key) {
