@@ -2,19 +2,28 @@
 
 use crate::article::Article;
 use crate::attribute::{Attribution, Attributor, RuleAttributor};
+use crate::resolve::{Entity, Resolver};
 use crate::segment::{Segmentation, Segmenter};
+use crate::tag::{EntityMention, Tagger};
 
 /// Everything the pipeline learned about one article.
 #[derive(Clone, Debug)]
 pub struct Analysis {
     pub segmentation: Segmentation,
+    /// Entity and title mentions, sorted.
+    pub mentions: Vec<EntityMention>,
+    /// The article's entities; `Speaker::entity` indexes this list.
+    pub entities: Vec<Entity>,
+    /// Attributions in text order.
     pub attributions: Vec<Attribution>,
 }
 
 /// The stages, built once and shared by every article (and thread).
 pub struct Pipeline {
     segmenter: Segmenter,
+    tagger: Tagger,
     attributor: Box<dyn Attributor>,
+    resolver: Resolver,
 }
 
 impl Default for Pipeline {
@@ -24,26 +33,33 @@ impl Default for Pipeline {
 }
 
 impl Pipeline {
+    /// The default pipeline with the embedded models.
     pub fn new() -> Pipeline {
-        Pipeline {
-            segmenter: Segmenter::new(),
-            attributor: Box::new(RuleAttributor::new()),
-        }
+        Pipeline::with_attributor(Box::new(RuleAttributor::new()))
     }
 
     pub fn with_attributor(attributor: Box<dyn Attributor>) -> Pipeline {
         Pipeline {
             segmenter: Segmenter::new(),
+            tagger: Tagger::embedded(),
             attributor,
+            resolver: Resolver::new(),
         }
     }
 
     pub fn analyze(&self, article: &Article) -> Analysis {
-        let segmentation = self.segmenter.segment(&article.text);
-        let mut attributions = self.attributor.attribute(&article.text, &segmentation);
+        let text = &article.text;
+        let segmentation = self.segmenter.segment(text);
+        let mut mentions = self.tagger.tag(text, &segmentation);
+        let mut attributions = self.attributor.attribute(text, &segmentation);
         attributions.sort_by_key(|a| a.start());
+        let entities = self
+            .resolver
+            .resolve(text, &segmentation, &mut mentions, &mut attributions);
         Analysis {
             segmentation,
+            mentions,
+            entities,
             attributions,
         }
     }

@@ -38,6 +38,8 @@ pub struct EntityRecord {
     #[serde(rename = "type")]
     pub kind: String,
     pub mentions: Vec<[usize; 2]>,
+    /// Titles and roles seen attached to the name ("president"), lower case.
+    pub titles: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,7 +74,17 @@ impl ExtractRecord {
             outlet: meta.outlet.clone(),
             url: meta.url.clone(),
             text: article.text.clone(),
-            entities: Vec::new(),
+            entities: analysis
+                .entities
+                .iter()
+                .map(|e| EntityRecord {
+                    id: e.id,
+                    name: e.name.clone(),
+                    kind: e.kind.as_str().to_string(),
+                    mentions: spans(&e.mentions),
+                    titles: e.titles.clone(),
+                })
+                .collect(),
             attributions: analysis
                 .attributions
                 .iter()

@@ -1,5 +1,15 @@
-//! Resolution: who the source of an attribution really is (a named person or organisation,
-//! an anonymous source, a group, a document).
+//! Resolution: who the source of an attribution really is. Entity mentions are grouped into
+//! article entities ("U.S. President Donald Trump", "Trump", "the President" → Donald Trump),
+//! and every attribution's source becomes a [`Speaker`]: a named person or organisation
+//! (through titles, name variants and pronouns), or a typed anonymous source, group or
+//! document.
+
+mod entities;
+mod lexicon;
+mod speaker;
+
+pub use entities::{group_entities, refine_mentions, Entity};
+pub use speaker::Resolver;
 
 use serde::Serialize;
 
@@ -15,6 +25,19 @@ pub enum SpeakerType {
     Unknown,
 }
 
+impl SpeakerType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerType::Person => "person",
+            SpeakerType::Organization => "organization",
+            SpeakerType::Group => "group",
+            SpeakerType::Anonymous => "anonymous",
+            SpeakerType::Document => "document",
+            SpeakerType::Unknown => "unknown",
+        }
+    }
+}
+
 /// The resolved speaker of an attribution.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Speaker {
@@ -22,8 +45,14 @@ pub struct Speaker {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: SpeakerType,
-    /// Index of the article entity this speaker is, if any.
+    /// Id of the article entity this speaker is (an index into the article's entities).
     pub entity: Option<usize>,
-    /// For anonymous and group sources: the phrase and any affiliation.
+    /// For anonymous, group and document sources: the phrase as written, and the affiliation
+    /// in parentheses where the phrase names one ("A Justice official (Justice Department)").
     pub description: Option<String>,
+    /// The organisation an anonymous source speaks for, where the phrase names one.
+    pub affiliation: Option<String>,
 }
+
+#[cfg(test)]
+mod tests;

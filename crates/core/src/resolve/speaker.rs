@@ -1,0 +1,464 @@
+//! From an attribution's source span to a [`Speaker`].
+
+use super::entities::{group_entities, name_words, normalize_title, refine_mentions, Entity};
+use super::lexicon::*;
+use super::{Speaker, SpeakerType};
+use crate::attribute::{is_double_quote, Attribution};
+use crate::segment::Segmentation;
+use crate::span::Span;
+use crate::tag::{EntityMention, EntityType};
+
+/// Names the speaker of every attribution and returns the article's entities.
+#[derive(Clone, Debug, Default)]
+pub struct Resolver {}
+
+/// Common first names of women in US political news, so that "she" skips the men.
+const FEMALE_FIRST_NAMES: &[&str] = &[
+    "hillary",
+    "sarah",
+    "nancy",
+    "kellyanne",
+    "elizabeth",
+    "ivanka",
+    "melania",
+    "hope",
+    "huma",
+    "donna",
+    "debbie",
+    "susan",
+    "sally",
+    "loretta",
+    "condoleezza",
+    "michelle",
+    "kamala",
+    "carly",
+    "jill",
+    "theresa",
+    "angela",
+    "marine",
+    "jane",
+    "maria",
+    "mary",
+    "patricia",
+    "jennifer",
+    "linda",
+    "barbara",
+    "karen",
+    "lisa",
+    "nicole",
+    "megyn",
+    "kirsten",
+    "dianne",
+    "claire",
+    "amy",
+    "tammy",
+    "maxine",
+    "nikki",
+    "betsy",
+    "omarosa",
+    "katrina",
+    "kayleigh",
+    "heather",
+    "laura",
+    "ann",
+    "anne",
+    "rachel",
+    "katy",
+    "julie",
+    "sara",
+    "emily",
+    "ellen",
+    "ruth",
+    "sonia",
+    "elena",
+    "chelsea",
+    "katie",
+    "kate",
+    "jeanine",
+    "dana",
+    "ana",
+    "alicia",
+    "stephanie",
+    "samantha",
+    "jessica",
+    "ashley",
+    "amanda",
+    "melissa",
+    "rebecca",
+    "hannah",
+    "olivia",
+    "emma",
+    "sophia",
+    "catherine",
+    "christine",
+    "margaret",
+    "susana",
+    "gina",
+    "lynn",
+    "joni",
+    "lisa",
+    "shelley",
+    "mazie",
+    "marsha",
+    "cathy",
+    "martha",
+    "barbra",
+    "monica",
+    "paula",
+    "janet",
+    "valerie",
+    "samantha",
+    "tulsi",
+    "jeanne",
+];
+
+const FEMALE_TITLES: &[&str] = &[
+    "spokeswoman",
+    "congresswoman",
+    "chairwoman",
+    "businesswoman",
+    "first lady",
+    "mrs",
+    "ms",
+    "madam",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Female,
+    Other,
+}
+
+fn gender(e: &Entity) -> Gender {
+    let first = name_words(&e.name).into_iter().next().unwrap_or_default();
+    if FEMALE_FIRST_NAMES.contains(&first.as_str())
+        || e.titles
+            .iter()
+            .any(|t| FEMALE_TITLES.iter().any(|f| t.contains(f)))
+    {
+        Gender::Female
+    } else {
+        Gender::Other
+    }
+}
+
+impl Resolver {
+    pub fn new() -> Resolver {
+        Resolver {}
+    }
+
+    /// Repairs `mentions` with article-wide evidence ([`refine_mentions`]), groups them into
+    /// entities, sets `speaker` on every attribution that has a source, and adds resolved
+    /// pronoun and nominal sources to their entity's mentions.
+    pub fn resolve(
+        &self,
+        text: &str,
+        seg: &Segmentation,
+        mentions: &mut Vec<EntityMention>,
+        attributions: &mut [Attribution],
+    ) -> Vec<Entity> {
+        refine_mentions(text, seg, mentions);
+        let mentions = &mentions[..];
+        let (mut entities, of_mention) = group_entities(text, seg, mentions);
+        let named: Vec<(Span, usize)> = mentions
+            .iter()
+            .zip(&of_mention)
+            .filter_map(|(m, e)| e.map(|e| (m.span, e)))
+            .collect();
+        let quoted = quoted_regions(text, attributions);
+        let ctx = Context {
+            text,
+            seg,
+            entities: &entities,
+            named: &named,
+            quoted: &quoted,
+        };
+        let mut added: Vec<(usize, Span)> = Vec::new();
+        for att in attributions.iter_mut() {
+            let (Some(first), Some(last)) = (att.source.first(), att.source.last()) else {
+                att.speaker = None;
+                continue;
+            };
+            let span = first.cover(*last);
+            let (speaker, via) = ctx.speaker(span);
+            if let (Some(e), true) = (speaker.entity, via) {
+                added.push((e, span));
+            }
+            att.speaker = Some(speaker);
+        }
+        for (e, span) in added {
+            if !entities[e].mentions.contains(&span) {
+                entities[e].mentions.push(span);
+            }
+        }
+        for e in &mut entities {
+            e.mentions.sort();
+        }
+        entities
+    }
+}
+
+/// Byte regions inside quotation marks, from the direct contents found: pronouns in them
+/// refer to the quoted speaker's world, not the article's.
+fn quoted_regions(text: &str, attributions: &[Attribution]) -> Vec<Span> {
+    let mut out: Vec<Span> = attributions
+        .iter()
+        .flat_map(|a| a.content.iter().copied())
+        .filter(|s| s.slice(text).chars().next().is_some_and(is_double_quote))
+        .collect();
+    out.sort();
+    out
+}
+
+struct Context<'a> {
+    text: &'a str,
+    seg: &'a Segmentation,
+    entities: &'a [Entity],
+    named: &'a [(Span, usize)],
+    quoted: &'a [Span],
+}
+
+impl Context<'_> {
+    fn entity_speaker(&self, e: usize) -> Speaker {
+        let entity = &self.entities[e];
+        let kind = match entity.kind {
+            EntityType::Person => SpeakerType::Person,
+            EntityType::Organization => SpeakerType::Organization,
+            // "Washington", "Moscow", "Democrats" (CoreNLP's MISC) as speakers are bodies.
+            EntityType::Location => SpeakerType::Organization,
+            EntityType::Other | EntityType::Title => SpeakerType::Group,
+        };
+        Speaker {
+            name: entity.name.clone(),
+            kind,
+            entity: Some(e),
+            description: None,
+            affiliation: None,
+        }
+    }
+
+    fn phrase_speaker(
+        &self,
+        phrase: &str,
+        kind: SpeakerType,
+        affiliation: Option<String>,
+    ) -> Speaker {
+        let description = match &affiliation {
+            Some(a) => format!("{phrase} ({a})"),
+            None => phrase.to_string(),
+        };
+        let described = matches!(
+            kind,
+            SpeakerType::Anonymous | SpeakerType::Group | SpeakerType::Document
+        );
+        Speaker {
+            name: phrase.to_string(),
+            kind,
+            entity: None,
+            description: described.then_some(description),
+            affiliation,
+        }
+    }
+
+    /// The speaker of a source span, and whether it was reached through a pronoun or a nominal
+    /// (so that the span becomes a new mention of the entity).
+    fn speaker(&self, span: Span) -> (Speaker, bool) {
+        let phrase = span
+            .slice(self.text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let lower = phrase.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let head = words.last().copied().unwrap_or("");
+        let inside: Vec<usize> = self
+            .named
+            .iter()
+            .filter(|(s, _)| span.contains(*s))
+            .map(|&(_, e)| e)
+            .collect();
+        let person = inside
+            .iter()
+            .copied()
+            .find(|&e| self.entities[e].kind == EntityType::Person);
+        let anonymous_marked = ANONYMITY_MARKERS.iter().any(|m| lower.contains(m));
+
+        if let Some(e) = person.filter(|_| !anonymous_marked) {
+            return (self.entity_speaker(e), false);
+        }
+        if OUTLETS.contains(&lower.as_str()) {
+            return match inside.first() {
+                Some(&e) => (
+                    Speaker {
+                        kind: SpeakerType::Organization,
+                        ..self.entity_speaker(e)
+                    },
+                    false,
+                ),
+                None => (
+                    self.phrase_speaker(&phrase, SpeakerType::Organization, None),
+                    false,
+                ),
+            };
+        }
+        if words.len() == 1
+            && (MALE_PRONOUNS.contains(&head) || FEMALE_PRONOUNS.contains(&head) || head == "i")
+        {
+            if let Some(e) = self.pronoun_antecedent(span, FEMALE_PRONOUNS.contains(&head)) {
+                return (self.entity_speaker(e), true);
+            }
+            return (
+                self.phrase_speaker(&phrase, SpeakerType::Unknown, None),
+                false,
+            );
+        }
+        if words.len() == 1 && PLURAL_PRONOUNS.contains(&head) {
+            return (
+                self.phrase_speaker(&phrase, SpeakerType::Group, None),
+                false,
+            );
+        }
+        let indefinite = words.first().is_some_and(|w| INDEFINITE.contains(w)) || anonymous_marked;
+        if ANONYMOUS_HEADS.contains(&head)
+            && (indefinite || !words.first().is_some_and(|w| *w == "the") || anonymous_marked)
+            || anonymous_marked
+        {
+            return (
+                self.phrase_speaker(
+                    &phrase,
+                    SpeakerType::Anonymous,
+                    affiliation(&lower, &inside, self),
+                ),
+                false,
+            );
+        }
+        let description = match words.first() {
+            Some(&"the") | Some(&"this") => Some(&words[1..]),
+            _ if inside.is_empty() && words.len() <= 3 => Some(&words[..]),
+            _ => None,
+        };
+        if let Some(e) = description.and_then(|d| self.nominal_antecedent(span, d)) {
+            return (self.entity_speaker(e), true);
+        }
+        if DOCUMENT_HEADS.contains(&head) {
+            return (
+                self.phrase_speaker(&phrase, SpeakerType::Document, None),
+                false,
+            );
+        }
+        if ANONYMOUS_HEADS.contains(&head) {
+            return (
+                self.phrase_speaker(
+                    &phrase,
+                    SpeakerType::Anonymous,
+                    affiliation(&lower, &inside, self),
+                ),
+                false,
+            );
+        }
+        if let Some(&e) = inside.last() {
+            let mut speaker = self.entity_speaker(e);
+            if speaker.kind == SpeakerType::Group {
+                speaker.description = Some(phrase);
+            }
+            return (speaker, false);
+        }
+        if GROUP_HEADS.contains(&head) {
+            return (
+                self.phrase_speaker(&phrase, SpeakerType::Group, None),
+                false,
+            );
+        }
+        (
+            self.phrase_speaker(&phrase, SpeakerType::Unknown, None),
+            false,
+        )
+    }
+
+    /// The person a pronoun source refers to: the first person named (outside quotations) in
+    /// the pronoun's sentence before it, else in each of the three sentences before, nearest
+    /// first. "she" skips persons known to be men and the reverse.
+    fn pronoun_antecedent(&self, span: Span, female: bool) -> Option<usize> {
+        let sent = self.seg.sentence_of(self.seg.token_at(span.start));
+        let floor = sent.saturating_sub(3);
+        for s in (floor..=sent).rev() {
+            let sspan = self.seg.sentences[s].span;
+            let limit = if s == sent { span.start } else { sspan.end };
+            let found = self
+                .named
+                .iter()
+                .filter(|(m, _)| m.start >= sspan.start && m.end <= limit)
+                .filter(|(m, _)| !self.quoted.iter().any(|q| q.contains(*m)))
+                .map(|&(_, e)| e)
+                .find(|&e| {
+                    self.entities[e].kind == EntityType::Person
+                        && (gender(&self.entities[e]) == Gender::Female) == female
+                });
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// The entity a definite description refers to: "the President" → the last-mentioned
+    /// entity with the title "president" (or one ending in "president").
+    fn nominal_antecedent(&self, span: Span, words: &[&str]) -> Option<usize> {
+        let skip = [
+            "former",
+            "u.s.",
+            "us",
+            "american",
+            "then",
+            "current",
+            "new",
+            "embattled",
+        ];
+        let rest: Vec<&str> = words
+            .iter()
+            .copied()
+            .skip_while(|w| skip.contains(w))
+            .collect();
+        if rest.is_empty() || rest.len() > 4 {
+            return None;
+        }
+        let phrase = normalize_title(&rest.join(" "));
+        let head = phrase.split(' ').next_back().unwrap_or("");
+        self.named
+            .iter()
+            .filter(|(m, _)| m.end <= span.start)
+            .map(|&(_, e)| e)
+            .filter(|&e| {
+                self.entities[e]
+                    .titles
+                    .iter()
+                    .any(|t| *t == phrase || t.split(' ').next_back() == Some(head))
+            })
+            .next_back()
+    }
+}
+
+/// The organisation an anonymous source speaks for: a named organisation inside the phrase,
+/// else a known affiliation word ("Justice" → "Justice Department").
+fn affiliation(lower: &str, inside: &[usize], ctx: &Context<'_>) -> Option<String> {
+    if let Some(&e) = inside.iter().find(|&&e| {
+        matches!(
+            ctx.entities[e].kind,
+            EntityType::Organization | EntityType::Location
+        )
+    }) {
+        let name = &ctx.entities[e].name;
+        if let Some((_, full)) = AFFILIATIONS.iter().find(|(k, _)| *k == name.to_lowercase()) {
+            return Some(full.to_string());
+        }
+        return Some(name.clone());
+    }
+    let padded = format!(" {} ", lower.replace([',', '.'], " "));
+    AFFILIATIONS
+        .iter()
+        .find(|(k, _)| padded.contains(&format!(" {k} ")))
+        .map(|(_, full)| full.to_string())
+}

@@ -1,0 +1,71 @@
+use crate::article::Article;
+use crate::pipeline::Pipeline;
+use crate::resolve::SpeakerType;
+
+/// Runs the default pipeline and renders each attribution's speaker as
+/// `source → name (type)`.
+fn check(text: &str, expected: &[&str]) {
+    let article = Article {
+        text: text.to_string(),
+        ..Default::default()
+    };
+    let analysis = Pipeline::new().analyze(&article);
+    let got: Vec<String> = analysis
+        .attributions
+        .iter()
+        .filter_map(|a| {
+            let s = a.speaker.as_ref()?;
+            let src = a.source.first()?.cover(*a.source.last()?).slice(text);
+            Some(format!("{src} → {} ({})", s.name, s.kind.as_str()))
+        })
+        .collect();
+    assert_eq!(got, expected, "in {text:?}");
+}
+
+#[test]
+fn names_titles_and_pronouns() {
+    check(
+        "U.S. President Donald Trump visited Ohio. The weather was fine. The President said the plan would work.",
+        &["The President → Donald Trump (person)"],
+    );
+    check(
+        "Sarah Isgur Flores spoke on Monday. \"We are done,\" Isgur Flores said.",
+        &["Isgur Flores → Sarah Isgur Flores (person)"],
+    );
+    check(
+        "Attorney General Jeff Sessions met the envoy. \"It is false,\" he said in a statement.",
+        &["he → Jeff Sessions (person)"],
+    );
+}
+
+#[test]
+fn anonymous_groups_documents_and_outlets() {
+    check(
+        "A Justice official said Sessions did nothing wrong.",
+        &["A Justice official → A Justice official (anonymous)"],
+    );
+    check(
+        "According to CNN, the talks failed.",
+        &["CNN → CNN (organization)"],
+    );
+    check(
+        "Several Republicans said the bill would fail.",
+        &["Several Republicans → Republicans (group)"],
+    );
+}
+
+#[test]
+fn anonymous_sources_keep_their_affiliation() {
+    let text = "A White House official said the meeting was routine.";
+    let analysis = Pipeline::new().analyze(&Article {
+        text: text.into(),
+        ..Default::default()
+    });
+    let speaker = analysis.attributions[0].speaker.clone().unwrap();
+    assert_eq!(speaker.kind, SpeakerType::Anonymous);
+    assert_eq!(speaker.affiliation.as_deref(), Some("White House"));
+    assert_eq!(
+        speaker.description.as_deref(),
+        Some("A White House official (White House)")
+    );
+}
