@@ -206,30 +206,6 @@ pub const GROUP_HEADS: &[&str] = &[
     "trumps",
 ];
 
-/// Determiners and quantifiers that make a phrase indefinite: "a", "one", "several".
-pub const INDEFINITE: &[&str] = &[
-    "a",
-    "an",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "several",
-    "some",
-    "many",
-    "another",
-    "other",
-    "multiple",
-    "numerous",
-    "few",
-    "various",
-    "unnamed",
-    "anonymous",
-    "senior",
-    "top",
-];
-
 /// Phrases that mark a source as anonymous wherever they appear.
 pub const ANONYMITY_MARKERS: &[&str] = &[
     "familiar with",

@@ -321,11 +321,9 @@ impl Context<'_> {
                 false,
             );
         }
-        let indefinite = words.first().is_some_and(|w| INDEFINITE.contains(w)) || anonymous_marked;
-        if ANONYMOUS_HEADS.contains(&head)
-            && (indefinite || !words.first().is_some_and(|w| *w == "the") || anonymous_marked)
-            || anonymous_marked
-        {
+        // "a Justice official", "officials", "sources familiar with"; not "the official".
+        let definite = words.first().is_some_and(|w| *w == "the");
+        if anonymous_marked || ANONYMOUS_HEADS.contains(&head) && !definite {
             return (
                 self.phrase_speaker(
                     &phrase,
@@ -431,13 +429,12 @@ impl Context<'_> {
             .iter()
             .filter(|(m, _)| m.end <= span.start)
             .map(|&(_, e)| e)
-            .filter(|&e| {
+            .rfind(|&e| {
                 self.entities[e]
                     .titles
                     .iter()
                     .any(|t| *t == phrase || t.split(' ').next_back() == Some(head))
             })
-            .next_back()
     }
 }
 
