@@ -80,6 +80,12 @@ enum Command {
         /// Allowed drop below the baseline, in F1 points.
         #[arg(long, default_value_t = 1.0)]
         tolerance: f64,
+        /// With `--task speakers`: a hand-judged sample (TSV: id, start, end, name).
+        #[arg(long)]
+        sample: Option<PathBuf>,
+        /// With `--task speakers`: print N cases with a named speaker, with context, to judge.
+        #[arg(long, value_name = "N")]
+        write_sample: Option<usize>,
     },
     /// Measure extract throughput (words/s, articles/s) on one thread, model load excluded.
     ///
@@ -109,6 +115,11 @@ enum EvalTask {
     Attributions,
     /// Sentences and tokens against the CoreNLP annotations.
     Segment,
+    /// Named entities against the CoreNLP silver NER.
+    Ner,
+    /// Speakers of gold sources that are pronouns or common noun phrases: how many get a
+    /// named speaker, and (with --sample) the accuracy on a hand-judged sample.
+    Speakers,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -161,6 +172,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             baseline,
             tolerance,
+            sample,
+            write_sample,
         } => match task {
             EvalTask::Attributions => eval_attributions(
                 &gold,
@@ -170,6 +183,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 tolerance,
             ),
             EvalTask::Segment => eval_segment(&gold),
+            EvalTask::Ner => eval_ner(&gold),
+            EvalTask::Speakers => eval_speakers(&gold, sample.as_deref(), write_sample),
         },
         Command::Bench {
             paths,
@@ -294,6 +309,52 @@ fn eval_attributions(
 fn eval_segment(gold_path: &Path) -> anyhow::Result<ExitCode> {
     let gold = corpus::read_jsonl(gold_path)?;
     println!("{}", verbatim_core::segment::evaluate(&gold));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_ner(gold_path: &Path) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    println!(
+        "{}",
+        verbatim_core::tag::evaluate_ner(&verbatim_core::tag::Tagger::embedded(), &gold)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_speakers(
+    gold_path: &Path,
+    sample: Option<&Path>,
+    write_sample: Option<usize>,
+) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    let result = eval::evaluate_speakers(&Pipeline::new(), &gold);
+    println!("{result}");
+    if let Some(n) = write_sample {
+        // A spread-out, deterministic sample of the named cases: every k-th.
+        let named: Vec<_> = result.cases.iter().filter(|c| c.named.is_some()).collect();
+        let step = (named.len() / n.max(1)).max(1);
+        println!("# id\tstart\tend\tresolved\tsource\tcontext");
+        for c in named.iter().step_by(step).take(n) {
+            let name = c.named.as_deref().unwrap_or("-");
+            println!(
+                "{}\t{}\t{}\t{name}\t{}\t…{}",
+                c.id, c.source[0], c.source[1], c.source_text, c.context
+            );
+        }
+    }
+    if let Some(path) = sample {
+        let raw = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        let judged =
+            eval::read_judged(&raw).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let (correct, n, missing) = eval::judged_accuracy(&result, &judged);
+        for m in &missing {
+            eprintln!("verbatim: warning: judged case not found among the gold sources: {m}");
+        }
+        println!(
+            "hand-judged sample: {correct}/{n} names correct ({:.1}%)",
+            100.0 * correct as f64 / n.max(1) as f64
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -61,18 +61,66 @@ fn seed_direct_quotes_have_exact_spans() {
 /// speaker type, text the content contains).
 const SEED_PAIRS: &[(&str, &str, &str)] = &[
     ("Donald Trump", "person", "I don't think so"),
-    ("Donald Trump", "person", "confidence in Attorney General Jeff Sessions"),
-    ("Paul Ryan", "person", "Sessions should recuse himself only if"),
-    ("Paul Ryan", "person", "If he, himself, is the subject of an investigation"),
-    ("Paul Ryan", "person", "But if he's not, I don't see any purpose"),
-    ("Jeff Sessions", "person", "I never met with any Russian officials"),
-    ("Jeff Sessions", "person", "he knew of no contacts between Trump surrogates and Russians"),
-    ("Sarah Isgur Flores", "person", "Last year, the senator had over 25 conversations"),
-    ("Sarah Isgur Flores", "person", "misleading about his answer"),
-    ("Sean Spicer", "person", "Sessions had nothing to apologize for"),
-    ("A White House official", "anonymous", "This is the latest attack against the Trump Administration"),
-    ("A Justice official", "anonymous", "Sessions didn't mislead senators"),
-    ("CNN", "organization", "Sessions spoke twice with the Russian ambassador"),
+    (
+        "Donald Trump",
+        "person",
+        "confidence in Attorney General Jeff Sessions",
+    ),
+    (
+        "Paul Ryan",
+        "person",
+        "Sessions should recuse himself only if",
+    ),
+    (
+        "Paul Ryan",
+        "person",
+        "If he, himself, is the subject of an investigation",
+    ),
+    (
+        "Paul Ryan",
+        "person",
+        "But if he's not, I don't see any purpose",
+    ),
+    (
+        "Jeff Sessions",
+        "person",
+        "I never met with any Russian officials",
+    ),
+    (
+        "Jeff Sessions",
+        "person",
+        "he knew of no contacts between Trump surrogates and Russians",
+    ),
+    (
+        "Sarah Isgur Flores",
+        "person",
+        "Last year, the senator had over 25 conversations",
+    ),
+    (
+        "Sarah Isgur Flores",
+        "person",
+        "misleading about his answer",
+    ),
+    (
+        "Sean Spicer",
+        "person",
+        "Sessions had nothing to apologize for",
+    ),
+    (
+        "A White House official",
+        "anonymous",
+        "This is the latest attack against the Trump Administration",
+    ),
+    (
+        "A Justice official",
+        "anonymous",
+        "Sessions didn't mislead senators",
+    ),
+    (
+        "CNN",
+        "organization",
+        "Sessions spoke twice with the Russian ambassador",
+    ),
 ];
 
 #[test]
@@ -81,13 +129,23 @@ fn seed_who_said_what() {
     let text = rec["text"].as_str().unwrap();
     let atts = rec["attributions"].as_array().unwrap();
     let join = |a: &serde_json::Value, role: &str| -> String {
-        a[role].as_array().unwrap().iter().map(|s| slice_chars(text, s)).collect::<Vec<_>>().join(" ")
+        a[role]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| slice_chars(text, s))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let mut missing = Vec::new();
     for &(who, kind, said) in SEED_PAIRS {
         let found = atts.iter().any(|a| {
             let speaker = &a["speaker"];
-            let named = if kind == "anonymous" { join(a, "source").contains(who) } else { speaker["name"] == who };
+            let named = if kind == "anonymous" {
+                join(a, "source").contains(who)
+            } else {
+                speaker["name"] == who
+            };
             named && speaker["type"] == kind && join(a, "content").contains(said)
         });
         if !found {
@@ -96,7 +154,17 @@ fn seed_who_said_what() {
     }
     let got: Vec<String> = atts
         .iter()
-        .map(|a| format!("{} ({}) — {:?}", a["speaker"]["name"], a["speaker"]["type"], join(a, "content")))
+        .map(|a| {
+            format!(
+                "{} ({}) — {:?}",
+                a["speaker"]["name"],
+                a["speaker"]["type"],
+                join(a, "content")
+            )
+        })
         .collect();
-    assert!(missing.is_empty(), "missing pairs: {missing:#?}\nextracted: {got:#?}");
+    assert!(
+        missing.is_empty(),
+        "missing pairs: {missing:#?}\nextracted: {got:#?}"
+    );
 }

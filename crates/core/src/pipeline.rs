@@ -48,10 +48,26 @@ impl Pipeline {
     }
 
     pub fn analyze(&self, article: &Article) -> Analysis {
+        let segmentation = self.segmenter.segment(&article.text);
+        let attributions = self.attributor.attribute(&article.text, &segmentation);
+        self.finish(article, segmentation, attributions)
+    }
+
+    /// Runs every stage but the attributor, taking `attributions` as found (gold ones, to
+    /// evaluate resolution on its own).
+    pub fn analyze_given(&self, article: &Article, attributions: Vec<Attribution>) -> Analysis {
+        let segmentation = self.segmenter.segment(&article.text);
+        self.finish(article, segmentation, attributions)
+    }
+
+    fn finish(
+        &self,
+        article: &Article,
+        segmentation: Segmentation,
+        mut attributions: Vec<Attribution>,
+    ) -> Analysis {
         let text = &article.text;
-        let segmentation = self.segmenter.segment(text);
         let mut mentions = self.tagger.tag(text, &segmentation);
-        let mut attributions = self.attributor.attribute(text, &segmentation);
         attributions.sort_by_key(|a| a.start());
         let entities = self
             .resolver

@@ -326,3 +326,4 @@ pub const OUTLETS: &[&str] = &[
 pub const MALE_PRONOUNS: &[&str] = &["he", "him", "his", "himself"];
 pub const FEMALE_PRONOUNS: &[&str] = &["she", "her", "hers", "herself"];
 pub const PLURAL_PRONOUNS: &[&str] = &["they", "them", "their", "we", "us", "our"];
+pub const RELATIVE_PRONOUNS: &[&str] = &["who", "which", "that", "whom"];

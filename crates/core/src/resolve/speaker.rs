@@ -304,6 +304,15 @@ impl Context<'_> {
                 ),
             };
         }
+        if words.len() == 1 && RELATIVE_PRONOUNS.contains(&head) {
+            if let Some(e) = self.relative_antecedent(span) {
+                return (self.entity_speaker(e), true);
+            }
+            return (
+                self.phrase_speaker(&phrase, SpeakerType::Unknown, None),
+                false,
+            );
+        }
         if words.len() == 1
             && (MALE_PRONOUNS.contains(&head) || FEMALE_PRONOUNS.contains(&head) || head == "i")
         {
@@ -400,6 +409,15 @@ impl Context<'_> {
             }
         }
         None
+    }
+
+    /// The antecedent of "who" / "which" / "that": the name just before it, separated by a
+    /// comma or nothing ("Trump, who said ...").
+    fn relative_antecedent(&self, span: Span) -> Option<usize> {
+        let (m, e) = self.named.iter().rev().find(|(m, _)| m.end <= span.start)?;
+        let between = &self.text[m.end..span.start];
+        let joined = between.chars().all(|c| c.is_whitespace() || c == ',');
+        (joined && between.len() <= 3).then_some(*e)
     }
 
     /// The entity a definite description refers to: "the President" → the last-mentioned
