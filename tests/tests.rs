@@ -3,4 +3,5 @@
 mod cli;
 mod common;
 mod eval;
+mod properties;
 mod seed;
