@@ -37,7 +37,10 @@ fn newsish() -> impl Strategy<Value = String> {
 }
 
 fn check_record(text: &str) {
-    let article = Article { text: text.to_string(), ..Default::default() };
+    let article = Article {
+        text: text.to_string(),
+        ..Default::default()
+    };
     let analysis = pipeline().analyze(&article);
     let record = ExtractRecord::new(&article, &analysis);
     let n_chars = text.chars().count();
@@ -47,11 +50,17 @@ fn check_record(text: &str) {
         .flat_map(|a| a.source.iter().chain(&a.cue).chain(&a.content))
         .chain(record.entities.iter().flat_map(|e| e.mentions.iter()));
     for &[s, e] in spans {
-        assert!(s < e && e <= n_chars, "span [{s}, {e}] outside a text of {n_chars} chars: {text:?}");
+        assert!(
+            s < e && e <= n_chars,
+            "span [{s}, {e}] outside a text of {n_chars} chars: {text:?}"
+        );
     }
     for a in &analysis.attributions {
         for span in a.source.iter().chain(&a.cue).chain(&a.content) {
-            assert!(text.get(span.range()).is_some(), "byte span {span:?} not on char boundaries of {text:?}");
+            assert!(
+                text.get(span.range()).is_some(),
+                "byte span {span:?} not on char boundaries of {text:?}"
+            );
         }
     }
     serde_json::to_string(&record).expect("the record serialises");

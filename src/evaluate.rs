@@ -1,0 +1,153 @@
+//! `verbatim eval` and `verbatim bench`: quality against gold, and throughput.
+
+use crate::{build_pipeline, AttributorChoice};
+use anyhow::{bail, Context};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+use verbatim_core::ingest::{Event, Reader};
+use verbatim_core::{corpus, eval, Pipeline};
+
+pub fn eval_attributions(
+    gold_path: &Path,
+    pred_path: Option<&Path>,
+    json_path: Option<&Path>,
+    baseline_path: Option<&Path>,
+    tolerance: f64,
+) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    let pred = match pred_path {
+        Some(p) => {
+            let file = std::fs::File::open(p).with_context(|| format!("{}", p.display()))?;
+            eval::read_predictions(std::io::BufReader::new(file), &p.display().to_string())?
+        }
+        None => {
+            if std::io::stdin().is_terminal() {
+                bail!(
+                    "no predictions: give --pred FILE or pipe `verbatim extract` output to stdin"
+                );
+            }
+            eval::read_predictions(std::io::stdin().lock(), "-")?
+        }
+    };
+    let scores = eval::score(&gold, &pred);
+    for w in scores.warnings() {
+        eprintln!("verbatim: warning: {w}");
+    }
+    println!("{}", scores.table());
+    if let Some(p) = json_path {
+        let body = serde_json::to_string_pretty(&scores.to_json())?;
+        std::fs::write(p, body + "\n").with_context(|| format!("{}", p.display()))?;
+    }
+    if let Some(p) = baseline_path {
+        let raw = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+        let baseline: serde_json::Value =
+            serde_json::from_str(&raw).with_context(|| format!("{}: invalid JSON", p.display()))?;
+        if let Err(failures) = eval::check_baseline(&scores, &baseline, tolerance) {
+            for f in &failures {
+                eprintln!("verbatim: below baseline: {f}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+        eprintln!(
+            "verbatim: every metric of {} is within {tolerance} points",
+            p.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn eval_segment(gold_path: &Path) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    println!("{}", verbatim_core::segment::evaluate(&gold));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn eval_ner(gold_path: &Path) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    println!(
+        "{}",
+        verbatim_core::tag::evaluate_ner(&verbatim_core::tag::Tagger::embedded(), &gold)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn eval_speakers(
+    gold_path: &Path,
+    sample: Option<&Path>,
+    write_sample: Option<usize>,
+) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    let result = eval::evaluate_speakers(&Pipeline::new(), &gold);
+    println!("{result}");
+    if let Some(n) = write_sample {
+        // A spread-out, deterministic sample of the named cases: every k-th.
+        let named: Vec<_> = result.cases.iter().filter(|c| c.named.is_some()).collect();
+        let step = (named.len() / n.max(1)).max(1);
+        println!("# id\tstart\tend\tresolved\tsource\tcontext");
+        for c in named.iter().step_by(step).take(n) {
+            let name = c.named.as_deref().unwrap_or("-");
+            println!(
+                "{}\t{}\t{}\t{name}\t{}\t…{}",
+                c.id, c.source[0], c.source[1], c.source_text, c.context
+            );
+        }
+    }
+    if let Some(path) = sample {
+        let raw = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        let judged =
+            eval::read_judged(&raw).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let (correct, n, missing) = eval::judged_accuracy(&result, &judged);
+        for m in &missing {
+            eprintln!("verbatim: warning: judged case not found among the gold sources: {m}");
+        }
+        println!(
+            "hand-judged sample: {correct}/{n} names correct ({:.1}%)",
+            100.0 * correct as f64 / n.max(1) as f64
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn bench(
+    paths: Vec<PathBuf>,
+    repeat: usize,
+    choice: AttributorChoice,
+) -> anyhow::Result<ExitCode> {
+    let load_start = Instant::now();
+    let pipeline = build_pipeline(choice);
+    let load = load_start.elapsed();
+    let mut articles = Vec::new();
+    for event in Reader::new(paths) {
+        match event {
+            Event::Article(a) => articles.push(*a),
+            Event::Warning { origin, message } => {
+                eprintln!("verbatim: warning: {origin}: {message}")
+            }
+            Event::Error { origin, message } => bail!("{origin}: {message}"),
+        }
+    }
+    if articles.is_empty() {
+        bail!("no articles to measure");
+    }
+    let report = verbatim_core::bench::run(&pipeline, &articles, repeat);
+    if report.n_attributions == 0 {
+        bail!(
+            "the pipeline found no attribution in {} articles: nothing was measured",
+            report.n_articles
+        );
+    }
+    println!("pipeline load   {:>10.1} ms", load.as_secs_f64() * 1e3);
+    println!("articles        {:>10}", report.n_articles);
+    println!("words           {:>10}", report.n_words);
+    println!("attributions    {:>10}", report.n_attributions);
+    println!(
+        "median pass     {:>10.1} ms  (of {})",
+        report.median().as_secs_f64() * 1e3,
+        report.repeats
+    );
+    println!("words/s         {:>10.0}", report.words_per_sec());
+    println!("articles/s      {:>10.1}", report.articles_per_sec());
+    Ok(ExitCode::SUCCESS)
+}

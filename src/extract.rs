@@ -1,0 +1,172 @@
+//! `verbatim extract`: articles in, one JSON record (or a readable block) per article out.
+
+use crate::{build_pipeline, AttributorChoice, Format};
+use anyhow::{bail, Context};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use verbatim_core::ingest::{Event, Reader};
+use verbatim_core::wire::ExtractRecord;
+use verbatim_core::Article;
+
+pub fn input_paths(paths: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
+    if paths.is_empty() {
+        if std::io::stdin().is_terminal() {
+            bail!("no input: give files or directories, or pipe articles to stdin (see --help)");
+        }
+        return Ok(vec![PathBuf::from("-")]);
+    }
+    Ok(paths)
+}
+
+pub fn extract(
+    paths: Vec<PathBuf>,
+    format: Format,
+    choice: AttributorChoice,
+) -> anyhow::Result<ExitCode> {
+    let paths = input_paths(paths)?;
+    let pipeline = build_pipeline(choice);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut progress = Progress::new();
+    let mut n_failed = 0usize;
+    for event in Reader::new(paths) {
+        match event {
+            Event::Article(article) => {
+                let analysis = pipeline.analyze(&article);
+                let record = ExtractRecord::new(&article, &analysis);
+                match format {
+                    Format::Json => {
+                        serde_json::to_writer(&mut out, &record).context("writing output")?;
+                        writeln!(out).context("writing output")?;
+                    }
+                    Format::Text => {
+                        write_text(&mut out, &article, &record).context("writing output")?
+                    }
+                }
+                progress.article(&article);
+            }
+            Event::Warning { origin, message } => {
+                progress.clear();
+                eprintln!("verbatim: warning: {origin}: {message}");
+            }
+            Event::Error { origin, message } => {
+                progress.clear();
+                eprintln!("verbatim: error: {origin}: {message}");
+                n_failed += 1;
+            }
+        }
+    }
+    out.flush().context("writing output")?;
+    progress.finish();
+    if n_failed > 0 {
+        eprintln!("verbatim: {n_failed} input item(s) failed; the rest were processed");
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `Speaker — "content" (cue)`, one line per attribution, under a header per article.
+fn write_text(
+    out: &mut impl Write,
+    article: &Article,
+    record: &ExtractRecord,
+) -> std::io::Result<()> {
+    let text = &article.text;
+    let offsets = verbatim_core::CharOffsets::new(text);
+    let join = |pieces: &[[usize; 2]]| -> String {
+        pieces
+            .iter()
+            .map(|&[s, e]| offsets.span_from_chars(s, e).slice(text).trim().to_string())
+            .collect::<Vec<_>>()
+            .join(" … ")
+    };
+    writeln!(out, "== {} ==", record.id)?;
+    if let Some(h) = &record.headline {
+        writeln!(out, "headline:  {h}")?;
+    }
+    for (label, value) in [
+        ("published", &record.published),
+        ("updated", &record.updated),
+        ("byline", &record.byline),
+    ] {
+        if let Some(v) = value {
+            writeln!(out, "{label}:{:>width$}{v}", "", width = 11 - label.len())?;
+        }
+    }
+    if let Some(d) = &record.dateline {
+        let parts: Vec<&str> = [&d.place, &d.date, &d.agency]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        writeln!(out, "dateline:  {}", parts.join(" · "))?;
+    }
+    writeln!(out, "{} attribution(s)", record.attributions.len())?;
+    for a in &record.attributions {
+        let speaker = match &a.speaker {
+            Some(s) => s.name.clone(),
+            None if !a.source.is_empty() => join(&a.source),
+            None => "(no source)".to_string(),
+        };
+        let content = join(&a.content);
+        let content = content.trim_matches(|c: char| {
+            verbatim_core::attribute::is_double_quote(c) || c.is_whitespace()
+        });
+        writeln!(
+            out,
+            "  {speaker} — \"{content}\" ({}; {})",
+            join(&a.cue),
+            a.kind
+        )?;
+    }
+    writeln!(out)
+}
+
+/// A one-line progress report on stderr, only when stderr is a terminal.
+struct Progress {
+    enabled: bool,
+    start: Instant,
+    last: Instant,
+    n_articles: usize,
+    n_bytes: usize,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let now = Instant::now();
+        Progress {
+            enabled: std::io::stderr().is_terminal(),
+            start: now,
+            last: now,
+            n_articles: 0,
+            n_bytes: 0,
+        }
+    }
+
+    fn article(&mut self, article: &Article) {
+        self.n_articles += 1;
+        self.n_bytes += article.text.len();
+        if self.enabled && self.last.elapsed().as_millis() >= 250 {
+            self.last = Instant::now();
+            let secs = self.start.elapsed().as_secs_f64().max(1e-9);
+            eprint!(
+                "\r{} articles, {:.1} MB, {:.0} articles/s   ",
+                self.n_articles,
+                self.n_bytes as f64 / 1e6,
+                self.n_articles as f64 / secs
+            );
+        }
+    }
+
+    fn clear(&self) {
+        if self.enabled && self.n_articles > 0 {
+            eprint!("\r\x1b[2K");
+        }
+    }
+
+    fn finish(&self) {
+        self.clear();
+    }
+}
