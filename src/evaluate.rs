@@ -83,7 +83,12 @@ pub fn eval_speakers(
     println!("{result}");
     if let Some(n) = write_sample {
         // A spread-out, deterministic sample of the named cases: every k-th.
-        let named: Vec<_> = result.cases.iter().filter(|c| c.named.is_some()).collect();
+        let unnamed = std::env::var_os("VERBATIM_SAMPLE_UNNAMED").is_some();
+        let named: Vec<_> = result
+            .cases
+            .iter()
+            .filter(|c| c.named.is_some() != unnamed)
+            .collect();
         let step = (named.len() / n.max(1)).max(1);
         println!("# id\tstart\tend\tresolved\tsource\tcontext");
         for c in named.iter().step_by(step).take(n) {

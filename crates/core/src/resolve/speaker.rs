@@ -123,22 +123,45 @@ const FEMALE_TITLES: &[&str] = &[
     "madam",
 ];
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+const MALE_TITLES: &[&str] = &["spokesman", "congressman", "chairman", "businessman", "mr"];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Gender {
     Female,
-    Other,
+    Male,
+    Unknown,
 }
 
-fn gender(e: &Entity) -> Gender {
-    let first = name_words(&e.name).into_iter().next().unwrap_or_default();
-    if FEMALE_FIRST_NAMES.contains(&first.as_str())
-        || e.titles
+/// What the article shows of a person's gender: an honorific before a mention ("Mrs.
+/// Clinton", "Mr. Ban"), a gendered title ("spokeswoman"), or a common first name.
+fn gender(text: &str, e: &Entity) -> Gender {
+    let honorific = e.mentions.iter().find_map(|m| {
+        let before = text[..m.start].trim_end();
+        let word = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        match word.trim_end_matches('.').to_lowercase().as_str() {
+            "mrs" | "ms" | "miss" => Some(Gender::Female),
+            "mr" => Some(Gender::Male),
+            _ => None,
+        }
+    });
+    if let Some(g) = honorific {
+        return g;
+    }
+    let titled = |list: &[&str]| {
+        e.titles
             .iter()
-            .any(|t| FEMALE_TITLES.iter().any(|f| t.contains(f)))
-    {
+            .any(|t| list.iter().any(|f| t.split(' ').any(|w| w == *f)))
+    };
+    let first = name_words(&e.name).into_iter().next().unwrap_or_default();
+    if FEMALE_FIRST_NAMES.contains(&first.as_str()) || titled(FEMALE_TITLES) {
         Gender::Female
+    } else if titled(MALE_TITLES) {
+        Gender::Male
     } else {
-        Gender::Other
+        Gender::Unknown
     }
 }
 
@@ -166,9 +189,11 @@ impl Resolver {
             .filter_map(|(m, e)| e.map(|e| (m.span, e)))
             .collect();
         let quoted = quoted_regions(text, attributions);
+        let genders: Vec<Gender> = entities.iter().map(|e| gender(text, e)).collect();
         let ctx = Context {
             text,
             seg,
+            genders: &genders,
             entities: &entities,
             named: &named,
             quoted: &quoted,
@@ -212,6 +237,7 @@ fn quoted_regions(text: &str, attributions: &[Attribution]) -> Vec<Span> {
 
 struct Context<'a> {
     text: &'a str,
+    genders: &'a [Gender],
     seg: &'a Segmentation,
     entities: &'a [Entity],
     named: &'a [(Span, usize)],
@@ -373,6 +399,9 @@ impl Context<'_> {
             }
             return (speaker, false);
         }
+        if let Some(e) = self.name_like_antecedent(&phrase) {
+            return (self.entity_speaker(e), true);
+        }
         if GROUP_HEADS.contains(&head) {
             return (
                 self.phrase_speaker(&phrase, SpeakerType::Group, None),
@@ -390,22 +419,31 @@ impl Context<'_> {
     /// first. "she" skips persons known to be men and the reverse.
     fn pronoun_antecedent(&self, span: Span, female: bool) -> Option<usize> {
         let sent = self.seg.sentence_of(self.seg.token_at(span.start));
-        let floor = sent.saturating_sub(3);
-        for s in (floor..=sent).rev() {
-            let sspan = self.seg.sentences[s].span;
-            let limit = if s == sent { span.start } else { sspan.end };
-            let found = self
-                .named
-                .iter()
-                .filter(|(m, _)| m.start >= sspan.start && m.end <= limit)
-                .filter(|(m, _)| !self.quoted.iter().any(|q| q.contains(*m)))
-                .map(|&(_, e)| e)
-                .find(|&e| {
-                    self.entities[e].kind == EntityType::Person
-                        && (gender(&self.entities[e]) == Gender::Female) == female
-                });
-            if found.is_some() {
-                return found;
+        let floor = sent.saturating_sub(4);
+        let (wanted, excluded) = if female {
+            (Gender::Female, Gender::Male)
+        } else {
+            (Gender::Male, Gender::Female)
+        };
+        // First a person known to have the pronoun's gender, then one not known to differ.
+        for strict in [true, false] {
+            for s in (floor..=sent).rev() {
+                let sspan = self.seg.sentences[s].span;
+                let limit = if s == sent { span.start } else { sspan.end };
+                let found = self
+                    .named
+                    .iter()
+                    .filter(|(m, _)| m.start >= sspan.start && m.end <= limit)
+                    .filter(|(m, _)| !self.quoted.iter().any(|q| q.contains(*m)))
+                    .map(|&(_, e)| e)
+                    .find(|&e| {
+                        let g = self.genders[e];
+                        self.entities[e].kind == EntityType::Person
+                            && if strict { g == wanted } else { g != excluded }
+                    });
+                if found.is_some() {
+                    return found;
+                }
             }
         }
         None
@@ -443,16 +481,47 @@ impl Context<'_> {
         }
         let phrase = normalize_title(&rest.join(" "));
         let head = phrase.split(' ').next_back().unwrap_or("");
-        self.named
-            .iter()
-            .filter(|(m, _)| m.end <= span.start)
-            .map(|&(_, e)| e)
-            .rfind(|&e| {
-                self.entities[e]
-                    .titles
-                    .iter()
-                    .any(|t| *t == phrase || t.split(' ').next_back() == Some(head))
+        let before = || {
+            self.named
+                .iter()
+                .filter(|(m, _)| m.end <= span.start)
+                .map(|&(_, e)| e)
+        };
+        let titled = before().rfind(|&e| {
+            self.entities[e]
+                .titles
+                .iter()
+                .any(|t| *t == phrase || t.split(' ').next_back() == Some(head))
+        });
+        // "the Times" → The New York Times, "the agency" → the Environmental Protection Agency.
+        titled.or_else(|| {
+            before().rfind(|&e| {
+                self.entities[e].kind == EntityType::Organization
+                    && name_words(&self.entities[e].name).iter().any(|w| w == head)
             })
+        })
+    }
+
+    /// A source that looks like a name the tagger missed ("Mr. Trump", "Wallace"): the person
+    /// whose name ends in its last word.
+    fn name_like_antecedent(&self, phrase: &str) -> Option<usize> {
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        let proper = !words.is_empty()
+            && words.len() <= 4
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if !proper {
+            return None;
+        }
+        let last = name_words(words.last()?).pop()?;
+        let mut found = self
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityType::Person && name_words(&e.name).last() == Some(&last));
+        let first = found.next()?;
+        // Two people share the surname: the phrase does not say which.
+        found.next().is_none().then_some(first.id)
     }
 }
 
