@@ -32,11 +32,16 @@ pub(crate) fn name_words(name: &str) -> Vec<String> {
         })
         .filter(|w| !w.is_empty())
         .collect();
-    if words.len() > 1 && words[0] == "the" {
+    while words.len() > 1 && (words[0] == "the" || HONORIFICS.contains(&words[0].as_str())) {
         words.remove(0);
     }
     words
 }
+
+/// Courtesy titles that precede a name and are not part of it ("Mr. Trump" is Trump).
+const HONORIFICS: &[&str] = &[
+    "mr.", "mrs.", "ms.", "miss", "dr.", "mr", "mrs", "ms", "dr", "prof.", "rev.",
+];
 
 /// A title in canonical lower-case form: "Sen." → "senator", "Vice-President" → "vice president".
 pub(crate) fn normalize_title(title: &str) -> String {
@@ -69,15 +74,15 @@ fn display_name(text: &str) -> String {
             break;
         }
     }
-    if let Some(rest) = name
-        .strip_prefix("the ")
-        .or_else(|| name.strip_prefix("The "))
-    {
-        if !rest.is_empty() {
-            name = rest.to_string();
+    loop {
+        let first = name.split(' ').next().unwrap_or("");
+        let droppable = first.eq_ignore_ascii_case("the")
+            || HONORIFICS.contains(&first.to_lowercase().as_str());
+        match name.split_once(' ') {
+            Some((_, rest)) if droppable && !rest.is_empty() => name = rest.to_string(),
+            _ => return name,
         }
     }
-    name
 }
 
 /// Whether `short` names the same person as `long`: a contiguous suffix ("Trump" of "Donald
@@ -318,6 +323,8 @@ mod tests {
             ["justice", "department"]
         );
         assert_eq!(display_name("Clinton’s"), "Clinton");
+        assert_eq!(display_name("Mr. Obama"), "Obama");
+        assert_eq!(name_words("Ms. LaBelle"), ["labelle"]);
         assert_eq!(normalize_title("Sen."), "senator");
         assert_eq!(normalize_title("Vice-President"), "vice president");
     }
