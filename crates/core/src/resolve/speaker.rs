@@ -136,11 +136,18 @@ enum Gender {
 /// Clinton", "Mr. Ban"), a gendered title ("spokeswoman"), or a common first name.
 fn gender(text: &str, e: &Entity) -> Gender {
     let honorific = e.mentions.iter().find_map(|m| {
-        let before = text[..m.start].trim_end();
-        let word = before
-            .rsplit(|c: char| c.is_whitespace())
+        // The honorific just before the mention, or opening it ("Ms. LaBelle").
+        let own = m.slice(text).split_whitespace().next().unwrap_or("");
+        let before = text[..m.start]
+            .trim_end()
+            .rsplit(char::is_whitespace)
             .next()
             .unwrap_or("");
+        let word = if own.ends_with('.') || own.eq_ignore_ascii_case("miss") {
+            own
+        } else {
+            before
+        };
         match word.trim_end_matches('.').to_lowercase().as_str() {
             "mrs" | "ms" | "miss" => Some(Gender::Female),
             "mr" => Some(Gender::Male),
