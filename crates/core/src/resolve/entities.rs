@@ -201,20 +201,23 @@ pub fn group_entities(
         }
         let found = match m.kind {
             EntityType::Person => {
-                // The most recently seen person this name can refer to; a longer name may
-                // complete a shorter one seen before ("Trump" then "Donald Trump").
-                let mut best: Option<usize> = None;
+                // The person this name can refer to (a longer name may complete a shorter one
+                // seen before: "Trump" then "Donald Trump"). When several fit ("Cruz" after
+                // "Ted Cruz" and "Heidi Cruz"), the same full name wins, then the one
+                // mentioned most so far, then the most recent.
+                let mut best: Option<(bool, usize, usize, usize)> = None;
                 for (e, ew) in words_of.iter().enumerate() {
                     if entities[e].kind != EntityType::Person {
                         continue;
                     }
                     let fits =
                         person_matches(&words, ew) || (ew.len() == 1 && person_matches(ew, &words));
-                    if fits && best.is_none_or(|b| last_seen[e] > last_seen[b]) {
-                        best = Some(e);
+                    let key = (*ew == words, entities[e].mentions.len(), last_seen[e], e);
+                    if fits && best.is_none_or(|b| key > b) {
+                        best = Some(key);
                     }
                 }
-                best
+                best.map(|(.., e)| e)
             }
             _ => words_of
                 .iter()
@@ -292,10 +295,18 @@ fn attach_titles(
             let between = &text[m.span.end..t.span.start];
             let n_tokens = tok(t.span.start).saturating_sub(tok(m.span.end.saturating_sub(1)));
             let between_trim = between.trim_start();
+            // An apposition closes after its title ("Sessions, a former senator from
+            // Alabama, ..."); "in Chelsea, the mayor also said" goes on with a verb.
+            let next_word = text[t.span.end..].split_whitespace().next().unwrap_or("");
+            let closes = next_word.starts_with([',', '.', ';', ')'])
+                || ["of", "for", "from", "at", "in", "on", "to", "with", "and"]
+                    .contains(&next_word)
+                || next_word.chars().next().is_some_and(char::is_uppercase);
             if m.kind == EntityType::Person
                 && between_trim.starts_with(',')
                 && n_tokens <= 6
                 && !between_trim[1..].contains([',', '.', ';'])
+                && closes
             {
                 if let Some(e) = of_mention[j] {
                     add_title(&mut entities[e], title);

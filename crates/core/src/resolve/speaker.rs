@@ -338,7 +338,7 @@ impl Context<'_> {
             };
         }
         if words.len() == 1 && RELATIVE_PRONOUNS.contains(&head) {
-            if let Some(e) = self.relative_antecedent(span) {
+            if let Some(e) = self.relative_antecedent(span, head) {
                 return (self.entity_speaker(e), true);
             }
             return (
@@ -346,9 +346,7 @@ impl Context<'_> {
                 false,
             );
         }
-        if words.len() == 1
-            && (MALE_PRONOUNS.contains(&head) || FEMALE_PRONOUNS.contains(&head) || head == "i")
-        {
+        if words.len() == 1 && (MALE_PRONOUNS.contains(&head) || FEMALE_PRONOUNS.contains(&head)) {
             if let Some(e) = self.pronoun_antecedent(span, FEMALE_PRONOUNS.contains(&head)) {
                 return (self.entity_speaker(e), true);
             }
@@ -432,8 +430,9 @@ impl Context<'_> {
         } else {
             (Gender::Male, Gender::Female)
         };
-        // First a person known to have the pronoun's gender, then one not known to differ.
-        for strict in [true, false] {
+        // First a subject-like person known to have the pronoun's gender, then one not known
+        // to differ, then any person not known to differ.
+        for (strict, subjects_only) in [(true, true), (false, true), (false, false)] {
             for s in (floor..=sent).rev() {
                 let sspan = self.seg.sentences[s].span;
                 let limit = if s == sent { span.start } else { sspan.end };
@@ -442,6 +441,7 @@ impl Context<'_> {
                     .iter()
                     .filter(|(m, _)| m.start >= sspan.start && m.end <= limit)
                     .filter(|(m, _)| !self.quoted.iter().any(|q| q.contains(*m)))
+                    .filter(|(m, _)| !subjects_only || self.subject_like(*m))
                     .map(|&(_, e)| e)
                     .find(|&e| {
                         let g = self.genders[e];
@@ -458,11 +458,39 @@ impl Context<'_> {
 
     /// The antecedent of "who" / "which" / "that": the name just before it, separated by a
     /// comma or nothing ("Trump, who said ...").
-    fn relative_antecedent(&self, span: Span) -> Option<usize> {
+    fn relative_antecedent(&self, span: Span, head: &str) -> Option<usize> {
         let (m, e) = self.named.iter().rev().find(|(m, _)| m.end <= span.start)?;
         let between = &self.text[m.end..span.start];
         let joined = between.chars().all(|c| c.is_whitespace() || c == ',');
-        (joined && between.len() <= 3).then_some(*e)
+        // "who" is a person ("a staffer at the State Department who" is not the department).
+        let person = self.entities[*e].kind == EntityType::Person;
+        let agrees = if matches!(head, "who" | "whom") {
+            person
+        } else {
+            true
+        };
+        (joined && between.len() <= 3 && agrees).then_some(*e)
+    }
+
+    /// Whether a name mention can be the subject a later pronoun picks up: not the object of a
+    /// preposition ("pressed by Holt", "with Rusty Humphries") and not a possessive ("Holt's
+    /// colleague Matt Lauer").
+    fn subject_like(&self, m: Span) -> bool {
+        const PREPOSITIONS: &[&str] = &[
+            "with", "by", "to", "for", "of", "from", "about", "against", "like", "than", "at",
+            "on", "in", "as",
+        ];
+        let before = self.text[..m.start].trim_end();
+        let prev = before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let after = &self.text[m.end..];
+        let possessive =
+            after.starts_with("'s") || after.starts_with("\u{2019}s") || after.starts_with('\'');
+        !(PREPOSITIONS.contains(&prev.as_str()) && before.ends_with(|c: char| c.is_alphanumeric()))
+            && !possessive
     }
 
     /// The entity a definite description refers to: "the President" → the last-mentioned
@@ -494,11 +522,14 @@ impl Context<'_> {
                 .filter(|(m, _)| m.end <= span.start)
                 .map(|&(_, e)| e)
         };
+        // "the President" matches the title "president" or "U.S. president"; "the Democratic
+        // nominee" does not match "republican nominee": every word of the phrase must be in it.
         let titled = before().rfind(|&e| {
-            self.entities[e]
-                .titles
-                .iter()
-                .any(|t| *t == phrase || t.split(' ').next_back() == Some(head))
+            self.entities[e].titles.iter().any(|t| {
+                *t == phrase
+                    || (t.split(' ').next_back() == Some(head)
+                        && phrase.split(' ').all(|w| t.split(' ').any(|tw| tw == w)))
+            })
         });
         // "the Times" → The New York Times, "the agency" → the Environmental Protection Agency.
         titled.or_else(|| {
