@@ -82,16 +82,15 @@ pub fn eval_speakers(
     let result = eval::evaluate_speakers(&Pipeline::new(), &gold);
     println!("{result}");
     if let Some(n) = write_sample {
-        // A spread-out, deterministic sample of the named cases: every k-th.
+        // A deterministic sample that stays put when the resolver changes a little: the named
+        // cases with the smallest hash of (article id, offsets).
         let unnamed = std::env::var_os("VERBATIM_SAMPLE_UNNAMED").is_some();
-        let named: Vec<_> = result
-            .cases
-            .iter()
-            .filter(|c| c.named.is_some() != unnamed)
-            .collect();
-        let step = (named.len() / n.max(1)).max(1);
+        let mut named: Vec<_> = result.cases.iter().filter(|c| c.named.is_some() != unnamed).collect();
+        named.sort_by_key(|c| verbatim_core::ingest::text_id(&format!("{}:{}:{}", c.id, c.source[0], c.source[1])));
+        named.truncate(n);
+        named.sort_by(|a, b| (&a.id, a.source).cmp(&(&b.id, b.source)));
         println!("# id\tstart\tend\tresolved\tsource\tcontext");
-        for c in named.iter().step_by(step).take(n) {
+        for c in &named {
             let name = c.named.as_deref().unwrap_or("-");
             println!(
                 "{}\t{}\t{}\t{name}\t{}\t…{}",

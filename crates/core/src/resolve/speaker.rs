@@ -489,8 +489,8 @@ impl Context<'_> {
         let after = &self.text[m.end..];
         let possessive =
             after.starts_with("'s") || after.starts_with("\u{2019}s") || after.starts_with('\'');
-        !(PREPOSITIONS.contains(&prev.as_str()) && before.ends_with(|c: char| c.is_alphanumeric()))
-            && !possessive
+        let object = PREPOSITIONS.contains(&prev.as_str()) && before.ends_with(|c: char| c.is_alphanumeric());
+        !(object || possessive)
     }
 
     /// The entity a definite description refers to: "the President" → the last-mentioned
