@@ -85,8 +85,14 @@ pub fn eval_speakers(
         // A deterministic sample that stays put when the resolver changes a little: the named
         // cases with the smallest hash of (article id, offsets).
         let unnamed = std::env::var_os("VERBATIM_SAMPLE_UNNAMED").is_some();
-        let mut named: Vec<_> = result.cases.iter().filter(|c| c.named.is_some() != unnamed).collect();
-        named.sort_by_key(|c| verbatim_core::ingest::text_id(&format!("{}:{}:{}", c.id, c.source[0], c.source[1])));
+        let mut named: Vec<_> = result
+            .cases
+            .iter()
+            .filter(|c| c.named.is_some() != unnamed)
+            .collect();
+        named.sort_by_key(|c| {
+            verbatim_core::ingest::text_id(&format!("{}:{}:{}", c.id, c.source[0], c.source[1]))
+        });
         named.truncate(n);
         named.sort_by(|a, b| (&a.id, a.source).cmp(&(&b.id, b.source)));
         println!("# id\tstart\tend\tresolved\tsource\tcontext");

@@ -424,7 +424,7 @@ impl Context<'_> {
     /// first. "she" skips persons known to be men and the reverse.
     fn pronoun_antecedent(&self, span: Span, female: bool) -> Option<usize> {
         let sent = self.seg.sentence_of(self.seg.token_at(span.start));
-        let floor = sent.saturating_sub(4);
+        let floor = sent.saturating_sub(6);
         let (wanted, excluded) = if female {
             (Gender::Female, Gender::Male)
         } else {
@@ -489,7 +489,8 @@ impl Context<'_> {
         let after = &self.text[m.end..];
         let possessive =
             after.starts_with("'s") || after.starts_with("\u{2019}s") || after.starts_with('\'');
-        let object = PREPOSITIONS.contains(&prev.as_str()) && before.ends_with(|c: char| c.is_alphanumeric());
+        let object = PREPOSITIONS.contains(&prev.as_str())
+            && before.ends_with(|c: char| c.is_alphanumeric());
         !(object || possessive)
     }
 
