@@ -1,0 +1,376 @@
+//! The trained attribution model: two greedy averaged-perceptron taggers over segment tokens
+//! and a linker.
+//!
+//! Pass 1 tags cue tokens (`O`, `B-CUE`, `I-CUE`). Pass 2 tags sources and contents (`O`,
+//! `B/I-SOURCE`, `B/I-CONTENT`, cue tokens fixed) with features relative to the predicted
+//! cues. The linker then anchors one attribution on each cue span and attaches each source
+//! and content span to the nearest cue (same sentence for sources; the content's sentences
+//! or a neighbouring one for contents).
+
+mod features;
+mod format;
+mod hash;
+mod perceptron;
+mod train;
+
+pub use train::{evaluate, train, DevScores, TrainConfig};
+
+use super::{classify, Attribution, Attributor};
+use crate::error::{Error, Result};
+use crate::segment::Segmentation;
+use crate::span::Span;
+use features::{base_features, cue_features, CueContext, Doc, Feats, Near};
+use perceptron::{Scorer, Weights};
+use serde::{Deserialize, Serialize};
+
+static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
+
+/// Settings stored with the weights.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    /// Keep cue spans that got no content.
+    keep_contentless: bool,
+}
+
+/// Label set of a tagging pass.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Pass {
+    Cue,
+    Role,
+}
+
+pub(crate) const O: u8 = 0;
+pub(crate) const B_CUE: u8 = 1;
+pub(crate) const I_CUE: u8 = 2;
+pub(crate) const B_SRC: u8 = 1;
+pub(crate) const I_SRC: u8 = 2;
+pub(crate) const B_CON: u8 = 3;
+pub(crate) const I_CON: u8 = 4;
+/// Pass-2 label of a token the first pass made a cue; never predicted.
+pub(crate) const CUE: u8 = 5;
+
+impl Pass {
+    pub(crate) fn n_labels(self) -> usize {
+        match self {
+            Pass::Cue => 3,
+            Pass::Role => 6,
+        }
+    }
+
+    /// Whether `label` may follow `prev`.
+    pub(crate) fn allowed(self, prev: u8, label: u8) -> bool {
+        match (self, label) {
+            (Pass::Cue, I_CUE) => prev == B_CUE || prev == I_CUE,
+            (Pass::Role, I_SRC) => prev == B_SRC || prev == I_SRC,
+            (Pass::Role, I_CON) => prev == B_CON || prev == I_CON,
+            (Pass::Role, CUE) => false,
+            _ => true,
+        }
+    }
+
+    /// The label to learn when `gold` cannot follow `prev`: an inside label becomes a begin.
+    pub(crate) fn repair(self, prev: u8, gold: u8) -> u8 {
+        if self.allowed(prev, gold) {
+            gold
+        } else {
+            gold - 1
+        }
+    }
+}
+
+/// Features that depend on the labels already chosen.
+pub(crate) fn dynamic_features(d: &Doc, t: usize, p1: u8, p2: u8, f: &mut Feats) {
+    f.add(100, u64::from(p1));
+    f.add2(101, u64::from(p2), u64::from(p1));
+    f.add2(102, u64::from(p1), d.word[t]);
+    f.add2(103, u64::from(p1), u64::from(d.inq[t]));
+}
+
+/// Static features of every token of a document for one pass, flattened.
+pub(crate) struct StaticFeats {
+    pub feats: Vec<u32>,
+    pub offsets: Vec<u32>,
+}
+
+impl StaticFeats {
+    pub(crate) fn new(d: &Doc, cues: Option<&CueContext>) -> StaticFeats {
+        let mut feats = Vec::with_capacity(d.len() * 48);
+        let mut offsets = Vec::with_capacity(d.len() + 1);
+        offsets.push(0);
+        let near = cues.map(|c| Near::new(d, c));
+        for t in 0..d.len() {
+            let mut f = Feats { out: &mut feats };
+            base_features(d, t, &mut f);
+            if let (Some(c), Some(n)) = (cues, &near) {
+                cue_features(d, c, t, &mut f, n);
+            }
+            offsets.push(feats.len() as u32);
+        }
+        StaticFeats { feats, offsets }
+    }
+
+    pub(crate) fn of(&self, t: usize) -> &[u32] {
+        &self.feats[self.offsets[t] as usize..self.offsets[t + 1] as usize]
+    }
+}
+
+/// Greedy left-to-right decoding. `forced[t]` fixes a label.
+pub(crate) fn decode<S: Scorer>(
+    scorer: &S,
+    pass: Pass,
+    d: &Doc,
+    sf: &StaticFeats,
+    forced: Option<&[bool]>,
+) -> Vec<u8> {
+    let n = d.len();
+    let mut labels = vec![O; n];
+    let mut buf = Vec::with_capacity(64);
+    let mut scores = vec![0f32; pass.n_labels()];
+    for t in 0..n {
+        if forced.is_some_and(|f| f[t]) {
+            labels[t] = CUE;
+            continue;
+        }
+        let p1 = if t > 0 { labels[t - 1] } else { O };
+        let p2 = if t > 1 { labels[t - 2] } else { O };
+        buf.clear();
+        buf.extend_from_slice(sf.of(t));
+        dynamic_features(d, t, p1, p2, &mut Feats { out: &mut buf });
+        scorer.score(&buf, &mut scores);
+        labels[t] = best(pass, p1, &scores);
+    }
+    labels
+}
+
+pub(crate) fn best(pass: Pass, prev: u8, scores: &[f32]) -> u8 {
+    let mut b = O;
+    for l in 1..scores.len() as u8 {
+        if pass.allowed(prev, l) && scores[l as usize] > scores[b as usize] {
+            b = l;
+        }
+    }
+    b
+}
+
+/// Token runs `(start, end)` of a role: a begin label or an inside label after another role
+/// starts a run.
+pub(crate) fn runs(labels: &[u8], begin: u8, inside: u8) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut t = 0;
+    while t < labels.len() {
+        if labels[t] == begin || labels[t] == inside {
+            let a = t;
+            t += 1;
+            while t < labels.len() && labels[t] == inside {
+                t += 1;
+            }
+            out.push((a, t));
+        } else {
+            t += 1;
+        }
+    }
+    out
+}
+
+/// Token-level attribution before conversion to spans.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Linked {
+    pub cue: (usize, usize),
+    pub source: Option<(usize, usize)>,
+    pub content: Vec<(usize, usize)>,
+}
+
+fn gap(a: (usize, usize), b: (usize, usize)) -> usize {
+    if a.1 <= b.0 {
+        b.0 - a.1
+    } else {
+        a.0.saturating_sub(b.1)
+    }
+}
+
+/// Attaches source and content runs to cue runs.
+pub(crate) fn link(
+    d: &Doc,
+    cues: &[(usize, usize)],
+    sources: &[(usize, usize)],
+    contents: &[(usize, usize)],
+) -> Vec<Linked> {
+    let mut out: Vec<Linked> = cues
+        .iter()
+        .map(|&c| Linked {
+            cue: c,
+            ..Default::default()
+        })
+        .collect();
+    let mut src_gap = vec![usize::MAX; cues.len()];
+    for &s in sources {
+        let sent = d.sent[s.0];
+        // Nearest cue in the same sentence; a cue after the source wins ties.
+        let mut bestk: Option<(usize, usize, usize)> = None;
+        for (k, &c) in cues.iter().enumerate() {
+            if d.sent[c.0] != sent && d.sent[c.1 - 1] != sent {
+                continue;
+            }
+            let key = (gap(s, c), usize::from(c.0 < s.0), k);
+            if bestk.is_none_or(|b| key < b) {
+                bestk = Some(key);
+            }
+        }
+        if let Some((g, _, k)) = bestk {
+            if g < src_gap[k] {
+                src_gap[k] = g;
+                out[k].source = Some(s);
+            }
+        }
+    }
+    for &c in contents {
+        let first = d.sent[c.0];
+        let last = d.sent[c.1 - 1];
+        let para = d.para[c.0];
+        let mut bestk: Option<(usize, usize, usize, usize)> = None;
+        for (k, &q) in cues.iter().enumerate() {
+            let qs = d.sent[q.0];
+            if d.para[q.0] != para && d.para[q.1 - 1] != d.para[c.1 - 1] {
+                continue;
+            }
+            // Sentence distance outside the content's sentences.
+            let sd = if qs < first {
+                first - qs
+            } else {
+                qs.saturating_sub(last)
+            };
+            if sd > 1 {
+                continue;
+            }
+            let key = (sd, gap(c, q), usize::from(q.0 > c.0), k);
+            if bestk.is_none_or(|b| key < b) {
+                bestk = Some(key);
+            }
+        }
+        if let Some((_, _, _, k)) = bestk {
+            out[k].content.push(c);
+        }
+    }
+    out
+}
+
+/// The trained attributor.
+#[derive(Clone, Debug)]
+pub struct ModelAttributor {
+    cue: Weights,
+    role: Weights,
+    settings: Settings,
+}
+
+impl ModelAttributor {
+    /// The model committed in `models/attribution.bin`, built into the binary.
+    pub fn embedded() -> ModelAttributor {
+        ModelAttributor::from_bytes(EMBEDDED)
+            .expect("the embedded attribution model is valid (checked by the unit tests)")
+    }
+
+    /// Loads a model file written by [`train`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<ModelAttributor> {
+        let (json, mut tables) = format::read(bytes)?;
+        let settings: Settings = serde_json::from_str(&json).map_err(|e| Error::Model {
+            name: "attribution".into(),
+            message: format!("bad settings: {e}"),
+        })?;
+        if tables.len() != 2
+            || tables[0].n_labels != Pass::Cue.n_labels()
+            || tables[1].n_labels != Pass::Role.n_labels()
+        {
+            return Err(Error::Model {
+                name: "attribution".into(),
+                message: "unexpected weight tables".into(),
+            });
+        }
+        let role = tables.pop().unwrap();
+        let cue = tables.pop().unwrap();
+        Ok(ModelAttributor {
+            cue,
+            role,
+            settings,
+        })
+    }
+
+    pub(crate) fn from_parts(cue: Weights, role: Weights, keep_contentless: bool) -> Self {
+        ModelAttributor {
+            cue,
+            role,
+            settings: Settings { keep_contentless },
+        }
+    }
+
+    /// The model file bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let json = serde_json::to_string(&self.settings).expect("settings serialise");
+        format::write(&json, &[&self.cue, &self.role])
+    }
+
+    /// Cue labels of pass 1 for a prepared document.
+    pub(crate) fn tag_cues(&self, d: &Doc) -> Vec<u8> {
+        let sf = StaticFeats::new(d, None);
+        decode(&self.cue, Pass::Cue, d, &sf, None)
+    }
+
+    /// Token-level attributions of a prepared document.
+    pub(crate) fn link_doc(&self, d: &Doc) -> Vec<Linked> {
+        let cue_labels = self.tag_cues(d);
+        let ctx = cue_context(&cue_labels);
+        let sf = StaticFeats::new(d, Some(&ctx));
+        let roles = decode(&self.role, Pass::Role, d, &sf, Some(&ctx.is_cue));
+        let sources = runs(&roles, B_SRC, I_SRC);
+        let contents = runs(&roles, B_CON, I_CON);
+        let mut linked = link(d, &ctx.spans, &sources, &contents);
+        if !self.settings.keep_contentless {
+            linked.retain(|l| !l.content.is_empty());
+        }
+        linked
+    }
+}
+
+pub(crate) fn cue_context(labels: &[u8]) -> CueContext {
+    let is_cue: Vec<bool> = labels.iter().map(|&l| l != O).collect();
+    let starts: Vec<bool> = labels.iter().map(|&l| l == B_CUE).collect();
+    CueContext::from_tags(is_cue, &starts)
+}
+
+fn to_span(d: &Doc, (a, b): (usize, usize)) -> Span {
+    Span::new(d.spans[a].start, d.spans[b - 1].end)
+}
+
+impl Attributor for ModelAttributor {
+    fn attribute(&self, text: &str, seg: &Segmentation) -> Vec<Attribution> {
+        let d = Doc::new(text, seg);
+        // Tokens that do not index this text (a segmentation made for another text) would
+        // make spans off char boundaries: refuse them.
+        if d
+            .spans
+            .iter()
+            .any(|s| s.start >= s.end || text.get(s.range()).is_none())
+            || d.spans.windows(2).any(|w| w[0].end > w[1].start)
+        {
+            return Vec::new();
+        }
+        self.link_doc(&d)
+            .into_iter()
+            .map(|l| {
+                let cue = vec![to_span(&d, l.cue)];
+                let content: Vec<Span> = l.content.iter().map(|&r| to_span(&d, r)).collect();
+                let source: Vec<Span> = l.source.iter().map(|&r| to_span(&d, r)).collect();
+                Attribution {
+                    kind: classify(text, &cue, &content),
+                    source,
+                    cue,
+                    content,
+                    speaker: None,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;
