@@ -23,6 +23,8 @@ pub struct Doc {
     pub prefix: Vec<u64>,
     pub suffix: Vec<u64>,
     pub cap: Vec<bool>,
+    /// Punctuation only (no letter or digit).
+    pub punct: Vec<bool>,
     pub mark: Vec<Mark>,
     /// Inside a quotation (marks included).
     pub inq: Vec<bool>,
@@ -111,6 +113,7 @@ impl Doc {
             prefix: Vec::with_capacity(n),
             suffix: Vec::with_capacity(n),
             cap: Vec::with_capacity(n),
+            punct: Vec::with_capacity(n),
             mark: vec![Mark::None; n],
             inq: vec![false; n],
             sent: vec![0; n],
@@ -130,6 +133,7 @@ impl Doc {
             d.prefix.push(p);
             d.suffix.push(su);
             d.cap.push(cap);
+            d.punct.push(!s.chars().any(char::is_alphanumeric));
         }
         // Sentences: trust the segmentation but clamp.
         let mut next = 0usize;

@@ -31,6 +31,8 @@ static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin")
 struct Settings {
     /// Keep cue spans that got no content.
     keep_contentless: bool,
+    /// Added to the `B-CUE` score of pass 1: above 0 trades cue precision for recall.
+    cue_bias: f32,
 }
 
 /// Label set of a tagging pass.
@@ -80,9 +82,8 @@ impl Pass {
 }
 
 /// Features that depend on the labels already chosen.
-pub(crate) fn dynamic_features(d: &Doc, t: usize, p1: u8, p2: u8, f: &mut Feats) {
+pub(crate) fn dynamic_features(d: &Doc, t: usize, p1: u8, f: &mut Feats) {
     f.add(100, u64::from(p1));
-    f.add2(101, u64::from(p2), u64::from(p1));
     f.add2(102, u64::from(p1), d.word[t]);
     f.add2(103, u64::from(p1), u64::from(d.inq[t]));
 }
@@ -115,30 +116,98 @@ impl StaticFeats {
     }
 }
 
-/// Greedy left-to-right decoding. `forced[t]` fixes a label.
+/// Viterbi decoding of tokens `range` (first-order: the features see the previous label),
+/// starting after label `start`. `forced[t]` makes token `t` a [`CUE`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn viterbi<S: Scorer>(
+    scorer: &S,
+    pass: Pass,
+    d: &Doc,
+    sf: &StaticFeats,
+    forced: Option<&[bool]>,
+    bias: &[f32],
+    range: std::ops::Range<usize>,
+    start: u8,
+    buf: &mut Vec<u32>,
+) -> Vec<u8> {
+    let l = pass.n_labels();
+    let n = range.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let neg = f32::NEG_INFINITY;
+    let mut delta = vec![[neg; 8]; n];
+    let mut back = vec![[0u8; 8]; n];
+    let mut stat = [0f32; 8];
+    let mut dynsc = [0f32; 8];
+    for (k, t) in range.clone().enumerate() {
+        let is_forced = forced.is_some_and(|f| f[t]);
+        scorer.score(sf.of(t), &mut stat[..l]);
+        for (s, b) in stat.iter_mut().zip(bias) {
+            *s += b;
+        }
+        for p in 0..l as u8 {
+            let base = if k == 0 {
+                if p != start {
+                    continue;
+                }
+                0.0
+            } else {
+                delta[k - 1][p as usize]
+            };
+            if base == neg {
+                continue;
+            }
+            buf.clear();
+            dynamic_features(d, t, p, &mut Feats { out: buf });
+            scorer.score(buf, &mut dynsc[..l]);
+            for lab in 0..l as u8 {
+                let ok = if is_forced {
+                    lab == CUE
+                } else {
+                    pass.allowed(p, lab)
+                };
+                if !ok {
+                    continue;
+                }
+                let v = base + stat[lab as usize] + dynsc[lab as usize];
+                if v > delta[k][lab as usize] {
+                    delta[k][lab as usize] = v;
+                    back[k][lab as usize] = p;
+                }
+            }
+        }
+    }
+    let mut labels = vec![O; n];
+    let mut cur = 0u8;
+    for lab in 1..l as u8 {
+        if delta[n - 1][lab as usize] > delta[n - 1][cur as usize] {
+            cur = lab;
+        }
+    }
+    for k in (0..n).rev() {
+        labels[k] = cur;
+        cur = back[k][cur as usize];
+    }
+    labels
+}
+
+/// Decodes a document sentence by sentence.
 pub(crate) fn decode<S: Scorer>(
     scorer: &S,
     pass: Pass,
     d: &Doc,
     sf: &StaticFeats,
     forced: Option<&[bool]>,
+    bias: &[f32],
 ) -> Vec<u8> {
-    let n = d.len();
-    let mut labels = vec![O; n];
-    let mut buf = Vec::with_capacity(64);
-    let mut scores = vec![0f32; pass.n_labels()];
-    for t in 0..n {
-        if forced.is_some_and(|f| f[t]) {
-            labels[t] = CUE;
-            continue;
-        }
-        let p1 = if t > 0 { labels[t - 1] } else { O };
-        let p2 = if t > 1 { labels[t - 2] } else { O };
-        buf.clear();
-        buf.extend_from_slice(sf.of(t));
-        dynamic_features(d, t, p1, p2, &mut Feats { out: &mut buf });
-        scorer.score(&buf, &mut scores);
-        labels[t] = best(pass, p1, &scores);
+    let mut labels = Vec::with_capacity(d.len());
+    let mut buf = Vec::with_capacity(16);
+    for &(a, b) in &d.sents {
+        let start = labels.last().copied().unwrap_or(O);
+        labels.extend(viterbi(
+            scorer, pass, d, sf, forced, bias, a..b, start, &mut buf,
+        ));
     }
     labels
 }
@@ -252,7 +321,48 @@ pub(crate) fn link(
             out[k].content.push(c);
         }
     }
+    for l in &mut out {
+        keep_contiguous(d, l);
+    }
     out
+}
+
+/// Keeps the content run nearest the cue and only those other runs that join it across
+/// nothing but this attribution's own cue and source and punctuation.
+fn keep_contiguous(d: &Doc, l: &mut Linked) {
+    if l.content.len() < 2 {
+        return;
+    }
+    let near = (0..l.content.len())
+        .min_by_key(|&i| (gap(l.content[i], l.cue), i))
+        .unwrap_or(0);
+    let own = |t: usize| {
+        (l.cue.0..l.cue.1).contains(&t)
+            || l.source.is_some_and(|s| (s.0..s.1).contains(&t))
+            || d.punct[t]
+    };
+    let mut lo = l.content[near].0;
+    let mut hi = l.content[near].1;
+    let mut kept = vec![l.content[near]];
+    // Grow right, then left.
+    for &c in l.content.iter().skip(near + 1) {
+        if (hi..c.0).all(own) {
+            kept.push(c);
+            hi = c.1;
+        } else {
+            break;
+        }
+    }
+    for &c in l.content[..near].iter().rev() {
+        if (c.1..lo).all(own) {
+            kept.push(c);
+            lo = c.0;
+        } else {
+            break;
+        }
+    }
+    kept.sort();
+    l.content = kept;
 }
 
 /// The trained attributor.
@@ -295,11 +405,19 @@ impl ModelAttributor {
         })
     }
 
-    pub(crate) fn from_parts(cue: Weights, role: Weights, keep_contentless: bool) -> Self {
+    pub(crate) fn from_parts(
+        cue: Weights,
+        role: Weights,
+        keep_contentless: bool,
+        cue_bias: f32,
+    ) -> Self {
         ModelAttributor {
             cue,
             role,
-            settings: Settings { keep_contentless },
+            settings: Settings {
+                keep_contentless,
+                cue_bias,
+            },
         }
     }
 
@@ -312,7 +430,7 @@ impl ModelAttributor {
     /// Cue labels of pass 1 for a prepared document.
     pub(crate) fn tag_cues(&self, d: &Doc) -> Vec<u8> {
         let sf = StaticFeats::new(d, None);
-        decode(&self.cue, Pass::Cue, d, &sf, None)
+        decode(&self.cue, Pass::Cue, d, &sf, None, &cue_bias(&self.cue, self.settings.cue_bias))
     }
 
     /// Token-level attributions of a prepared document.
@@ -320,7 +438,7 @@ impl ModelAttributor {
         let cue_labels = self.tag_cues(d);
         let ctx = cue_context(&cue_labels);
         let sf = StaticFeats::new(d, Some(&ctx));
-        let roles = decode(&self.role, Pass::Role, d, &sf, Some(&ctx.is_cue));
+        let roles = decode(&self.role, Pass::Role, d, &sf, Some(&ctx.is_cue), &[]);
         let sources = runs(&roles, B_SRC, I_SRC);
         let contents = runs(&roles, B_CON, I_CON);
         let mut linked = link(d, &ctx.spans, &sources, &contents);
@@ -329,6 +447,11 @@ impl ModelAttributor {
         }
         linked
     }
+}
+
+/// The pass-1 score bias in the weights' units.
+pub(crate) fn cue_bias(w: &Weights, bias: f32) -> [f32; 3] {
+    [0.0, bias / w.scale, 0.0]
 }
 
 pub(crate) fn cue_context(labels: &[u8]) -> CueContext {

@@ -79,6 +79,15 @@ impl Trainer {
         self.w[i] += delta;
     }
 
+    /// Adds `delta` to the weight of `label` for each feature.
+    pub fn add(&mut self, feats: &[u32], label: usize, delta: f32) {
+        let l = self.n_labels;
+        for &f in feats {
+            let r = self.row(f);
+            self.bump(r * l + label, delta);
+        }
+    }
+
     pub fn update(&mut self, feats: &[u32], gold: usize, pred: usize) {
         if gold == pred {
             return;

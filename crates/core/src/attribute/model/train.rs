@@ -2,9 +2,9 @@
 
 use super::features::Doc;
 use super::hash::Rng;
-use super::perceptron::{Scorer, Trainer};
+use super::perceptron::Trainer;
 use super::{
-    cue_context, decode, dynamic_features, Linked, ModelAttributor, Pass, StaticFeats, B_CON,
+    cue_context, decode, dynamic_features, viterbi, Linked, ModelAttributor, Pass, StaticFeats, B_CON,
     B_CUE, B_SRC, CUE, O,
 };
 use crate::corpus::GoldDoc;
@@ -30,6 +30,8 @@ pub struct TrainConfig {
     pub min_weight: f32,
     /// Keep cues that got no content.
     pub keep_contentless: bool,
+    /// Added to the `B-CUE` score when decoding pass 1 (in averaged-weight units).
+    pub cue_bias: f32,
     /// Score dev after every epoch of the second pass (slower).
     pub dev_every_epoch: bool,
 }
@@ -43,6 +45,7 @@ impl Default for TrainConfig {
             jackknife_folds: 4,
             min_weight: 0.05,
             keep_contentless: false,
+            cue_bias: 0.0,
             dev_every_epoch: true,
         }
     }
@@ -102,7 +105,8 @@ fn prepare(g: &GoldDoc, segmenter: &Segmenter) -> Prepared {
     }
 }
 
-/// One online epoch over `order`; returns the number of token errors.
+/// One epoch of the structured perceptron over `order`, one update per sentence; returns the
+/// number of token errors.
 fn epoch(
     trainer: &mut Trainer,
     pass: Pass,
@@ -110,30 +114,42 @@ fn epoch(
     order: &[usize],
 ) -> usize {
     let mut errors = 0;
-    let mut buf = Vec::with_capacity(64);
-    let mut scores = vec![0f32; pass.n_labels()];
+    let mut buf = Vec::with_capacity(16);
     for &i in order {
-        let (d, sf, gold, forced) = docs[i];
-        let mut labels = vec![O; d.len()];
+        let (d, sf, gold_raw, forced) = docs[i];
+        // The gold sequence as the decoder may produce it.
+        let mut gold = vec![O; d.len()];
         for t in 0..d.len() {
-            if forced.is_some_and(|f| f[t]) {
-                labels[t] = CUE;
-                continue;
+            gold[t] = if forced.is_some_and(|f| f[t]) {
+                CUE
+            } else {
+                pass.repair(if t > 0 { gold[t - 1] } else { O }, gold_raw[t])
+            };
+        }
+        let mut prev_pred = O;
+        for &(a, b) in &d.sents {
+            let pred = viterbi(&*trainer, pass, d, sf, forced, &[], a..b, prev_pred, &mut buf);
+            let prev_gold = if a > 0 { gold[a - 1] } else { O };
+            for (k, t) in (a..b).enumerate() {
+                let (g, p) = (gold[t], pred[k]);
+                let gp = if k == 0 { prev_gold } else { gold[t - 1] };
+                let pp = if k == 0 { prev_pred } else { pred[k - 1] };
+                if g != p {
+                    errors += 1;
+                    trainer.add(sf.of(t), g as usize, 1.0);
+                    trainer.add(sf.of(t), p as usize, -1.0);
+                }
+                if g != p || gp != pp {
+                    buf.clear();
+                    dynamic_features(d, t, gp, &mut super::Feats { out: &mut buf });
+                    trainer.add(&buf, g as usize, 1.0);
+                    buf.clear();
+                    dynamic_features(d, t, pp, &mut super::Feats { out: &mut buf });
+                    trainer.add(&buf, p as usize, -1.0);
+                }
             }
-            let p1 = if t > 0 { labels[t - 1] } else { O };
-            let p2 = if t > 1 { labels[t - 2] } else { O };
-            buf.clear();
-            buf.extend_from_slice(sf.of(t));
-            dynamic_features(d, t, p1, p2, &mut super::Feats { out: &mut buf });
-            trainer.score(&buf, &mut scores);
-            let pred = super::best(pass, p1, &scores);
-            let g = pass.repair(p1, gold[t]);
-            if pred != g {
-                errors += 1;
-                trainer.update(&buf, g as usize, pred as usize);
-            }
+            prev_pred = pred.last().copied().unwrap_or(O);
             trainer.tick();
-            labels[t] = pred;
         }
     }
     errors
@@ -198,7 +214,14 @@ pub fn train(
             let w = train_cues(&ps, &fs, config, config.seed ^ (fold as u64 + 1))
                 .finish(config.min_weight);
             for &i in &held {
-                train_cues_pred[i] = decode(&w, Pass::Cue, &prepared[i].doc, &cue_feats[i], None);
+                train_cues_pred[i] = decode(
+                    &w,
+                    Pass::Cue,
+                    &prepared[i].doc,
+                    &cue_feats[i],
+                    None,
+                    &super::cue_bias(&w, config.cue_bias),
+                );
             }
             progress(&format!("jackknife fold {}/{folds} done", fold + 1));
         }
@@ -234,6 +257,7 @@ pub fn train(
                 cue_weights.clone(),
                 trainer.finish(config.min_weight),
                 config.keep_contentless,
+                config.cue_bias,
             );
             line.push_str(&format!("; dev {}", evaluate(&model, dev)));
         }
@@ -243,6 +267,7 @@ pub fn train(
         cue_weights,
         trainer.finish(config.min_weight),
         config.keep_contentless,
+        config.cue_bias,
     );
     Ok(model.to_bytes())
 }
