@@ -83,9 +83,18 @@ impl Pass {
 
 /// Features that depend on the labels already chosen.
 pub(crate) fn dynamic_features(d: &Doc, t: usize, p1: u8, f: &mut Feats) {
+    fixed_dynamic_features(p1, d.inq[t], f);
+    word_dynamic_features(d, t, p1, f);
+}
+
+/// The part of [`dynamic_features`] that depends on the previous label and quote state only.
+fn fixed_dynamic_features(p1: u8, inq: bool, f: &mut Feats) {
     f.add(100, u64::from(p1));
+    f.add2(103, u64::from(p1), u64::from(inq));
+}
+
+fn word_dynamic_features(d: &Doc, t: usize, p1: u8, f: &mut Feats) {
     f.add2(102, u64::from(p1), d.word[t]);
-    f.add2(103, u64::from(p1), u64::from(d.inq[t]));
 }
 
 /// Static features of every token of a document for one pass, flattened.
@@ -95,17 +104,27 @@ pub(crate) struct StaticFeats {
 }
 
 impl StaticFeats {
-    pub(crate) fn new(d: &Doc, cues: Option<&CueContext>) -> StaticFeats {
-        let mut feats = Vec::with_capacity(d.len() * 48);
+    /// The cue-independent features of every token.
+    pub(crate) fn base(d: &Doc) -> StaticFeats {
+        let mut feats = Vec::with_capacity(d.len() * 28);
         let mut offsets = Vec::with_capacity(d.len() + 1);
         offsets.push(0);
-        let near = cues.map(|c| Near::new(d, c));
         for t in 0..d.len() {
-            let mut f = Feats { out: &mut feats };
-            base_features(d, t, &mut f);
-            if let (Some(c), Some(n)) = (cues, &near) {
-                cue_features(d, c, t, &mut f, n);
-            }
+            base_features(d, t, &mut Feats { out: &mut feats });
+            offsets.push(feats.len() as u32);
+        }
+        StaticFeats { feats, offsets }
+    }
+
+    /// The base features plus the cue-relative ones.
+    pub(crate) fn with_cues(d: &Doc, base: &StaticFeats, cues: &CueContext) -> StaticFeats {
+        let mut feats = Vec::with_capacity(d.len() * 44);
+        let mut offsets = Vec::with_capacity(d.len() + 1);
+        offsets.push(0);
+        let near = Near::new(d, cues);
+        for t in 0..d.len() {
+            feats.extend_from_slice(base.of(t));
+            cue_features(d, cues, t, &mut Feats { out: &mut feats }, &near);
             offsets.push(feats.len() as u32);
         }
         StaticFeats { feats, offsets }
@@ -140,6 +159,15 @@ pub(crate) fn viterbi<S: Scorer>(
     let mut back = vec![[0u8; 8]; n];
     let mut stat = [0f32; 8];
     let mut dynsc = [0f32; 8];
+    // Scores of the features that see only the previous label and the quote state.
+    let mut fixed = [[[0f32; 8]; 8]; 2];
+    for (q, table) in fixed.iter_mut().enumerate() {
+        for (p, row) in table.iter_mut().enumerate().take(l) {
+            buf.clear();
+            fixed_dynamic_features(p as u8, q == 1, &mut Feats { out: buf });
+            scorer.score(buf, &mut row[..l]);
+        }
+    }
     for (k, t) in range.clone().enumerate() {
         let is_forced = forced.is_some_and(|f| f[t]);
         scorer.score(sf.of(t), &mut stat[..l]);
@@ -159,8 +187,9 @@ pub(crate) fn viterbi<S: Scorer>(
                 continue;
             }
             buf.clear();
-            dynamic_features(d, t, p, &mut Feats { out: buf });
+            word_dynamic_features(d, t, p, &mut Feats { out: buf });
             scorer.score(buf, &mut dynsc[..l]);
+            let fx = &fixed[usize::from(d.inq[t])][p as usize];
             for lab in 0..l as u8 {
                 let ok = if is_forced {
                     lab == CUE
@@ -170,7 +199,7 @@ pub(crate) fn viterbi<S: Scorer>(
                 if !ok {
                     continue;
                 }
-                let v = base + stat[lab as usize] + dynsc[lab as usize];
+                let v = base + stat[lab as usize] + dynsc[lab as usize] + fx[lab as usize];
                 if v > delta[k][lab as usize] {
                     delta[k][lab as usize] = v;
                     back[k][lab as usize] = p;
@@ -210,16 +239,6 @@ pub(crate) fn decode<S: Scorer>(
         ));
     }
     labels
-}
-
-pub(crate) fn best(pass: Pass, prev: u8, scores: &[f32]) -> u8 {
-    let mut b = O;
-    for l in 1..scores.len() as u8 {
-        if pass.allowed(prev, l) && scores[l as usize] > scores[b as usize] {
-            b = l;
-        }
-    }
-    b
 }
 
 /// Token runs `(start, end)` of a role: a begin label or an inside label after another role
@@ -428,16 +447,16 @@ impl ModelAttributor {
     }
 
     /// Cue labels of pass 1 for a prepared document.
-    pub(crate) fn tag_cues(&self, d: &Doc) -> Vec<u8> {
-        let sf = StaticFeats::new(d, None);
-        decode(&self.cue, Pass::Cue, d, &sf, None, &cue_bias(&self.cue, self.settings.cue_bias))
+    pub(crate) fn tag_cues(&self, d: &Doc, sf: &StaticFeats) -> Vec<u8> {
+        decode(&self.cue, Pass::Cue, d, sf, None, &cue_bias(&self.cue, self.settings.cue_bias))
     }
 
     /// Token-level attributions of a prepared document.
     pub(crate) fn link_doc(&self, d: &Doc) -> Vec<Linked> {
-        let cue_labels = self.tag_cues(d);
+        let base = StaticFeats::base(d);
+        let cue_labels = self.tag_cues(d, &base);
         let ctx = cue_context(&cue_labels);
-        let sf = StaticFeats::new(d, Some(&ctx));
+        let sf = StaticFeats::with_cues(d, &base, &ctx);
         let roles = decode(&self.role, Pass::Role, d, &sf, Some(&ctx.is_cue), &[]);
         let sources = runs(&roles, B_SRC, I_SRC);
         let contents = runs(&roles, B_CON, I_CON);

@@ -26,7 +26,6 @@ type IdMap = HashMap<u32, usize, BuildHasherDefault<IdHasher>>;
 
 /// Scores every label for a bag of features.
 pub trait Scorer {
-    fn n_labels(&self) -> usize;
     fn score(&self, feats: &[u32], out: &mut [f32]);
 }
 
@@ -39,6 +38,7 @@ pub struct Trainer {
     total: Vec<f64>,
     stamp: Vec<u64>,
     now: u64,
+    counts: IdMap,
 }
 
 impl Trainer {
@@ -51,6 +51,14 @@ impl Trainer {
             total: Vec::new(),
             stamp: Vec::new(),
             now: 1,
+            counts: IdMap::default(),
+        }
+    }
+
+    /// Counts feature occurrences, for pruning rare features in [`Trainer::finish`].
+    pub fn count(&mut self, feats: &[u32]) {
+        for &f in feats {
+            *self.counts.entry(f).or_insert(0) += 1;
         }
     }
 
@@ -88,20 +96,8 @@ impl Trainer {
         }
     }
 
-    pub fn update(&mut self, feats: &[u32], gold: usize, pred: usize) {
-        if gold == pred {
-            return;
-        }
-        let l = self.n_labels;
-        for &f in feats {
-            let r = self.row(f);
-            self.bump(r * l + gold, 1.0);
-            self.bump(r * l + pred, -1.0);
-        }
-    }
-
     /// The averaged weights, pruned and quantised.
-    pub fn finish(&self, min_weight: f32) -> Weights {
+    pub fn finish(&self, min_weight: f32, min_count: u32) -> Weights {
         let l = self.n_labels;
         let mut rows: Vec<(u32, Vec<f32>)> = Vec::new();
         let mut max_abs = 0f32;
@@ -115,7 +111,8 @@ impl Trainer {
                 })
                 .collect();
             let m = avg.iter().fold(0f32, |a, &x| a.max(x.abs()));
-            if m >= min_weight && m > 0.0 {
+            let seen = self.counts.get(&key).copied().unwrap_or(0);
+            if m >= min_weight && m > 0.0 && (self.counts.is_empty() || seen >= min_count as usize) {
                 max_abs = max_abs.max(m);
                 rows.push((key, avg));
             }
@@ -136,10 +133,6 @@ impl Trainer {
 }
 
 impl Scorer for Trainer {
-    fn n_labels(&self) -> usize {
-        self.n_labels
-    }
-
     fn score(&self, feats: &[u32], out: &mut [f32]) {
         out.iter_mut().for_each(|x| *x = 0.0);
         let l = self.n_labels;
@@ -212,10 +205,6 @@ fn slot_hash(k: u32) -> usize {
 }
 
 impl Scorer for Weights {
-    fn n_labels(&self) -> usize {
-        self.n_labels
-    }
-
     fn score(&self, feats: &[u32], out: &mut [f32]) {
         let l = self.n_labels;
         let mut acc = [0i32; 8];
@@ -246,11 +235,15 @@ mod tests {
                 let feats = [1, 10 + k];
                 t.score(&feats, &mut out);
                 let pred = argmax(&out);
-                t.update(&feats, (k % 3) as usize, pred);
+                let gold = (k % 3) as usize;
+                if pred != gold {
+                    t.add(&feats, gold, 1.0);
+                    t.add(&feats, pred, -1.0);
+                }
                 t.tick();
             }
         }
-        let w = t.finish(0.0);
+        let w = t.finish(0.0, 0);
         for k in 0..9u32 {
             w.score(&[1, 10 + k], &mut out);
             assert_eq!(argmax(&out), (k % 3) as usize, "feature {k}");

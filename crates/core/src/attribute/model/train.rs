@@ -28,6 +28,8 @@ pub struct TrainConfig {
     pub jackknife_folds: usize,
     /// Averaged weights whose largest magnitude is below this are dropped.
     pub min_weight: f32,
+    /// Features seen fewer times than this in training are dropped from the model.
+    pub min_count: u32,
     /// Keep cues that got no content.
     pub keep_contentless: bool,
     /// Added to the `B-CUE` score when decoding pass 1 (in averaged-weight units).
@@ -43,7 +45,8 @@ impl Default for TrainConfig {
             cue_epochs: 10,
             seed: 1,
             jackknife_folds: 4,
-            min_weight: 0.05,
+            min_weight: 0.5,
+            min_count: 3,
             keep_contentless: false,
             cue_bias: 0.0,
             dev_every_epoch: true,
@@ -155,6 +158,18 @@ fn epoch(
     errors
 }
 
+/// Counts how often each feature fires in training (with gold previous labels).
+fn count_features(trainer: &mut Trainer, d: &Doc, sf: &StaticFeats, gold: &[u8]) {
+    let mut buf = Vec::new();
+    for t in 0..d.len() {
+        trainer.count(sf.of(t));
+        buf.clear();
+        let prev = if t > 0 { gold[t - 1] } else { O };
+        dynamic_features(d, t, prev, &mut super::Feats { out: &mut buf });
+        trainer.count(&buf);
+    }
+}
+
 fn train_cues(
     prepared: &[&Prepared],
     feats: &[&StaticFeats],
@@ -167,6 +182,9 @@ fn train_cues(
         .zip(feats)
         .map(|(p, f)| (&p.doc, *f, p.cue_gold.as_slice(), None))
         .collect();
+    for &(d, sf, gold, _) in &docs {
+        count_features(&mut trainer, d, sf, gold);
+    }
     let mut order: Vec<usize> = (0..docs.len()).collect();
     let mut rng = Rng::new(seed);
     for _ in 0..config.cue_epochs {
@@ -193,13 +211,13 @@ pub fn train(
     ));
     let cue_feats: Vec<StaticFeats> = prepared
         .iter()
-        .map(|p| StaticFeats::new(&p.doc, None))
+        .map(|p| StaticFeats::base(&p.doc))
         .collect();
 
     // Pass 1 on all of train.
     let all: Vec<&Prepared> = prepared.iter().collect();
     let all_feats: Vec<&StaticFeats> = cue_feats.iter().collect();
-    let cue_weights = train_cues(&all, &all_feats, config, config.seed).finish(config.min_weight);
+    let cue_weights = train_cues(&all, &all_feats, config, config.seed).finish(config.min_weight, config.min_count);
     progress(&format!("cue tagger: {} features", cue_weights.keys.len()));
 
     // Cue predictions for pass-2 training: jackknifed, or gold.
@@ -212,7 +230,7 @@ pub fn train(
             let ps: Vec<&Prepared> = rest.iter().map(|&i| &prepared[i]).collect();
             let fs: Vec<&StaticFeats> = rest.iter().map(|&i| &cue_feats[i]).collect();
             let w = train_cues(&ps, &fs, config, config.seed ^ (fold as u64 + 1))
-                .finish(config.min_weight);
+                .finish(config.min_weight, config.min_count);
             for &i in &held {
                 train_cues_pred[i] = decode(
                     &w,
@@ -226,15 +244,15 @@ pub fn train(
             progress(&format!("jackknife fold {}/{folds} done", fold + 1));
         }
     }
-    drop(cue_feats);
-
     // Pass 2.
     let contexts: Vec<_> = train_cues_pred.iter().map(|l| cue_context(l)).collect();
     let role_feats: Vec<StaticFeats> = prepared
         .iter()
+        .zip(&cue_feats)
         .zip(&contexts)
-        .map(|(p, c)| StaticFeats::new(&p.doc, Some(c)))
+        .map(|((p, base), c)| StaticFeats::with_cues(&p.doc, base, c))
         .collect();
+    drop(cue_feats);
     let docs: Vec<_> = prepared
         .iter()
         .zip(&role_feats)
@@ -242,6 +260,9 @@ pub fn train(
         .map(|((p, f), c)| (&p.doc, f, p.role_gold.as_slice(), Some(c.is_cue.as_slice())))
         .collect();
     let mut trainer = Trainer::new(Pass::Role.n_labels());
+    for &(d, sf, gold, _) in &docs {
+        count_features(&mut trainer, d, sf, gold);
+    }
     let mut order: Vec<usize> = (0..docs.len()).collect();
     let mut rng = Rng::new(config.seed.wrapping_add(0x5eed));
     for e in 0..config.epochs {
@@ -255,7 +276,7 @@ pub fn train(
         if !dev.is_empty() && (config.dev_every_epoch || e + 1 == config.epochs) {
             let model = ModelAttributor::from_parts(
                 cue_weights.clone(),
-                trainer.finish(config.min_weight),
+                trainer.finish(config.min_weight, config.min_count),
                 config.keep_contentless,
                 config.cue_bias,
             );
@@ -265,7 +286,7 @@ pub fn train(
     }
     let model = ModelAttributor::from_parts(
         cue_weights,
-        trainer.finish(config.min_weight),
+        trainer.finish(config.min_weight, config.min_count),
         config.keep_contentless,
         config.cue_bias,
     );
