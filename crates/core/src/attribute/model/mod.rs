@@ -340,7 +340,18 @@ pub(crate) fn link(
             out[k].content.push(c);
         }
     }
+    // A source can serve several cues: `Trump tweeted ... and encouraged ...`,
+    // `he said, adding that ...`. A cue left without one takes the nearest source on its
+    // left in the same sentence.
     for l in &mut out {
+        if l.source.is_none() {
+            let sent = d.sent[l.cue.0];
+            l.source = sources
+                .iter()
+                .rev()
+                .find(|s| s.1 <= l.cue.0 && d.sent[s.0] == sent)
+                .copied();
+        }
         keep_contiguous(d, l);
     }
     out
