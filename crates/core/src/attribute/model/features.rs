@@ -375,6 +375,9 @@ fn cue_words(d: &Doc, (a, b): (usize, usize)) -> u64 {
 pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &Near) {
     let inq = u64::from(d.inq[t]);
     let w0 = d.word[t];
+    let here = u64::from(cues.is_cue[t]);
+    f.add(64, here);
+    f.add2(65, here, w0);
     match near.left[t] {
         Some(k) => {
             let (_, b) = cues.spans[k];

@@ -33,6 +33,18 @@ struct Settings {
     keep_contentless: bool,
     /// Added to the `B-CUE` score of pass 1: above 0 trades cue precision for recall.
     cue_bias: f32,
+    /// Pass 2 re-decides the cues ([`Pass::Joint`]) instead of keeping those of pass 1.
+    joint: bool,
+}
+
+impl Settings {
+    fn role_pass(&self) -> Pass {
+        if self.joint {
+            Pass::Joint
+        } else {
+            Pass::Role
+        }
+    }
 }
 
 /// Label set of a tagging pass.
@@ -40,6 +52,8 @@ struct Settings {
 pub(crate) enum Pass {
     Cue,
     Role,
+    /// Pass 2 re-deciding the cues too: the role labels plus `B/I-CUE` as 5 and 6.
+    Joint,
 }
 
 pub(crate) const O: u8 = 0;
@@ -49,14 +63,17 @@ pub(crate) const B_SRC: u8 = 1;
 pub(crate) const I_SRC: u8 = 2;
 pub(crate) const B_CON: u8 = 3;
 pub(crate) const I_CON: u8 = 4;
-/// Pass-2 label of a token the first pass made a cue; never predicted.
+/// Pass-2 label of a token the first pass made a cue; never predicted. In [`Pass::Joint`] it
+/// is `B-CUE`, and [`I_JCUE`] is `I-CUE`.
 pub(crate) const CUE: u8 = 5;
+pub(crate) const I_JCUE: u8 = 6;
 
 impl Pass {
     pub(crate) fn n_labels(self) -> usize {
         match self {
             Pass::Cue => 3,
             Pass::Role => 6,
+            Pass::Joint => 7,
         }
     }
 
@@ -67,6 +84,7 @@ impl Pass {
             (Pass::Role, I_SRC) => prev == B_SRC || prev == I_SRC,
             (Pass::Role, I_CON) => prev == B_CON || prev == I_CON,
             (Pass::Role, CUE) => false,
+            (Pass::Joint, I_SRC | I_CON | I_JCUE) => prev == label - 1 || prev == label,
             _ => true,
         }
     }
@@ -419,7 +437,7 @@ impl ModelAttributor {
         })?;
         if tables.len() != 2
             || tables[0].n_labels != Pass::Cue.n_labels()
-            || tables[1].n_labels != Pass::Role.n_labels()
+            || tables[1].n_labels != settings.role_pass().n_labels()
         {
             return Err(Error::Model {
                 name: "attribution".into(),
@@ -435,18 +453,14 @@ impl ModelAttributor {
         })
     }
 
-    pub(crate) fn from_parts(
-        cue: Weights,
-        role: Weights,
-        keep_contentless: bool,
-        cue_bias: f32,
-    ) -> Self {
+    pub(crate) fn from_parts(cue: Weights, role: Weights, config: &TrainConfig) -> Self {
         ModelAttributor {
             cue,
             role,
             settings: Settings {
-                keep_contentless,
-                cue_bias,
+                keep_contentless: config.keep_contentless,
+                cue_bias: config.cue_bias,
+                joint: config.joint,
             },
         }
     }
@@ -468,10 +482,17 @@ impl ModelAttributor {
         let cue_labels = self.tag_cues(d, &base);
         let ctx = cue_context(&cue_labels);
         let sf = StaticFeats::with_cues(d, &base, &ctx);
-        let roles = decode(&self.role, Pass::Role, d, &sf, Some(&ctx.is_cue), &[]);
+        let pass = self.settings.role_pass();
+        let forced = (!self.settings.joint).then_some(ctx.is_cue.as_slice());
+        let roles = decode(&self.role, pass, d, &sf, forced, &[]);
         let sources = runs(&roles, B_SRC, I_SRC);
         let contents = runs(&roles, B_CON, I_CON);
-        let mut linked = link(d, &ctx.spans, &sources, &contents);
+        let cues = if self.settings.joint {
+            runs(&roles, CUE, I_JCUE)
+        } else {
+            ctx.spans
+        };
+        let mut linked = link(d, &cues, &sources, &contents);
         if !self.settings.keep_contentless {
             linked.retain(|l| !l.content.is_empty());
         }

@@ -386,3 +386,19 @@ fn foreign_segmentation_is_refused() {
     assert!(model.attribute("é", &seg).is_empty());
 }
 
+
+#[test]
+fn zz_debug() {
+    for text in ["Secret Service protocol called for the Democratic presidential nominee to be taken to a state-designated Level I Trauma Center in the wake of her Sunday morning health crisis at Ground Zero, sources said.\n\nBut a campaign operative decided to change course.", "Trump said during a Friday evening rally in Michigan that Clinton once lied.", "White House spokesman Josh Earnest said Monday that President Barack Obama has long called for tax reform."] {
+        let seg = Segmenter::new().segment(text);
+        let d = Doc::new(text, &seg);
+        let m = ModelAttributor::embedded();
+        let base = StaticFeats::base(&d);
+        let cl = m.tag_cues(&d, &base);
+        let ctx = cue_context(&cl);
+        let sf = StaticFeats::with_cues(&d, &base, &ctx);
+        let roles = decode(&m.role, Pass::Role, &d, &sf, Some(&ctx.is_cue), &[]);
+        eprintln!("{text}\n sents {:?}\n cues {cl:?}\n roles {roles:?}", d.sents);
+    }
+    panic!();
+}

@@ -34,6 +34,8 @@ pub struct TrainConfig {
     pub keep_contentless: bool,
     /// Added to the `B-CUE` score when decoding pass 1 (in averaged-weight units).
     pub cue_bias: f32,
+    /// Pass 2 re-decides the cues, with the pass-1 cues as features.
+    pub joint: bool,
     /// Score dev after every epoch of the second pass (slower).
     pub dev_every_epoch: bool,
 }
@@ -49,6 +51,7 @@ impl Default for TrainConfig {
             min_count: 3,
             keep_contentless: false,
             cue_bias: 0.0,
+            joint: false,
             dev_every_epoch: true,
         }
     }
@@ -96,7 +99,10 @@ fn prepare(g: &GoldDoc, segmenter: &Segmenter) -> Prepared {
         let cont = t > 0 && roles[t - 1] == roles[t];
         let (b, arr) = match r {
             0 => (B_SRC, &mut role_gold),
-            1 => (B_CUE, &mut cue_gold),
+            1 => {
+                role_gold[t] = CUE + u8::from(cont);
+                (B_CUE, &mut cue_gold)
+            }
             _ => (B_CON, &mut role_gold),
         };
         arr[t] = b + u8::from(cont);
@@ -126,7 +132,13 @@ fn epoch(
             gold[t] = if forced.is_some_and(|f| f[t]) {
                 CUE
             } else {
-                pass.repair(if t > 0 { gold[t - 1] } else { O }, gold_raw[t])
+                // Without forcing, pass 2 of the role-only kind cannot tag cues.
+                let raw = if matches!(pass, Pass::Role) && gold_raw[t] >= CUE {
+                    O
+                } else {
+                    gold_raw[t]
+                };
+                pass.repair(if t > 0 { gold[t - 1] } else { O }, raw)
             };
         }
         let mut prev_pred = O;
@@ -257,9 +269,13 @@ pub fn train(
         .iter()
         .zip(&role_feats)
         .zip(&contexts)
-        .map(|((p, f), c)| (&p.doc, f, p.role_gold.as_slice(), Some(c.is_cue.as_slice())))
+        .map(|((p, f), c)| {
+            let forced = (!config.joint).then_some(c.is_cue.as_slice());
+            (&p.doc, f, p.role_gold.as_slice(), forced)
+        })
         .collect();
-    let mut trainer = Trainer::new(Pass::Role.n_labels());
+    let pass = if config.joint { Pass::Joint } else { Pass::Role };
+    let mut trainer = Trainer::new(pass.n_labels());
     for &(d, sf, gold, _) in &docs {
         count_features(&mut trainer, d, sf, gold);
     }
@@ -267,7 +283,7 @@ pub fn train(
     let mut rng = Rng::new(config.seed.wrapping_add(0x5eed));
     for e in 0..config.epochs {
         rng.shuffle(&mut order);
-        let errors = epoch(&mut trainer, Pass::Role, &docs, &order);
+        let errors = epoch(&mut trainer, pass, &docs, &order);
         let mut line = format!(
             "epoch {}/{}: {errors} token errors on train",
             e + 1,
@@ -277,8 +293,7 @@ pub fn train(
             let model = ModelAttributor::from_parts(
                 cue_weights.clone(),
                 trainer.finish(config.min_weight, config.min_count),
-                config.keep_contentless,
-                config.cue_bias,
+                config,
             );
             line.push_str(&format!("; dev {}", evaluate(&model, dev)));
         }
@@ -287,8 +302,7 @@ pub fn train(
     let model = ModelAttributor::from_parts(
         cue_weights,
         trainer.finish(config.min_weight, config.min_count),
-        config.keep_contentless,
-        config.cue_bias,
+        config,
     );
     Ok(model.to_bytes())
 }
