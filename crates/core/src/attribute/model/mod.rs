@@ -19,7 +19,7 @@ use super::{classify, Attribution, Attributor};
 use crate::error::{Error, Result};
 use crate::segment::Segmentation;
 use crate::span::Span;
-use features::{base_features, cue_features, CueContext, Doc, Feats, Near};
+use features::{base_features, cue_features, CueContext, Doc, Feats, Mark, Near};
 use perceptron::{Scorer, Weights};
 use serde::{Deserialize, Serialize};
 
@@ -393,8 +393,15 @@ fn keep_contiguous(d: &Doc, l: &mut Linked) {
     let mut hi = l.content[near].1;
     let mut kept = vec![l.content[near]];
     // Grow right, then left.
+    let cue_sent = d.sent[l.cue.0];
     for &c in l.content.iter().skip(near + 1) {
-        if (hi..c.0).all(own) {
+        // `"A," he said on Monday. "B."`: a quotation opening the next sentence continues
+        // the content across the rest of the cue's sentence.
+        let continues = d.mark[c.0] == Mark::Open
+            && d.sent[c.0] == cue_sent + 1
+            && hi <= l.cue.0
+            && (hi..c.0).all(|t| own(t) || d.sent[t] == cue_sent);
+        if continues || (hi..c.0).all(own) {
             kept.push(c);
             hi = c.1;
         } else {
