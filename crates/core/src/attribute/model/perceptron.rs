@@ -146,7 +146,14 @@ impl Scorer for Trainer {
     }
 }
 
-/// Quantised weights with an open-addressing table from feature id to row.
+/// One slot of the lookup table: a feature id and its weights, together in one cache line.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Slot {
+    key: u32,
+    w: [i16; 8],
+}
+
+/// Quantised weights with an open-addressing table from feature id to weights.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Weights {
     pub n_labels: usize,
@@ -155,47 +162,31 @@ pub struct Weights {
     pub keys: Vec<u32>,
     /// `keys.len() * n_labels` weights.
     pub q: Vec<i16>,
-    slots: Vec<u32>,
-    slot_row: Vec<u32>,
+    table: Vec<Slot>,
     mask: usize,
 }
 
 impl Weights {
     pub fn new(n_labels: usize, scale: f32, keys: Vec<u32>, q: Vec<i16>) -> Weights {
-        let cap = (keys.len() * 2).next_power_of_two().max(16);
+        // Load factor at most 2/3.
+        let cap = (keys.len() * 3 / 2 + 1).next_power_of_two().max(16);
         let mask = cap - 1;
-        let mut slots = vec![0u32; cap];
-        let mut slot_row = vec![0u32; cap];
+        let mut table = vec![Slot::default(); cap];
         for (r, &k) in keys.iter().enumerate() {
             let mut i = slot_hash(k) & mask;
-            while slots[i] != 0 && slots[i] != k {
+            while table[i].key != 0 && table[i].key != k {
                 i = (i + 1) & mask;
             }
-            slots[i] = k;
-            slot_row[i] = r as u32;
+            table[i].key = k;
+            table[i].w[..n_labels].copy_from_slice(&q[r * n_labels..(r + 1) * n_labels]);
         }
         Weights {
             n_labels,
             scale,
             keys,
             q,
-            slots,
-            slot_row,
+            table,
             mask,
-        }
-    }
-
-    fn lookup(&self, k: u32) -> Option<usize> {
-        let mut i = slot_hash(k) & self.mask;
-        loop {
-            let s = self.slots[i];
-            if s == k {
-                return Some(self.slot_row[i] as usize);
-            }
-            if s == 0 {
-                return None;
-            }
-            i = (i + 1) & self.mask;
         }
     }
 }
@@ -206,13 +197,21 @@ fn slot_hash(k: u32) -> usize {
 
 impl Scorer for Weights {
     fn score(&self, feats: &[u32], out: &mut [f32]) {
-        let l = self.n_labels;
         let mut acc = [0i32; 8];
         for &f in feats {
-            if let Some(r) = self.lookup(f) {
-                for (a, &w) in acc.iter_mut().zip(&self.q[r * l..r * l + l]) {
-                    *a += i32::from(w);
+            let mut i = slot_hash(f) & self.mask;
+            loop {
+                let s = &self.table[i];
+                if s.key == f {
+                    for (a, &w) in acc.iter_mut().zip(&s.w) {
+                        *a += i32::from(w);
+                    }
+                    break;
                 }
+                if s.key == 0 {
+                    break;
+                }
+                i = (i + 1) & self.mask;
             }
         }
         for (o, a) in out.iter_mut().zip(acc) {
