@@ -22,6 +22,8 @@ pub struct Doc {
     pub shape: Vec<u64>,
     pub prefix: Vec<u64>,
     pub suffix: Vec<u64>,
+    /// Hash of a crude stem: the lowercased word without -s, -es, -ed, -d, -ing.
+    pub stem: Vec<u64>,
     pub cap: Vec<bool>,
     /// Punctuation only (no letter or digit).
     pub punct: Vec<bool>,
@@ -95,6 +97,36 @@ fn word_hashes(s: &str) -> (u64, u64, u64, u64, bool) {
     )
 }
 
+/// Strips one inflectional ending off an ASCII-lowercased word and hashes the rest.
+fn stem_hash(s: &str) -> u64 {
+    let mut buf = [0u8; 32];
+    let bytes = s.as_bytes();
+    if bytes.len() > buf.len() || !s.is_ascii() {
+        let mut h = Fnv::default();
+        h.byte(b'~');
+        for c in s.chars().flat_map(char::to_lowercase) {
+            h.char(c);
+        }
+        return h.finish();
+    }
+    let w = &mut buf[..bytes.len()];
+    w.copy_from_slice(bytes);
+    w.make_ascii_lowercase();
+    let mut end = w.len();
+    for suffix in [&b"ing"[..], b"ies", b"es", b"ed", b"s", b"d"] {
+        if end > suffix.len() + 2 && w[..end].ends_with(suffix) {
+            end -= suffix.len();
+            break;
+        }
+    }
+    let mut h = Fnv::default();
+    h.byte(b'~');
+    for &b in &w[..end] {
+        h.byte(b);
+    }
+    h.finish()
+}
+
 fn is_opening(c: char) -> Option<bool> {
     match c {
         '\u{201c}' | '\u{201e}' | '\u{201f}' | '\u{00ab}' => Some(true),
@@ -112,6 +144,7 @@ impl Doc {
             shape: Vec::with_capacity(n),
             prefix: Vec::with_capacity(n),
             suffix: Vec::with_capacity(n),
+            stem: Vec::with_capacity(n),
             cap: Vec::with_capacity(n),
             punct: Vec::with_capacity(n),
             mark: vec![Mark::None; n],
@@ -132,6 +165,7 @@ impl Doc {
             d.shape.push(sh);
             d.prefix.push(p);
             d.suffix.push(su);
+            d.stem.push(stem_hash(s));
             d.cap.push(cap);
             d.punct.push(!s.chars().any(char::is_alphanumeric));
         }
@@ -330,6 +364,9 @@ pub fn base_features(d: &Doc, t: usize, f: &mut Feats) {
         right.map_or(0, |k| mark_code(d.mark[k])),
     );
     f.add2(24, u64::from(d.cap[t]), u64::from(t == sa));
+    f.add(25, d.stem[t]);
+    f.add2(26, d.stem[t], word_at(d, ti + 1));
+    f.add2(27, word_at(d, ti - 1), d.stem[t]);
 }
 
 /// Cue-relative context of each token, from the cue tags of the first pass.

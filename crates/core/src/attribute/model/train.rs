@@ -43,15 +43,15 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 10,
-            cue_epochs: 10,
+            epochs: 9,
+            cue_epochs: 8,
             seed: 1,
             jackknife_folds: 4,
             min_weight: 0.5,
             min_count: 3,
             keep_contentless: false,
             cue_bias: 0.0,
-            joint: false,
+            joint: true,
             dev_every_epoch: true,
         }
     }
