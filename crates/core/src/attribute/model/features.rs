@@ -469,6 +469,15 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
 }
 
 impl Doc {
+    /// Whether token `t` is a full stop.
+    pub fn is_full_stop(&self, t: usize) -> bool {
+        self.shape[t] == {
+            let mut h = Fnv::default();
+            h.char('.');
+            h.finish()
+        }
+    }
+
     fn comma_shape(&self) -> u64 {
         let mut h = Fnv::default();
         h.char(',');

@@ -239,6 +239,15 @@ pub(crate) fn viterbi<S: Scorer>(
     labels
 }
 
+/// The label a sentence starts after, given the last label of the previous sentence: only a
+/// content (a quotation) runs on across sentences.
+pub(crate) fn carry(pass: Pass, last: u8) -> u8 {
+    match pass {
+        Pass::Role | Pass::Joint if last == B_CON || last == I_CON => last,
+        _ => O,
+    }
+}
+
 /// Decodes a document sentence by sentence.
 pub(crate) fn decode<S: Scorer>(
     scorer: &S,
@@ -251,7 +260,7 @@ pub(crate) fn decode<S: Scorer>(
     let mut labels = Vec::with_capacity(d.len());
     let mut buf = Vec::with_capacity(16);
     for &(a, b) in &d.sents {
-        let start = labels.last().copied().unwrap_or(O);
+        let start = carry(pass, labels.last().copied().unwrap_or(O));
         labels.extend(viterbi(
             scorer, pass, d, sf, forced, bias, a..b, start, &mut buf,
         ));
@@ -492,7 +501,10 @@ impl ModelAttributor {
         let pass = self.settings.role_pass();
         let forced = (!self.settings.joint).then_some(ctx.is_cue.as_slice());
         let roles = decode(&self.role, pass, d, &sf, forced, &[]);
-        let sources = runs(&roles, B_SRC, I_SRC);
+        let sources: Vec<(usize, usize)> = runs(&roles, B_SRC, I_SRC)
+            .into_iter()
+            .filter_map(|r| trim_punct(d, r))
+            .collect();
         let contents = runs(&roles, B_CON, I_CON);
         let cues = if self.settings.joint {
             runs(&roles, CUE, I_JCUE)
@@ -510,6 +522,19 @@ impl ModelAttributor {
 /// The pass-1 score bias in the weights' units.
 pub(crate) fn cue_bias(w: &Weights, bias: f32) -> [f32; 3] {
     [0.0, bias / w.scale, 0.0]
+}
+
+/// A source run without leading punctuation or a trailing full stop, if anything is left.
+fn trim_punct(d: &Doc, (mut a, mut b): (usize, usize)) -> Option<(usize, usize)> {
+    while a < b && d.punct[a] && d.mark[a] == Mark::None {
+        a += 1;
+    }
+    // Gold sources keep the comma closing an apposition (`Smith, a lawyer,`): trim only a
+    // dangling full stop.
+    while a < b && d.is_full_stop(b - 1) {
+        b -= 1;
+    }
+    (a < b).then_some((a, b))
 }
 
 pub(crate) fn cue_context(labels: &[u8]) -> CueContext {

@@ -389,7 +389,7 @@ fn foreign_segmentation_is_refused() {
 
 #[test]
 fn zz_debug() {
-    for text in ["Secret Service protocol called for the Democratic presidential nominee to be taken to a state-designated Level I Trauma Center in the wake of her Sunday morning health crisis at Ground Zero, sources said.\n\nBut a campaign operative decided to change course.", "Trump said during a Friday evening rally in Michigan that Clinton once lied.", "White House spokesman Josh Earnest said Monday that President Barack Obama has long called for tax reform."] {
+    for text in ["A poll was taken, according to show insiders. They said he rated female contestants by their looks.", "He proposes doing away with the mandate, and plans to reduce the cost.", "Wells Fargo just this month announced it would get rid of these incentives."] {
         let seg = Segmenter::new().segment(text);
         let d = Doc::new(text, &seg);
         let m = ModelAttributor::embedded();
@@ -397,7 +397,7 @@ fn zz_debug() {
         let cl = m.tag_cues(&d, &base);
         let ctx = cue_context(&cl);
         let sf = StaticFeats::with_cues(&d, &base, &ctx);
-        let roles = decode(&m.role, Pass::Role, &d, &sf, Some(&ctx.is_cue), &[]);
+        let roles = decode(&m.role, Pass::Joint, &d, &sf, None, &[]);
         eprintln!("{text}\n sents {:?}\n cues {cl:?}\n roles {roles:?}", d.sents);
     }
     panic!();

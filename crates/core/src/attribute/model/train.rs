@@ -48,7 +48,7 @@ impl Default for TrainConfig {
             seed: 1,
             jackknife_folds: 4,
             min_weight: 0.5,
-            min_count: 3,
+            min_count: 4,
             keep_contentless: false,
             cue_bias: 0.0,
             joint: true,
@@ -138,13 +138,18 @@ fn epoch(
                 } else {
                     gold_raw[t]
                 };
-                pass.repair(if t > 0 { gold[t - 1] } else { O }, raw)
+                let prev = match t {
+                    0 => O,
+                    _ if d.sent[t] != d.sent[t - 1] => super::carry(pass, gold[t - 1]),
+                    _ => gold[t - 1],
+                };
+                pass.repair(prev, raw)
             };
         }
         let mut prev_pred = O;
         for &(a, b) in &d.sents {
             let pred = viterbi(&*trainer, pass, d, sf, forced, &[], a..b, prev_pred, &mut buf);
-            let prev_gold = if a > 0 { gold[a - 1] } else { O };
+            let prev_gold = if a > 0 { super::carry(pass, gold[a - 1]) } else { O };
             for (k, t) in (a..b).enumerate() {
                 let (g, p) = (gold[t], pred[k]);
                 let gp = if k == 0 { prev_gold } else { gold[t - 1] };
@@ -163,7 +168,7 @@ fn epoch(
                     trainer.add(&buf, p as usize, -1.0);
                 }
             }
-            prev_pred = pred.last().copied().unwrap_or(O);
+            prev_pred = super::carry(pass, pred.last().copied().unwrap_or(O));
             trainer.tick();
         }
     }
