@@ -376,6 +376,8 @@ pub struct CueContext {
     pub is_cue: Vec<bool>,
     /// Per cue span: token range.
     pub spans: Vec<(usize, usize)>,
+    /// Per token: bucket of pass 1's `B-CUE` margin (empty: unknown).
+    pub margin: Vec<u8>,
 }
 
 impl CueContext {
@@ -394,7 +396,11 @@ impl CueContext {
                 t += 1;
             }
         }
-        CueContext { is_cue, spans }
+        CueContext {
+            is_cue,
+            spans,
+            margin: Vec::new(),
+        }
     }
 }
 
@@ -415,6 +421,12 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
     let here = u64::from(cues.is_cue[t]);
     f.add(64, here);
     f.add2(65, here, w0);
+    if let Some(&m) = cues.margin.get(t) {
+        f.add(66, u64::from(m));
+        f.add2(67, u64::from(m), inq);
+        let next = cues.margin.get(t + 1).copied().unwrap_or(0);
+        f.add2(68, u64::from(m), u64::from(next));
+    }
     match near.left[t] {
         Some(k) => {
             let (_, b) = cues.spans[k];

@@ -489,14 +489,14 @@ impl ModelAttributor {
 
     /// Cue labels of pass 1 for a prepared document.
     pub(crate) fn tag_cues(&self, d: &Doc, sf: &StaticFeats) -> Vec<u8> {
-        decode(&self.cue, Pass::Cue, d, sf, None, &cue_bias(&self.cue, self.settings.cue_bias))
+        decode(&self.cue, Pass::Cue, d, sf, None, &cue_bias(self.settings.cue_bias))
     }
 
     /// Token-level attributions of a prepared document.
     pub(crate) fn link_doc(&self, d: &Doc) -> Vec<Linked> {
         let base = StaticFeats::base(d);
         let cue_labels = self.tag_cues(d, &base);
-        let ctx = cue_context(&cue_labels);
+        let ctx = cue_context(&cue_labels, &cue_margins(&self.cue, &base));
         let sf = StaticFeats::with_cues(d, &base, &ctx);
         let pass = self.settings.role_pass();
         let forced = (!self.settings.joint).then_some(ctx.is_cue.as_slice());
@@ -520,8 +520,19 @@ impl ModelAttributor {
 }
 
 /// The pass-1 score bias in the weights' units.
-pub(crate) fn cue_bias(w: &Weights, bias: f32) -> [f32; 3] {
-    [0.0, bias / w.scale, 0.0]
+pub(crate) fn cue_bias(bias: f32) -> [f32; 3] {
+    [0.0, bias, 0.0]
+}
+
+/// Per token: how much pass 1's static features favour `B-CUE` over `O`.
+pub(crate) fn cue_margins<S: Scorer>(scorer: &S, sf: &StaticFeats) -> Vec<f32> {
+    let mut out = [0f32; 3];
+    (0..sf.offsets.len() - 1)
+        .map(|t| {
+            scorer.score(sf.of(t), &mut out);
+            out[B_CUE as usize] - out[O as usize]
+        })
+        .collect()
 }
 
 /// A source run without leading punctuation or a trailing full stop, if anything is left.
@@ -537,10 +548,17 @@ fn trim_punct(d: &Doc, (mut a, mut b): (usize, usize)) -> Option<(usize, usize)>
     (a < b).then_some((a, b))
 }
 
-pub(crate) fn cue_context(labels: &[u8]) -> CueContext {
+pub(crate) fn cue_context(labels: &[u8], margins: &[f32]) -> CueContext {
     let is_cue: Vec<bool> = labels.iter().map(|&l| l != O).collect();
     let starts: Vec<bool> = labels.iter().map(|&l| l == B_CUE).collect();
-    CueContext::from_tags(is_cue, &starts)
+    let mut ctx = CueContext::from_tags(is_cue, &starts);
+    ctx.margin = margins.iter().map(|&m| margin_bucket(m)).collect();
+    ctx
+}
+
+fn margin_bucket(m: f32) -> u8 {
+    const EDGES: [f32; 7] = [-20.0, -8.0, -3.0, 0.0, 3.0, 8.0, 20.0];
+    EDGES.iter().filter(|&&e| m >= e).count() as u8
 }
 
 fn to_span(d: &Doc, (a, b): (usize, usize)) -> Span {

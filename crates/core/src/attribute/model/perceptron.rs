@@ -215,7 +215,7 @@ impl Scorer for Weights {
             }
         }
         for (o, a) in out.iter_mut().zip(acc) {
-            *o = a as f32;
+            *o = a as f32 * self.scale;
         }
     }
 }
@@ -253,6 +253,10 @@ mod tests {
     #[test]
     fn lookup_misses_unknown_features() {
         let w = Weights::new(2, 1.0, vec![3, 7, 99], vec![1, 2, 3, 4, 5, 6]);
+        let half = Weights::new(2, 0.5, vec![3], vec![4, -2]);
+        let mut out = [0f32; 2];
+        half.score(&[3], &mut out);
+        assert_eq!(out, [2.0, -1.0]);
         let mut out = [0f32; 2];
         w.score(&[7], &mut out);
         assert_eq!(out, [3.0, 4.0]);

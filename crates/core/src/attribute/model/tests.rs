@@ -387,18 +387,3 @@ fn foreign_segmentation_is_refused() {
 }
 
 
-#[test]
-fn zz_debug() {
-    for text in ["A poll was taken, according to show insiders. They said he rated female contestants by their looks.", "He proposes doing away with the mandate, and plans to reduce the cost.", "Wells Fargo just this month announced it would get rid of these incentives."] {
-        let seg = Segmenter::new().segment(text);
-        let d = Doc::new(text, &seg);
-        let m = ModelAttributor::embedded();
-        let base = StaticFeats::base(&d);
-        let cl = m.tag_cues(&d, &base);
-        let ctx = cue_context(&cl);
-        let sf = StaticFeats::with_cues(&d, &base, &ctx);
-        let roles = decode(&m.role, Pass::Joint, &d, &sf, None, &[]);
-        eprintln!("{text}\n sents {:?}\n cues {cl:?}\n roles {roles:?}", d.sents);
-    }
-    panic!();
-}

@@ -240,6 +240,7 @@ pub fn train(
     // Cue predictions for pass-2 training: jackknifed, or gold.
     let folds = config.jackknife_folds;
     let mut train_cues_pred: Vec<Vec<u8>> = prepared.iter().map(|p| p.cue_gold.clone()).collect();
+    let mut train_margins: Vec<Vec<f32>> = vec![Vec::new(); prepared.len()];
     if folds >= 2 {
         for fold in 0..folds {
             let (held, rest): (Vec<usize>, Vec<usize>) =
@@ -255,14 +256,20 @@ pub fn train(
                     &prepared[i].doc,
                     &cue_feats[i],
                     None,
-                    &super::cue_bias(&w, config.cue_bias),
+                    &super::cue_bias(config.cue_bias),
                 );
+                train_margins[i] = super::cue_margins(&w, &cue_feats[i]);
             }
             progress(&format!("jackknife fold {}/{folds} done", fold + 1));
         }
     }
+
     // Pass 2.
-    let contexts: Vec<_> = train_cues_pred.iter().map(|l| cue_context(l)).collect();
+    let contexts: Vec<_> = train_cues_pred
+        .iter()
+        .zip(&train_margins)
+        .map(|(l, m)| cue_context(l, m))
+        .collect();
     let role_feats: Vec<StaticFeats> = prepared
         .iter()
         .zip(&cue_feats)
