@@ -196,17 +196,15 @@ impl Doc {
                 }
             }
         }
-        for t in 1..n {
-            let gap = text
-                .get(d.spans[t - 1].end..d.spans[t].start)
-                .unwrap_or("");
+        for (t, start) in para_starts.iter_mut().enumerate().skip(1) {
+            let gap = text.get(d.spans[t - 1].end..d.spans[t].start).unwrap_or("");
             if gap.matches('\n').count() >= 2 {
-                para_starts[t] = true;
+                *start = true;
             }
         }
         let mut p = 0;
-        for t in 0..n {
-            if t > 0 && para_starts[t] {
+        for (t, &start) in para_starts.iter().enumerate() {
+            if t > 0 && start {
                 p += 1;
             }
             d.para[t] = p;
@@ -336,10 +334,7 @@ pub fn base_features(d: &Doc, t: usize, f: &mut Feats) {
     f.add2(15, w0, inq);
     f.add(16, u64::from(t == sa) * 2 + u64::from(t + 1 == sb));
     f.add(17, bucket(t - sa) * 16 + bucket(sb - t - 1));
-    f.add(
-        18,
-        if t > 0 { d.shape[t - 1] } else { NONE_HASH },
-    );
+    f.add(18, if t > 0 { d.shape[t - 1] } else { NONE_HASH });
     f.add(
         19,
         if t + 1 < d.len() {
@@ -459,7 +454,12 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
     let has = |si: usize| near.sent_cues.get(si).copied().unwrap_or(0) > 0;
     let prev = s > 0 && has(s - 1);
     let next = has(s + 1);
-    f.add3(60, u64::from(has(s)), u64::from(prev) * 2 + u64::from(next), inq);
+    f.add3(
+        60,
+        u64::from(has(s)),
+        u64::from(prev) * 2 + u64::from(next),
+        inq,
+    );
     f.add2(
         61,
         near.left[t].is_some() as u64 * 2 + near.right[t].is_some() as u64,
@@ -470,7 +470,10 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
         let before = qa > 0 && (qa.saturating_sub(4)..qa).any(|k| cues.is_cue[k]);
         let after = (qb..(qb + 5).min(d.len())).any(|k| cues.is_cue[k]);
         let inside = (qa..qb).any(|k| cues.is_cue[k]);
-        f.add(62, u64::from(before) * 4 + u64::from(after) * 2 + u64::from(inside));
+        f.add(
+            62,
+            u64::from(before) * 4 + u64::from(after) * 2 + u64::from(inside),
+        );
     }
     // A comma or colon between the token and the nearest cue.
     if let Some(k) = near.right[t] {
@@ -512,19 +515,18 @@ impl Near {
         let mut left = vec![None; n];
         let mut right = vec![None; n];
         let mut sent_cues = vec![0; d.sents.len()];
-        for (k, &(a, _)) in cues.spans.iter().enumerate() {
-            let _ = k;
+        for &(a, _) in &cues.spans {
             sent_cues[d.sent[a]] += 1;
         }
         // Left: the last cue span ending at or before t, same sentence.
         let mut k = 0usize;
         let mut last: Option<usize> = None;
-        for t in 0..n {
+        for (t, slot) in left.iter_mut().enumerate() {
             while k < cues.spans.len() && cues.spans[k].1 <= t {
                 last = Some(k);
                 k += 1;
             }
-            left[t] = last.filter(|&j| d.sent[cues.spans[j].0] == d.sent[t]);
+            *slot = last.filter(|&j| d.sent[cues.spans[j].0] == d.sent[t]);
         }
         let mut k = cues.spans.len();
         let mut nxt: Option<usize> = None;

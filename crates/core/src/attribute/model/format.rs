@@ -39,7 +39,8 @@ pub fn write(settings_json: &str, tables: &[&Weights]) -> Vec<u8> {
         }
     }
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(&payload).expect("writing to a Vec cannot fail");
+    enc.write_all(&payload)
+        .expect("writing to a Vec cannot fail");
     let compressed = enc.finish().expect("writing to a Vec cannot fail");
     let mut out = Vec::with_capacity(HEADER + compressed.len());
     out.extend(MAGIC);

@@ -262,7 +262,15 @@ pub(crate) fn decode<S: Scorer>(
     for &(a, b) in &d.sents {
         let start = carry(pass, labels.last().copied().unwrap_or(O));
         labels.extend(viterbi(
-            scorer, pass, d, sf, forced, bias, a..b, start, &mut buf,
+            scorer,
+            pass,
+            d,
+            sf,
+            forced,
+            bias,
+            a..b,
+            start,
+            &mut buf,
         ));
     }
     labels
@@ -489,7 +497,14 @@ impl ModelAttributor {
 
     /// Cue labels of pass 1 for a prepared document.
     pub(crate) fn tag_cues(&self, d: &Doc, sf: &StaticFeats) -> Vec<u8> {
-        decode(&self.cue, Pass::Cue, d, sf, None, &cue_bias(self.settings.cue_bias))
+        decode(
+            &self.cue,
+            Pass::Cue,
+            d,
+            sf,
+            None,
+            &cue_bias(self.settings.cue_bias),
+        )
     }
 
     /// Token-level attributions of a prepared document.
@@ -570,8 +585,7 @@ impl Attributor for ModelAttributor {
         let d = Doc::new(text, seg);
         // Tokens that do not index this text (a segmentation made for another text) would
         // make spans off char boundaries: refuse them.
-        if d
-            .spans
+        if d.spans
             .iter()
             .any(|s| s.start >= s.end || text.get(s.range()).is_none())
             || d.spans.windows(2).any(|w| w[0].end > w[1].start)

@@ -112,13 +112,18 @@ impl Trainer {
                 .collect();
             let m = avg.iter().fold(0f32, |a, &x| a.max(x.abs()));
             let seen = self.counts.get(&key).copied().unwrap_or(0);
-            if m >= min_weight && m > 0.0 && (self.counts.is_empty() || seen >= min_count as usize) {
+            if m >= min_weight && m > 0.0 && (self.counts.is_empty() || seen >= min_count as usize)
+            {
                 max_abs = max_abs.max(m);
                 rows.push((key, avg));
             }
         }
         rows.sort_by_key(|r| r.0);
-        let scale = if max_abs > 0.0 { max_abs / 32767.0 } else { 1.0 };
+        let scale = if max_abs > 0.0 {
+            max_abs / 32767.0
+        } else {
+            1.0
+        };
         let mut keys = Vec::with_capacity(rows.len());
         let mut q = Vec::with_capacity(rows.len() * l);
         for (k, avg) in rows {

@@ -4,8 +4,8 @@ use super::features::Doc;
 use super::hash::Rng;
 use super::perceptron::Trainer;
 use super::{
-    cue_context, decode, dynamic_features, viterbi, Linked, ModelAttributor, Pass, StaticFeats, B_CON,
-    B_CUE, B_SRC, CUE, O,
+    cue_context, decode, dynamic_features, viterbi, Linked, ModelAttributor, Pass, StaticFeats,
+    B_CON, B_CUE, B_SRC, CUE, O,
 };
 use crate::corpus::GoldDoc;
 use crate::error::Result;
@@ -114,14 +114,13 @@ fn prepare(g: &GoldDoc, segmenter: &Segmenter) -> Prepared {
     }
 }
 
+/// A training document for one pass: observations, static features, gold labels and the
+/// tokens forced to be cues.
+type PassDoc<'a> = (&'a Doc, &'a StaticFeats, &'a [u8], Option<&'a [bool]>);
+
 /// One epoch of the structured perceptron over `order`, one update per sentence; returns the
 /// number of token errors.
-fn epoch(
-    trainer: &mut Trainer,
-    pass: Pass,
-    docs: &[(&Doc, &StaticFeats, &[u8], Option<&[bool]>)],
-    order: &[usize],
-) -> usize {
+fn epoch(trainer: &mut Trainer, pass: Pass, docs: &[PassDoc], order: &[usize]) -> usize {
     let mut errors = 0;
     let mut buf = Vec::with_capacity(16);
     for &i in order {
@@ -148,8 +147,22 @@ fn epoch(
         }
         let mut prev_pred = O;
         for &(a, b) in &d.sents {
-            let pred = viterbi(&*trainer, pass, d, sf, forced, &[], a..b, prev_pred, &mut buf);
-            let prev_gold = if a > 0 { super::carry(pass, gold[a - 1]) } else { O };
+            let pred = viterbi(
+                &*trainer,
+                pass,
+                d,
+                sf,
+                forced,
+                &[],
+                a..b,
+                prev_pred,
+                &mut buf,
+            );
+            let prev_gold = if a > 0 {
+                super::carry(pass, gold[a - 1])
+            } else {
+                O
+            };
             for (k, t) in (a..b).enumerate() {
                 let (g, p) = (gold[t], pred[k]);
                 let gp = if k == 0 { prev_gold } else { gold[t - 1] };
@@ -226,15 +239,13 @@ pub fn train(
         "{} train documents, {n_tokens} tokens",
         prepared.len()
     ));
-    let cue_feats: Vec<StaticFeats> = prepared
-        .iter()
-        .map(|p| StaticFeats::base(&p.doc))
-        .collect();
+    let cue_feats: Vec<StaticFeats> = prepared.iter().map(|p| StaticFeats::base(&p.doc)).collect();
 
     // Pass 1 on all of train.
     let all: Vec<&Prepared> = prepared.iter().collect();
     let all_feats: Vec<&StaticFeats> = cue_feats.iter().collect();
-    let cue_weights = train_cues(&all, &all_feats, config, config.seed).finish(config.min_weight, config.min_count);
+    let cue_weights = train_cues(&all, &all_feats, config, config.seed)
+        .finish(config.min_weight, config.min_count);
     progress(&format!("cue tagger: {} features", cue_weights.keys.len()));
 
     // Cue predictions for pass-2 training: jackknifed, or gold.
@@ -286,7 +297,11 @@ pub fn train(
             (&p.doc, f, p.role_gold.as_slice(), forced)
         })
         .collect();
-    let pass = if config.joint { Pass::Joint } else { Pass::Role };
+    let pass = if config.joint {
+        Pass::Joint
+    } else {
+        Pass::Role
+    };
     let mut trainer = Trainer::new(pass.n_labels());
     for &(d, sf, gold, _) in &docs {
         count_features(&mut trainer, d, sf, gold);
@@ -346,8 +361,16 @@ impl std::fmt::Display for DevScores {
 type TokAttr = [BTreeSet<usize>; 3];
 
 fn f1(tp_p: usize, n_p: usize, tp_r: usize, n_r: usize) -> f64 {
-    let p = if n_p == 0 { 0.0 } else { tp_p as f64 / n_p as f64 };
-    let r = if n_r == 0 { 0.0 } else { tp_r as f64 / n_r as f64 };
+    let p = if n_p == 0 {
+        0.0
+    } else {
+        tp_p as f64 / n_p as f64
+    };
+    let r = if n_r == 0 {
+        0.0
+    } else {
+        tp_r as f64 / n_r as f64
+    };
     if p + r == 0.0 {
         0.0
     } else {
