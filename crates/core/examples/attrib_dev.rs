@@ -15,6 +15,14 @@ use verbatim_core::attribute::{evaluate, train, ModelAttributor, TrainConfig};
 use verbatim_core::corpus::read_jsonl;
 use verbatim_core::{Attributor, CharOffsets, Segmenter};
 
+/// CPU time of this thread in seconds (Linux `schedstat`), so that throughput can be measured
+/// on a busy machine; `None` elsewhere.
+fn cpu_secs() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (mut train_path, mut dev_path, mut config_path, mut model_path) = (None, None, None, None);
@@ -66,6 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let words: usize = dev.iter().map(|d| d.text.split_whitespace().count()).sum();
     let segs: Vec<_> = dev.iter().map(|d| segmenter.segment(&d.text)).collect();
     let t = Instant::now();
+    let cpu0 = cpu_secs();
     let mut preds = Vec::new();
     for _ in 0..repeat {
         preds = dev
@@ -75,7 +84,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect();
     }
     let model_secs = t.elapsed().as_secs_f64() / repeat as f64;
+    let model_cpu = cpu_secs().zip(cpu0).map(|(b, a)| (b - a) / repeat as f64);
     let t = Instant::now();
+    let cpu0 = cpu_secs();
     for _ in 0..repeat {
         for d in &dev {
             let s = segmenter.segment(&d.text);
@@ -83,11 +94,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let all_secs = t.elapsed().as_secs_f64() / repeat as f64;
+    let all_cpu = cpu_secs().zip(cpu0).map(|(b, a)| (b - a) / repeat as f64);
     eprintln!(
-        "{words} words: model {:.0} words/s, segment+model {:.0} words/s",
+        "{words} words: model {:.0} words/s, segment+model {:.0} words/s (wall clock)",
         words as f64 / model_secs,
         words as f64 / all_secs
     );
+    if let (Some(m), Some(a)) = (model_cpu, all_cpu) {
+        eprintln!(
+            "{words} words: model {:.0} words/CPU-s, segment+model {:.0} words/CPU-s",
+            words as f64 / m,
+            words as f64 / a
+        );
+    }
     if let Some(p) = out {
         let mut f = std::io::BufWriter::new(std::fs::File::create(p)?);
         for (d, attrs) in dev.iter().zip(&preds) {

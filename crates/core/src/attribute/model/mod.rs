@@ -153,6 +153,14 @@ impl StaticFeats {
     }
 }
 
+/// Buffers of [`viterbi`]; `margins` collects pass 1's static `B-CUE` minus `O` score of
+/// each token decoded (before any bias).
+#[derive(Default)]
+pub(crate) struct Scratch {
+    pub buf: Vec<u32>,
+    pub margins: Vec<f32>,
+}
+
 /// Viterbi decoding of tokens `range` (first-order: the features see the previous label),
 /// starting after label `start`. `forced[t]` makes token `t` a [`CUE`].
 #[allow(clippy::too_many_arguments)]
@@ -165,8 +173,9 @@ pub(crate) fn viterbi<S: Scorer>(
     bias: &[f32],
     range: std::ops::Range<usize>,
     start: u8,
-    buf: &mut Vec<u32>,
+    scratch: &mut Scratch,
 ) -> Vec<u8> {
+    let Scratch { buf, margins } = scratch;
     let l = pass.n_labels();
     let n = range.len();
     if n == 0 {
@@ -189,6 +198,9 @@ pub(crate) fn viterbi<S: Scorer>(
     for (k, t) in range.clone().enumerate() {
         let is_forced = forced.is_some_and(|f| f[t]);
         scorer.score(sf.of(t), &mut stat[..l]);
+        if matches!(pass, Pass::Cue) {
+            margins.push(stat[B_CUE as usize] - stat[O as usize]);
+        }
         for (s, b) in stat.iter_mut().zip(bias) {
             *s += b;
         }
@@ -257,8 +269,31 @@ pub(crate) fn decode<S: Scorer>(
     forced: Option<&[bool]>,
     bias: &[f32],
 ) -> Vec<u8> {
+    decode_with(scorer, pass, d, sf, forced, bias, &mut Scratch::default())
+}
+
+/// Pass-1 decoding: the cue labels and each token's cue margin.
+pub(crate) fn decode_cues<S: Scorer>(
+    scorer: &S,
+    d: &Doc,
+    sf: &StaticFeats,
+    bias: &[f32],
+) -> (Vec<u8>, Vec<f32>) {
+    let mut scratch = Scratch::default();
+    let labels = decode_with(scorer, Pass::Cue, d, sf, None, bias, &mut scratch);
+    (labels, scratch.margins)
+}
+
+fn decode_with<S: Scorer>(
+    scorer: &S,
+    pass: Pass,
+    d: &Doc,
+    sf: &StaticFeats,
+    forced: Option<&[bool]>,
+    bias: &[f32],
+    scratch: &mut Scratch,
+) -> Vec<u8> {
     let mut labels = Vec::with_capacity(d.len());
-    let mut buf = Vec::with_capacity(16);
     for &(a, b) in &d.sents {
         let start = carry(pass, labels.last().copied().unwrap_or(O));
         labels.extend(viterbi(
@@ -270,7 +305,7 @@ pub(crate) fn decode<S: Scorer>(
             bias,
             a..b,
             start,
-            &mut buf,
+            scratch,
         ));
     }
     labels
@@ -495,23 +530,16 @@ impl ModelAttributor {
         format::write(&json, &[&self.cue, &self.role])
     }
 
-    /// Cue labels of pass 1 for a prepared document.
-    pub(crate) fn tag_cues(&self, d: &Doc, sf: &StaticFeats) -> Vec<u8> {
-        decode(
-            &self.cue,
-            Pass::Cue,
-            d,
-            sf,
-            None,
-            &cue_bias(self.settings.cue_bias),
-        )
+    /// Cue labels and margins of pass 1 for a prepared document.
+    pub(crate) fn tag_cues(&self, d: &Doc, sf: &StaticFeats) -> (Vec<u8>, Vec<f32>) {
+        decode_cues(&self.cue, d, sf, &cue_bias(self.settings.cue_bias))
     }
 
     /// Token-level attributions of a prepared document.
     pub(crate) fn link_doc(&self, d: &Doc) -> Vec<Linked> {
         let base = StaticFeats::base(d);
-        let cue_labels = self.tag_cues(d, &base);
-        let ctx = cue_context(&cue_labels, &cue_margins(&self.cue, &base));
+        let (cue_labels, margins) = self.tag_cues(d, &base);
+        let ctx = cue_context(&cue_labels, &margins);
         let sf = StaticFeats::with_cues(d, &base, &ctx);
         let pass = self.settings.role_pass();
         let forced = (!self.settings.joint).then_some(ctx.is_cue.as_slice());
@@ -537,17 +565,6 @@ impl ModelAttributor {
 /// The pass-1 score bias in the weights' units.
 pub(crate) fn cue_bias(bias: f32) -> [f32; 3] {
     [0.0, bias, 0.0]
-}
-
-/// Per token: how much pass 1's static features favour `B-CUE` over `O`.
-pub(crate) fn cue_margins<S: Scorer>(scorer: &S, sf: &StaticFeats) -> Vec<f32> {
-    let mut out = [0f32; 3];
-    (0..sf.offsets.len() - 1)
-        .map(|t| {
-            scorer.score(sf.of(t), &mut out);
-            out[B_CUE as usize] - out[O as usize]
-        })
-        .collect()
 }
 
 /// A source run without leading punctuation or a trailing full stop, if anything is left.

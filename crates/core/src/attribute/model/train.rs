@@ -4,8 +4,8 @@ use super::features::Doc;
 use super::hash::Rng;
 use super::perceptron::Trainer;
 use super::{
-    cue_context, decode, dynamic_features, viterbi, Linked, ModelAttributor, Pass, StaticFeats,
-    B_CON, B_CUE, B_SRC, CUE, O,
+    cue_context, decode_cues, dynamic_features, viterbi, Linked, ModelAttributor, Pass,
+    StaticFeats, B_CON, B_CUE, B_SRC, CUE, O,
 };
 use crate::corpus::GoldDoc;
 use crate::error::Result;
@@ -122,6 +122,7 @@ type PassDoc<'a> = (&'a Doc, &'a StaticFeats, &'a [u8], Option<&'a [bool]>);
 /// number of token errors.
 fn epoch(trainer: &mut Trainer, pass: Pass, docs: &[PassDoc], order: &[usize]) -> usize {
     let mut errors = 0;
+    let mut scratch = super::Scratch::default();
     let mut buf = Vec::with_capacity(16);
     for &i in order {
         let (d, sf, gold_raw, forced) = docs[i];
@@ -156,8 +157,9 @@ fn epoch(trainer: &mut Trainer, pass: Pass, docs: &[PassDoc], order: &[usize]) -
                 &[],
                 a..b,
                 prev_pred,
-                &mut buf,
+                &mut scratch,
             );
+            scratch.margins.clear();
             let prev_gold = if a > 0 {
                 super::carry(pass, gold[a - 1])
             } else {
@@ -261,15 +263,14 @@ pub fn train(
             let w = train_cues(&ps, &fs, config, config.seed ^ (fold as u64 + 1))
                 .finish(config.min_weight, config.min_count);
             for &i in &held {
-                train_cues_pred[i] = decode(
+                let (labels, margins) = decode_cues(
                     &w,
-                    Pass::Cue,
                     &prepared[i].doc,
                     &cue_feats[i],
-                    None,
                     &super::cue_bias(config.cue_bias),
                 );
-                train_margins[i] = super::cue_margins(&w, &cue_feats[i]);
+                train_cues_pred[i] = labels;
+                train_margins[i] = margins;
             }
             progress(&format!("jackknife fold {}/{folds} done", fold + 1));
         }
