@@ -433,6 +433,12 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
             f.add2(43, dist, d.shape[t]);
             f.add2(44, cw, w0);
             f.add2(45, dist, w0);
+            // Clause structure between the cue and the token.
+            let comma = d.comma_shape();
+            let commas = (b..t).filter(|&j| d.shape[j] == comma).count().min(3) as u64;
+            f.add2(46, commas, dist.min(5));
+            let after = if b < d.len() { d.word[b] } else { NONE_HASH };
+            f.add2(47, after, dist.min(4));
         }
         None => f.add(40, 99),
     }
@@ -447,6 +453,11 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
             f.add2(53, dist, d.shape[t]);
             f.add2(54, cw, w0);
             f.add2(55, dist, w0);
+            let comma = d.comma_shape();
+            let commas = (t + 1..a).filter(|&j| d.shape[j] == comma).count().min(3) as u64;
+            f.add2(56, commas, dist.min(5));
+            let before = if a > 0 { d.word[a - 1] } else { NONE_HASH };
+            f.add2(57, before, dist.min(4));
         }
         None => f.add(50, 99),
     }

@@ -3,10 +3,16 @@ use crate::corpus::{GoldAttribution, GoldDoc};
 use crate::segment::Segmenter;
 use proptest::prelude::*;
 
+/// The embedded model, loaded once for all tests.
+fn model() -> &'static ModelAttributor {
+    static MODEL: std::sync::OnceLock<ModelAttributor> = std::sync::OnceLock::new();
+    MODEL.get_or_init(ModelAttributor::embedded)
+}
+
 /// Runs the embedded model and renders each attribution as `source | cue | content`.
 fn run(text: &str) -> Vec<String> {
     let seg = Segmenter::new().segment(text);
-    let model = ModelAttributor::embedded();
+    let model = model();
     let show = |v: &[Span]| {
         v.iter()
             .map(|s| s.slice(text))
@@ -60,7 +66,7 @@ fn embedded_model_finds_attributions() {
 fn kinds_are_classified() {
     let text = "\"We will win,\" Smith said. The talks failed, according to CNN.";
     let seg = Segmenter::new().segment(text);
-    let kinds: Vec<Kind> = ModelAttributor::embedded()
+    let kinds: Vec<Kind> = model()
         .attribute(text, &seg)
         .iter()
         .map(|a| a.kind)
@@ -367,8 +373,7 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(text in "(\\PC|[\"“” .,:\n]){0,300}") {
         let seg = Segmenter::new().segment(&text);
-        let model = ModelAttributor::embedded();
-        for a in model.attribute(&text, &seg) {
+        for a in model().attribute(&text, &seg) {
             for role in [&a.source, &a.cue, &a.content] {
                 let mut last = 0;
                 for s in role.iter() {
@@ -391,7 +396,7 @@ proptest! {
                     Just("é"), Just("the")], 0..80)) {
         let text = words.join(" ");
         let seg = Segmenter::new().segment(&text);
-        for a in ModelAttributor::embedded().attribute(&text, &seg) {
+        for a in model().attribute(&text, &seg) {
             for s in a.source.iter().chain(&a.cue).chain(&a.content) {
                 prop_assert!(text.get(s.range()).is_some());
             }
@@ -403,6 +408,5 @@ proptest! {
 fn foreign_segmentation_is_refused() {
     // A segmentation made for another text must not produce spans off char boundaries.
     let seg = Segmenter::new().segment("Smith said the plan would fail.");
-    let model = ModelAttributor::embedded();
-    assert!(model.attribute("é", &seg).is_empty());
+    assert!(model().attribute("é", &seg).is_empty());
 }
