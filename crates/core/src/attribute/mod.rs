@@ -1,8 +1,10 @@
 //! Attribution: who said what. An [`Attributor`] finds [`Attribution`]s (source, cue and
 //! content spans) in a segmented article.
 
+mod model;
 mod rules;
 
+pub use model::{evaluate, train, DevScores, ModelAttributor, TrainConfig};
 pub use rules::RuleAttributor;
 
 use crate::resolve::Speaker;

@@ -1,0 +1,557 @@
+//! Per-token observations and the feature templates of both tagging passes.
+
+use super::hash::{combine, feature_id, Fnv};
+use crate::attribute::is_double_quote;
+use crate::segment::Segmentation;
+use crate::span::Span;
+
+/// Quote-mark role of a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    None,
+    Open,
+    Close,
+}
+
+/// What the taggers know about each token of one text, computed once.
+#[derive(Clone, Debug, Default)]
+pub struct Doc {
+    pub spans: Vec<Span>,
+    /// Hash of the lowercased word.
+    pub word: Vec<u64>,
+    pub shape: Vec<u64>,
+    pub prefix: Vec<u64>,
+    pub suffix: Vec<u64>,
+    /// Hash of a crude stem: the lowercased word without -s, -es, -ed, -d, -ing.
+    pub stem: Vec<u64>,
+    pub cap: Vec<bool>,
+    /// Punctuation only (no letter or digit).
+    pub punct: Vec<bool>,
+    pub mark: Vec<Mark>,
+    /// Inside a quotation (marks included).
+    pub inq: Vec<bool>,
+    pub sent: Vec<usize>,
+    /// Token range of each sentence.
+    pub sents: Vec<(usize, usize)>,
+    pub para: Vec<usize>,
+    /// For each sentence: does it hold a quote mark.
+    pub sent_has_quote: Vec<bool>,
+    /// For each token inside a quotation: token index of the opening mark and one past the
+    /// closing mark (or paragraph end).
+    pub quote_of: Vec<Option<(usize, usize)>>,
+}
+
+const NONE_HASH: u64 = 0x5151_5151;
+
+fn word_hashes(s: &str) -> (u64, u64, u64, u64, bool) {
+    let mut lower = Fnv::default();
+    let mut shape = Fnv::default();
+    let mut prefix = Fnv::default();
+    let mut last_class = 0u8;
+    let mut n_chars = 0usize;
+    let mut cap = false;
+    for (k, c) in s.chars().enumerate() {
+        let class = if c.is_uppercase() {
+            b'X'
+        } else if c.is_lowercase() {
+            b'x'
+        } else if c.is_numeric() {
+            b'd'
+        } else if c.is_alphabetic() {
+            b'a'
+        } else {
+            0
+        };
+        if k == 0 {
+            cap = class == b'X';
+        }
+        if class == 0 {
+            shape.char(c);
+            last_class = 0;
+        } else if class != last_class {
+            shape.byte(class);
+            last_class = class;
+        }
+        for l in c.to_lowercase() {
+            lower.char(l);
+            if k < 3 {
+                prefix.char(l);
+            }
+        }
+        n_chars += 1;
+    }
+    // Suffix: the last three chars, lowercased.
+    let mut suffix = Fnv::default();
+    let skip = n_chars.saturating_sub(3);
+    for c in s.chars().skip(skip) {
+        for l in c.to_lowercase() {
+            suffix.char(l);
+        }
+    }
+    (
+        lower.finish(),
+        shape.finish(),
+        prefix.finish(),
+        suffix.finish(),
+        cap,
+    )
+}
+
+/// Strips one inflectional ending off an ASCII-lowercased word and hashes the rest.
+fn stem_hash(s: &str) -> u64 {
+    let mut buf = [0u8; 32];
+    let bytes = s.as_bytes();
+    if bytes.len() > buf.len() || !s.is_ascii() {
+        let mut h = Fnv::default();
+        h.byte(b'~');
+        for c in s.chars().flat_map(char::to_lowercase) {
+            h.char(c);
+        }
+        return h.finish();
+    }
+    let w = &mut buf[..bytes.len()];
+    w.copy_from_slice(bytes);
+    w.make_ascii_lowercase();
+    let mut end = w.len();
+    for suffix in [&b"ing"[..], b"ies", b"es", b"ed", b"s", b"d"] {
+        if end > suffix.len() + 2 && w[..end].ends_with(suffix) {
+            end -= suffix.len();
+            break;
+        }
+    }
+    let mut h = Fnv::default();
+    h.byte(b'~');
+    for &b in &w[..end] {
+        h.byte(b);
+    }
+    h.finish()
+}
+
+fn is_opening(c: char) -> Option<bool> {
+    match c {
+        '\u{201c}' | '\u{201e}' | '\u{201f}' | '\u{00ab}' => Some(true),
+        '\u{201d}' | '\u{00bb}' => Some(false),
+        _ => None,
+    }
+}
+
+impl Doc {
+    pub fn new(text: &str, seg: &Segmentation) -> Doc {
+        let n = seg.tokens.len();
+        let mut d = Doc {
+            spans: Vec::with_capacity(n),
+            word: Vec::with_capacity(n),
+            shape: Vec::with_capacity(n),
+            prefix: Vec::with_capacity(n),
+            suffix: Vec::with_capacity(n),
+            stem: Vec::with_capacity(n),
+            cap: Vec::with_capacity(n),
+            punct: Vec::with_capacity(n),
+            mark: vec![Mark::None; n],
+            inq: vec![false; n],
+            sent: vec![0; n],
+            sents: Vec::with_capacity(seg.sentences.len()),
+            para: vec![0; n],
+            sent_has_quote: Vec::with_capacity(seg.sentences.len()),
+            quote_of: vec![None; n],
+        };
+        for tok in &seg.tokens {
+            // Defensive: never slice outside the text or off a char boundary.
+            let span = tok.span;
+            let s = text.get(span.range()).unwrap_or("");
+            let (w, sh, p, su, cap) = word_hashes(s);
+            d.spans.push(span);
+            d.word.push(w);
+            d.shape.push(sh);
+            d.prefix.push(p);
+            d.suffix.push(su);
+            d.stem.push(stem_hash(s));
+            d.cap.push(cap);
+            d.punct.push(!s.chars().any(char::is_alphanumeric));
+        }
+        // Sentences: trust the segmentation but clamp.
+        let mut next = 0usize;
+        for s in &seg.sentences {
+            let a = s.tokens.start.clamp(next, n);
+            let b = s.tokens.end.clamp(a, n);
+            if b > a {
+                d.sents.push((a, b));
+                next = b;
+            }
+        }
+        if next < n {
+            d.sents.push((next, n));
+        }
+        for (si, &(a, b)) in d.sents.iter().enumerate() {
+            for t in a..b {
+                d.sent[t] = si;
+            }
+        }
+        // Paragraphs: segmentation paragraphs plus blank lines between tokens.
+        let mut para_starts = vec![false; n];
+        for p in &seg.paragraphs {
+            if let Some(s) = seg.sentences.get(p.sentences.start) {
+                if s.tokens.start < n {
+                    para_starts[s.tokens.start] = true;
+                }
+            }
+        }
+        for (t, start) in para_starts.iter_mut().enumerate().skip(1) {
+            let gap = text.get(d.spans[t - 1].end..d.spans[t].start).unwrap_or("");
+            if gap.matches('\n').count() >= 2 {
+                *start = true;
+            }
+        }
+        let mut p = 0;
+        for (t, &start) in para_starts.iter().enumerate() {
+            if t > 0 && start {
+                p += 1;
+            }
+            d.para[t] = p;
+        }
+        // Quote marks and quotation state, reset at each paragraph.
+        let mut open_at: Option<usize> = None;
+        let mut quotes: Vec<(usize, usize)> = Vec::new();
+        for t in 0..n {
+            if t > 0 && d.para[t] != d.para[t - 1] {
+                if let Some(o) = open_at.take() {
+                    quotes.push((o, t));
+                }
+            }
+            let s = text.get(d.spans[t].range()).unwrap_or("");
+            let mut chars = s.chars();
+            let c = chars.next();
+            let single = chars.next().is_none();
+            let Some(c) = c.filter(|&c| single && is_double_quote(c)) else {
+                continue;
+            };
+            let opening = match is_opening(c) {
+                Some(o) => o,
+                None => open_at.is_none(),
+            };
+            if opening {
+                if let Some(o) = open_at.take() {
+                    quotes.push((o, t));
+                }
+                open_at = Some(t);
+                d.mark[t] = Mark::Open;
+            } else {
+                d.mark[t] = Mark::Close;
+                if let Some(o) = open_at.take() {
+                    quotes.push((o, t + 1));
+                }
+            }
+        }
+        if let Some(o) = open_at {
+            quotes.push((o, n));
+        }
+        for &(a, b) in &quotes {
+            for t in a..b {
+                d.inq[t] = true;
+                d.quote_of[t] = Some((a, b));
+            }
+        }
+        for &(a, b) in &d.sents {
+            d.sent_has_quote
+                .push((a..b).any(|t| d.mark[t] != Mark::None));
+        }
+        d
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+}
+
+/// Distance bucket.
+pub fn bucket(d: usize) -> u64 {
+    match d {
+        0..=4 => d as u64,
+        5..=6 => 5,
+        7..=9 => 6,
+        10..=14 => 7,
+        15..=24 => 8,
+        _ => 9,
+    }
+}
+
+/// Collects feature ids for one token.
+pub struct Feats<'a> {
+    pub out: &'a mut Vec<u32>,
+}
+
+impl Feats<'_> {
+    pub fn add(&mut self, template: u64, value: u64) {
+        self.out.push(feature_id(combine(template, value)));
+    }
+
+    pub fn add2(&mut self, template: u64, a: u64, b: u64) {
+        self.out.push(feature_id(combine(combine(template, a), b)));
+    }
+
+    pub fn add3(&mut self, template: u64, a: u64, b: u64, c: u64) {
+        self.out
+            .push(feature_id(combine(combine(combine(template, a), b), c)));
+    }
+}
+
+fn word_at(d: &Doc, t: isize) -> u64 {
+    if t < 0 || t as usize >= d.len() {
+        NONE_HASH
+    } else {
+        d.word[t as usize]
+    }
+}
+
+fn mark_code(m: Mark) -> u64 {
+    match m {
+        Mark::None => 0,
+        Mark::Open => 1,
+        Mark::Close => 2,
+    }
+}
+
+/// The features of token `t` that do not depend on the cues (both passes use them).
+pub fn base_features(d: &Doc, t: usize, f: &mut Feats) {
+    let ti = t as isize;
+    let w0 = d.word[t];
+    let (sa, sb) = d.sents[d.sent[t]];
+    f.add(1, 0);
+    f.add(2, w0);
+    f.add(3, word_at(d, ti - 1));
+    f.add(4, word_at(d, ti + 1));
+    f.add(5, word_at(d, ti - 2));
+    f.add(6, word_at(d, ti + 2));
+    f.add2(7, word_at(d, ti - 1), w0);
+    f.add2(8, w0, word_at(d, ti + 1));
+    f.add2(9, word_at(d, ti + 1), word_at(d, ti + 2));
+    f.add2(10, word_at(d, ti - 2), word_at(d, ti - 1));
+    f.add(11, d.shape[t]);
+    f.add(12, d.prefix[t]);
+    f.add(13, d.suffix[t]);
+    let inq = u64::from(d.inq[t]);
+    f.add2(14, inq, mark_code(d.mark[t]));
+    f.add2(15, w0, inq);
+    f.add(16, u64::from(t == sa) * 2 + u64::from(t + 1 == sb));
+    f.add(17, bucket(t - sa) * 16 + bucket(sb - t - 1));
+    f.add(18, if t > 0 { d.shape[t - 1] } else { NONE_HASH });
+    f.add(
+        19,
+        if t + 1 < d.len() {
+            d.shape[t + 1]
+        } else {
+            NONE_HASH
+        },
+    );
+    f.add2(20, u64::from(d.sent_has_quote[d.sent[t]]), inq);
+    f.add(21, u64::from(t > 0 && d.para[t] != d.para[t - 1]));
+    // Nearest quote marks in the sentence.
+    let left = (sa..t).rev().find(|&k| d.mark[k] != Mark::None);
+    let right = (t + 1..sb).find(|&k| d.mark[k] != Mark::None);
+    f.add2(
+        22,
+        left.map_or(99, |k| bucket(t - k)),
+        left.map_or(0, |k| mark_code(d.mark[k])),
+    );
+    f.add2(
+        23,
+        right.map_or(99, |k| bucket(k - t)),
+        right.map_or(0, |k| mark_code(d.mark[k])),
+    );
+    f.add2(24, u64::from(d.cap[t]), u64::from(t == sa));
+    f.add(25, d.stem[t]);
+    f.add2(26, d.stem[t], word_at(d, ti + 1));
+    f.add2(27, word_at(d, ti - 1), d.stem[t]);
+}
+
+/// Cue-relative context of each token, from the cue tags of the first pass.
+#[derive(Clone, Debug, Default)]
+pub struct CueContext {
+    /// Per token: is it a cue token.
+    pub is_cue: Vec<bool>,
+    /// Per cue span: token range.
+    pub spans: Vec<(usize, usize)>,
+    /// Per token: bucket of pass 1's `B-CUE` margin (empty: unknown).
+    pub margin: Vec<u8>,
+}
+
+impl CueContext {
+    pub fn from_tags(is_cue: Vec<bool>, starts: &[bool]) -> CueContext {
+        let mut spans = Vec::new();
+        let mut t = 0;
+        while t < is_cue.len() {
+            if is_cue[t] {
+                let a = t;
+                t += 1;
+                while t < is_cue.len() && is_cue[t] && !starts[t] {
+                    t += 1;
+                }
+                spans.push((a, t));
+            } else {
+                t += 1;
+            }
+        }
+        CueContext {
+            is_cue,
+            spans,
+            margin: Vec::new(),
+        }
+    }
+}
+
+/// Hash of a cue span's words.
+fn cue_words(d: &Doc, (a, b): (usize, usize)) -> u64 {
+    let mut h = 0x77u64;
+    for t in a..b.min(a + 4) {
+        h = combine(h, d.word[t]);
+    }
+    h
+}
+
+/// The cue-relative features of token `t` for the second pass. `near` gives the index into
+/// `cues.spans` of the nearest cue span on the left and right within the sentence.
+pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &Near) {
+    let inq = u64::from(d.inq[t]);
+    let w0 = d.word[t];
+    let here = u64::from(cues.is_cue[t]);
+    f.add(64, here);
+    f.add2(65, here, w0);
+    if let Some(&m) = cues.margin.get(t) {
+        f.add(66, u64::from(m));
+        f.add2(67, u64::from(m), inq);
+        let next = cues.margin.get(t + 1).copied().unwrap_or(0);
+        f.add2(68, u64::from(m), u64::from(next));
+    }
+    match near.left[t] {
+        Some(k) => {
+            let (_, b) = cues.spans[k];
+            let dist = bucket(t + 1 - b);
+            let cw = cue_words(d, cues.spans[k]);
+            f.add(40, dist);
+            f.add2(41, cw, dist.min(3));
+            f.add2(42, dist, inq);
+            f.add2(43, dist, d.shape[t]);
+            f.add2(44, cw, w0);
+            f.add2(45, dist, w0);
+            // Clause structure between the cue and the token.
+            let comma = d.comma_shape();
+            let commas = (b..t).filter(|&j| d.shape[j] == comma).count().min(3) as u64;
+            f.add2(46, commas, dist.min(5));
+            let after = if b < d.len() { d.word[b] } else { NONE_HASH };
+            f.add2(47, after, dist.min(4));
+        }
+        None => f.add(40, 99),
+    }
+    match near.right[t] {
+        Some(k) => {
+            let (a, _) = cues.spans[k];
+            let dist = bucket(a - t);
+            let cw = cue_words(d, cues.spans[k]);
+            f.add(50, dist);
+            f.add2(51, cw, dist.min(3));
+            f.add2(52, dist, inq);
+            f.add2(53, dist, d.shape[t]);
+            f.add2(54, cw, w0);
+            f.add2(55, dist, w0);
+            let comma = d.comma_shape();
+            let commas = (t + 1..a).filter(|&j| d.shape[j] == comma).count().min(3) as u64;
+            f.add2(56, commas, dist.min(5));
+            let before = if a > 0 { d.word[a - 1] } else { NONE_HASH };
+            f.add2(57, before, dist.min(4));
+        }
+        None => f.add(50, 99),
+    }
+    let s = d.sent[t];
+    let has = |si: usize| near.sent_cues.get(si).copied().unwrap_or(0) > 0;
+    let prev = s > 0 && has(s - 1);
+    let next = has(s + 1);
+    f.add3(
+        60,
+        u64::from(has(s)),
+        u64::from(prev) * 2 + u64::from(next),
+        inq,
+    );
+    f.add2(
+        61,
+        near.left[t].is_some() as u64 * 2 + near.right[t].is_some() as u64,
+        inq,
+    );
+    // The quotation around this token: is a cue right before or after it?
+    if let Some((qa, qb)) = d.quote_of[t] {
+        let before = qa > 0 && (qa.saturating_sub(4)..qa).any(|k| cues.is_cue[k]);
+        let after = (qb..(qb + 5).min(d.len())).any(|k| cues.is_cue[k]);
+        let inside = (qa..qb).any(|k| cues.is_cue[k]);
+        f.add(
+            62,
+            u64::from(before) * 4 + u64::from(after) * 2 + u64::from(inside),
+        );
+    }
+    // A comma or colon between the token and the nearest cue.
+    if let Some(k) = near.right[t] {
+        let (a, _) = cues.spans[k];
+        let punct = (t + 1..a).any(|j| d.shape[j] == d.comma_shape());
+        f.add2(63, u64::from(punct), bucket(a - t).min(4));
+    }
+}
+
+impl Doc {
+    /// Whether token `t` is a full stop.
+    pub fn is_full_stop(&self, t: usize) -> bool {
+        self.shape[t] == {
+            let mut h = Fnv::default();
+            h.char('.');
+            h.finish()
+        }
+    }
+
+    fn comma_shape(&self) -> u64 {
+        let mut h = Fnv::default();
+        h.char(',');
+        h.finish()
+    }
+}
+
+/// Nearest cue spans left and right of each token, within its sentence.
+#[derive(Clone, Debug, Default)]
+pub struct Near {
+    pub left: Vec<Option<usize>>,
+    pub right: Vec<Option<usize>>,
+    /// Number of cue spans starting in each sentence.
+    pub sent_cues: Vec<usize>,
+}
+
+impl Near {
+    pub fn new(d: &Doc, cues: &CueContext) -> Near {
+        let n = d.len();
+        let mut left = vec![None; n];
+        let mut right = vec![None; n];
+        let mut sent_cues = vec![0; d.sents.len()];
+        for &(a, _) in &cues.spans {
+            sent_cues[d.sent[a]] += 1;
+        }
+        // Left: the last cue span ending at or before t, same sentence.
+        let mut k = 0usize;
+        let mut last: Option<usize> = None;
+        for (t, slot) in left.iter_mut().enumerate() {
+            while k < cues.spans.len() && cues.spans[k].1 <= t {
+                last = Some(k);
+                k += 1;
+            }
+            *slot = last.filter(|&j| d.sent[cues.spans[j].0] == d.sent[t]);
+        }
+        let mut k = cues.spans.len();
+        let mut nxt: Option<usize> = None;
+        for t in (0..n).rev() {
+            while k > 0 && cues.spans[k - 1].0 > t {
+                k -= 1;
+                nxt = Some(k);
+            }
+            right[t] = nxt.filter(|&j| d.sent[cues.spans[j].0] == d.sent[t]);
+        }
+        Near {
+            left,
+            right,
+            sent_cues,
+        }
+    }
+}

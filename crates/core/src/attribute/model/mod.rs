@@ -1,0 +1,631 @@
+//! The trained attribution model: two greedy averaged-perceptron taggers over segment tokens
+//! and a linker.
+//!
+//! Pass 1 tags cue tokens (`O`, `B-CUE`, `I-CUE`). Pass 2 tags sources and contents (`O`,
+//! `B/I-SOURCE`, `B/I-CONTENT`, cue tokens fixed) with features relative to the predicted
+//! cues. The linker then anchors one attribution on each cue span and attaches each source
+//! and content span to the nearest cue (same sentence for sources; the content's sentences
+//! or a neighbouring one for contents).
+
+mod features;
+mod format;
+mod hash;
+mod perceptron;
+mod train;
+
+pub use train::{evaluate, train, DevScores, TrainConfig};
+
+use super::{classify, Attribution, Attributor};
+use crate::error::{Error, Result};
+use crate::segment::Segmentation;
+use crate::span::Span;
+use features::{base_features, cue_features, CueContext, Doc, Feats, Mark, Near};
+use perceptron::{Scorer, Weights};
+use serde::{Deserialize, Serialize};
+
+static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
+
+/// Settings stored with the weights.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    /// Keep cue spans that got no content.
+    keep_contentless: bool,
+    /// Added to the `B-CUE` score of pass 1: above 0 trades cue precision for recall.
+    cue_bias: f32,
+    /// Pass 2 re-decides the cues ([`Pass::Joint`]) instead of keeping those of pass 1.
+    joint: bool,
+}
+
+impl Settings {
+    fn role_pass(&self) -> Pass {
+        if self.joint {
+            Pass::Joint
+        } else {
+            Pass::Role
+        }
+    }
+}
+
+/// Label set of a tagging pass.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Pass {
+    Cue,
+    Role,
+    /// Pass 2 re-deciding the cues too: the role labels plus `B/I-CUE` as 5 and 6.
+    Joint,
+}
+
+pub(crate) const O: u8 = 0;
+pub(crate) const B_CUE: u8 = 1;
+pub(crate) const I_CUE: u8 = 2;
+pub(crate) const B_SRC: u8 = 1;
+pub(crate) const I_SRC: u8 = 2;
+pub(crate) const B_CON: u8 = 3;
+pub(crate) const I_CON: u8 = 4;
+/// Pass-2 label of a token the first pass made a cue; never predicted. In [`Pass::Joint`] it
+/// is `B-CUE`, and [`I_JCUE`] is `I-CUE`.
+pub(crate) const CUE: u8 = 5;
+pub(crate) const I_JCUE: u8 = 6;
+
+impl Pass {
+    pub(crate) fn n_labels(self) -> usize {
+        match self {
+            Pass::Cue => 3,
+            Pass::Role => 6,
+            Pass::Joint => 7,
+        }
+    }
+
+    /// Whether `label` may follow `prev`.
+    pub(crate) fn allowed(self, prev: u8, label: u8) -> bool {
+        match (self, label) {
+            (Pass::Cue, I_CUE) => prev == B_CUE || prev == I_CUE,
+            (Pass::Role, I_SRC) => prev == B_SRC || prev == I_SRC,
+            (Pass::Role, I_CON) => prev == B_CON || prev == I_CON,
+            (Pass::Role, CUE) => false,
+            (Pass::Joint, I_SRC | I_CON | I_JCUE) => prev == label - 1 || prev == label,
+            _ => true,
+        }
+    }
+
+    /// The label to learn when `gold` cannot follow `prev`: an inside label becomes a begin.
+    pub(crate) fn repair(self, prev: u8, gold: u8) -> u8 {
+        if self.allowed(prev, gold) {
+            gold
+        } else {
+            gold - 1
+        }
+    }
+}
+
+/// Features that depend on the labels already chosen.
+pub(crate) fn dynamic_features(d: &Doc, t: usize, p1: u8, f: &mut Feats) {
+    fixed_dynamic_features(p1, d.inq[t], f);
+    word_dynamic_features(d, t, p1, f);
+}
+
+/// The part of [`dynamic_features`] that depends on the previous label and quote state only.
+fn fixed_dynamic_features(p1: u8, inq: bool, f: &mut Feats) {
+    f.add(100, u64::from(p1));
+    f.add2(103, u64::from(p1), u64::from(inq));
+}
+
+fn word_dynamic_features(d: &Doc, t: usize, p1: u8, f: &mut Feats) {
+    f.add2(102, u64::from(p1), d.word[t]);
+}
+
+/// Static features of every token of a document for one pass, flattened.
+pub(crate) struct StaticFeats {
+    pub feats: Vec<u32>,
+    pub offsets: Vec<u32>,
+}
+
+impl StaticFeats {
+    /// The cue-independent features of every token.
+    pub(crate) fn base(d: &Doc) -> StaticFeats {
+        let mut feats = Vec::with_capacity(d.len() * 28);
+        let mut offsets = Vec::with_capacity(d.len() + 1);
+        offsets.push(0);
+        for t in 0..d.len() {
+            base_features(d, t, &mut Feats { out: &mut feats });
+            offsets.push(feats.len() as u32);
+        }
+        StaticFeats { feats, offsets }
+    }
+
+    /// The base features plus the cue-relative ones.
+    pub(crate) fn with_cues(d: &Doc, base: &StaticFeats, cues: &CueContext) -> StaticFeats {
+        let mut feats = Vec::with_capacity(d.len() * 44);
+        let mut offsets = Vec::with_capacity(d.len() + 1);
+        offsets.push(0);
+        let near = Near::new(d, cues);
+        for t in 0..d.len() {
+            feats.extend_from_slice(base.of(t));
+            cue_features(d, cues, t, &mut Feats { out: &mut feats }, &near);
+            offsets.push(feats.len() as u32);
+        }
+        StaticFeats { feats, offsets }
+    }
+
+    pub(crate) fn of(&self, t: usize) -> &[u32] {
+        &self.feats[self.offsets[t] as usize..self.offsets[t + 1] as usize]
+    }
+}
+
+/// Buffers of [`viterbi`]; `margins` collects pass 1's static `B-CUE` minus `O` score of
+/// each token decoded (before any bias).
+#[derive(Default)]
+pub(crate) struct Scratch {
+    pub buf: Vec<u32>,
+    pub margins: Vec<f32>,
+}
+
+/// Viterbi decoding of tokens `range` (first-order: the features see the previous label),
+/// starting after label `start`. `forced[t]` makes token `t` a [`CUE`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn viterbi<S: Scorer>(
+    scorer: &S,
+    pass: Pass,
+    d: &Doc,
+    sf: &StaticFeats,
+    forced: Option<&[bool]>,
+    bias: &[f32],
+    range: std::ops::Range<usize>,
+    start: u8,
+    scratch: &mut Scratch,
+) -> Vec<u8> {
+    let Scratch { buf, margins } = scratch;
+    let l = pass.n_labels();
+    let n = range.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let neg = f32::NEG_INFINITY;
+    let mut delta = vec![[neg; 8]; n];
+    let mut back = vec![[0u8; 8]; n];
+    let mut stat = [0f32; 8];
+    let mut dynsc = [0f32; 8];
+    // Scores of the features that see only the previous label and the quote state.
+    let mut fixed = [[[0f32; 8]; 8]; 2];
+    for (q, table) in fixed.iter_mut().enumerate() {
+        for (p, row) in table.iter_mut().enumerate().take(l) {
+            buf.clear();
+            fixed_dynamic_features(p as u8, q == 1, &mut Feats { out: buf });
+            scorer.score(buf, &mut row[..l]);
+        }
+    }
+    for (k, t) in range.clone().enumerate() {
+        let is_forced = forced.is_some_and(|f| f[t]);
+        scorer.score(sf.of(t), &mut stat[..l]);
+        if matches!(pass, Pass::Cue) {
+            margins.push(stat[B_CUE as usize] - stat[O as usize]);
+        }
+        for (s, b) in stat.iter_mut().zip(bias) {
+            *s += b;
+        }
+        for p in 0..l as u8 {
+            let base = if k == 0 {
+                if p != start {
+                    continue;
+                }
+                0.0
+            } else {
+                delta[k - 1][p as usize]
+            };
+            if base == neg {
+                continue;
+            }
+            buf.clear();
+            word_dynamic_features(d, t, p, &mut Feats { out: buf });
+            scorer.score(buf, &mut dynsc[..l]);
+            let fx = &fixed[usize::from(d.inq[t])][p as usize];
+            for lab in 0..l as u8 {
+                let ok = if is_forced {
+                    lab == CUE
+                } else {
+                    pass.allowed(p, lab)
+                };
+                if !ok {
+                    continue;
+                }
+                let v = base + stat[lab as usize] + dynsc[lab as usize] + fx[lab as usize];
+                if v > delta[k][lab as usize] {
+                    delta[k][lab as usize] = v;
+                    back[k][lab as usize] = p;
+                }
+            }
+        }
+    }
+    let mut labels = vec![O; n];
+    let mut cur = 0u8;
+    for lab in 1..l as u8 {
+        if delta[n - 1][lab as usize] > delta[n - 1][cur as usize] {
+            cur = lab;
+        }
+    }
+    for k in (0..n).rev() {
+        labels[k] = cur;
+        cur = back[k][cur as usize];
+    }
+    labels
+}
+
+/// The label a sentence starts after, given the last label of the previous sentence: only a
+/// content (a quotation) runs on across sentences.
+pub(crate) fn carry(pass: Pass, last: u8) -> u8 {
+    match pass {
+        Pass::Role | Pass::Joint if last == B_CON || last == I_CON => last,
+        _ => O,
+    }
+}
+
+/// Decodes a document sentence by sentence.
+pub(crate) fn decode<S: Scorer>(
+    scorer: &S,
+    pass: Pass,
+    d: &Doc,
+    sf: &StaticFeats,
+    forced: Option<&[bool]>,
+    bias: &[f32],
+) -> Vec<u8> {
+    decode_with(scorer, pass, d, sf, forced, bias, &mut Scratch::default())
+}
+
+/// Pass-1 decoding: the cue labels and each token's cue margin.
+pub(crate) fn decode_cues<S: Scorer>(
+    scorer: &S,
+    d: &Doc,
+    sf: &StaticFeats,
+    bias: &[f32],
+) -> (Vec<u8>, Vec<f32>) {
+    let mut scratch = Scratch::default();
+    let labels = decode_with(scorer, Pass::Cue, d, sf, None, bias, &mut scratch);
+    (labels, scratch.margins)
+}
+
+fn decode_with<S: Scorer>(
+    scorer: &S,
+    pass: Pass,
+    d: &Doc,
+    sf: &StaticFeats,
+    forced: Option<&[bool]>,
+    bias: &[f32],
+    scratch: &mut Scratch,
+) -> Vec<u8> {
+    let mut labels = Vec::with_capacity(d.len());
+    for &(a, b) in &d.sents {
+        let start = carry(pass, labels.last().copied().unwrap_or(O));
+        labels.extend(viterbi(
+            scorer,
+            pass,
+            d,
+            sf,
+            forced,
+            bias,
+            a..b,
+            start,
+            scratch,
+        ));
+    }
+    labels
+}
+
+/// Token runs `(start, end)` of a role: a begin label or an inside label after another role
+/// starts a run.
+pub(crate) fn runs(labels: &[u8], begin: u8, inside: u8) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut t = 0;
+    while t < labels.len() {
+        if labels[t] == begin || labels[t] == inside {
+            let a = t;
+            t += 1;
+            while t < labels.len() && labels[t] == inside {
+                t += 1;
+            }
+            out.push((a, t));
+        } else {
+            t += 1;
+        }
+    }
+    out
+}
+
+/// Token-level attribution before conversion to spans.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Linked {
+    pub cue: (usize, usize),
+    pub source: Option<(usize, usize)>,
+    pub content: Vec<(usize, usize)>,
+}
+
+fn gap(a: (usize, usize), b: (usize, usize)) -> usize {
+    if a.1 <= b.0 {
+        b.0 - a.1
+    } else {
+        a.0.saturating_sub(b.1)
+    }
+}
+
+/// Attaches source and content runs to cue runs.
+pub(crate) fn link(
+    d: &Doc,
+    cues: &[(usize, usize)],
+    sources: &[(usize, usize)],
+    contents: &[(usize, usize)],
+) -> Vec<Linked> {
+    let mut out: Vec<Linked> = cues
+        .iter()
+        .map(|&c| Linked {
+            cue: c,
+            ..Default::default()
+        })
+        .collect();
+    let mut src_gap = vec![usize::MAX; cues.len()];
+    for &s in sources {
+        let sent = d.sent[s.0];
+        // Nearest cue in the same sentence; a cue after the source wins ties.
+        let mut bestk: Option<(usize, usize, usize)> = None;
+        for (k, &c) in cues.iter().enumerate() {
+            if d.sent[c.0] != sent && d.sent[c.1 - 1] != sent {
+                continue;
+            }
+            let key = (gap(s, c), usize::from(c.0 < s.0), k);
+            if bestk.is_none_or(|b| key < b) {
+                bestk = Some(key);
+            }
+        }
+        if let Some((g, _, k)) = bestk {
+            if g < src_gap[k] {
+                src_gap[k] = g;
+                out[k].source = Some(s);
+            }
+        }
+    }
+    for &c in contents {
+        let first = d.sent[c.0];
+        let last = d.sent[c.1 - 1];
+        let para = d.para[c.0];
+        let mut bestk: Option<(usize, usize, usize, usize)> = None;
+        for (k, &q) in cues.iter().enumerate() {
+            let qs = d.sent[q.0];
+            if d.para[q.0] != para && d.para[q.1 - 1] != d.para[c.1 - 1] {
+                continue;
+            }
+            // Sentence distance outside the content's sentences.
+            let sd = if qs < first {
+                first - qs
+            } else {
+                qs.saturating_sub(last)
+            };
+            if sd > 1 {
+                continue;
+            }
+            let key = (sd, gap(c, q), usize::from(q.0 > c.0), k);
+            if bestk.is_none_or(|b| key < b) {
+                bestk = Some(key);
+            }
+        }
+        if let Some((_, _, _, k)) = bestk {
+            out[k].content.push(c);
+        }
+    }
+    // A source can serve several cues: `Trump tweeted ... and encouraged ...`,
+    // `he said, adding that ...`. A cue left without one takes the nearest source on its
+    // left in the same sentence.
+    for l in &mut out {
+        if l.source.is_none() {
+            let sent = d.sent[l.cue.0];
+            l.source = sources
+                .iter()
+                .rev()
+                .find(|s| s.1 <= l.cue.0 && d.sent[s.0] == sent)
+                .copied();
+        }
+        keep_contiguous(d, l);
+    }
+    out
+}
+
+/// Keeps the content run nearest the cue and only those other runs that join it across
+/// nothing but this attribution's own cue and source and punctuation.
+fn keep_contiguous(d: &Doc, l: &mut Linked) {
+    if l.content.len() < 2 {
+        return;
+    }
+    let near = (0..l.content.len())
+        .min_by_key(|&i| (gap(l.content[i], l.cue), i))
+        .unwrap_or(0);
+    let own = |t: usize| {
+        (l.cue.0..l.cue.1).contains(&t)
+            || l.source.is_some_and(|s| (s.0..s.1).contains(&t))
+            || d.punct[t]
+    };
+    let mut lo = l.content[near].0;
+    let mut hi = l.content[near].1;
+    let mut kept = vec![l.content[near]];
+    // Grow right, then left.
+    let cue_sent = d.sent[l.cue.0];
+    for &c in l.content.iter().skip(near + 1) {
+        // `"A," he said on Monday. "B."`: a quotation opening the next sentence continues
+        // the content across the rest of the cue's sentence.
+        let continues = d.mark[c.0] == Mark::Open
+            && d.sent[c.0] == cue_sent + 1
+            && hi <= l.cue.0
+            && (hi..c.0).all(|t| own(t) || d.sent[t] == cue_sent);
+        if continues || (hi..c.0).all(own) {
+            kept.push(c);
+            hi = c.1;
+        } else {
+            break;
+        }
+    }
+    for &c in l.content[..near].iter().rev() {
+        if (c.1..lo).all(own) {
+            kept.push(c);
+            lo = c.0;
+        } else {
+            break;
+        }
+    }
+    kept.sort();
+    l.content = kept;
+}
+
+/// The trained attributor.
+#[derive(Clone, Debug)]
+pub struct ModelAttributor {
+    cue: Weights,
+    role: Weights,
+    settings: Settings,
+}
+
+impl ModelAttributor {
+    /// The model committed in `models/attribution.bin`, built into the binary.
+    pub fn embedded() -> ModelAttributor {
+        ModelAttributor::from_bytes(EMBEDDED)
+            .expect("the embedded attribution model is valid (checked by the unit tests)")
+    }
+
+    /// Loads a model file written by [`train`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<ModelAttributor> {
+        let (json, mut tables) = format::read(bytes)?;
+        let settings: Settings = serde_json::from_str(&json).map_err(|e| Error::Model {
+            name: "attribution".into(),
+            message: format!("bad settings: {e}"),
+        })?;
+        if tables.len() != 2
+            || tables[0].n_labels != Pass::Cue.n_labels()
+            || tables[1].n_labels != settings.role_pass().n_labels()
+        {
+            return Err(Error::Model {
+                name: "attribution".into(),
+                message: "unexpected weight tables".into(),
+            });
+        }
+        let role = tables.pop().unwrap();
+        let cue = tables.pop().unwrap();
+        Ok(ModelAttributor {
+            cue,
+            role,
+            settings,
+        })
+    }
+
+    pub(crate) fn from_parts(cue: Weights, role: Weights, config: &TrainConfig) -> Self {
+        ModelAttributor {
+            cue,
+            role,
+            settings: Settings {
+                keep_contentless: config.keep_contentless,
+                cue_bias: config.cue_bias,
+                joint: config.joint,
+            },
+        }
+    }
+
+    /// The model file bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let json = serde_json::to_string(&self.settings).expect("settings serialise");
+        format::write(&json, &[&self.cue, &self.role])
+    }
+
+    /// Cue labels and margins of pass 1 for a prepared document.
+    pub(crate) fn tag_cues(&self, d: &Doc, sf: &StaticFeats) -> (Vec<u8>, Vec<f32>) {
+        decode_cues(&self.cue, d, sf, &cue_bias(self.settings.cue_bias))
+    }
+
+    /// Token-level attributions of a prepared document.
+    pub(crate) fn link_doc(&self, d: &Doc) -> Vec<Linked> {
+        let base = StaticFeats::base(d);
+        let (cue_labels, margins) = self.tag_cues(d, &base);
+        let ctx = cue_context(&cue_labels, &margins);
+        let sf = StaticFeats::with_cues(d, &base, &ctx);
+        let pass = self.settings.role_pass();
+        let forced = (!self.settings.joint).then_some(ctx.is_cue.as_slice());
+        let roles = decode(&self.role, pass, d, &sf, forced, &[]);
+        let sources: Vec<(usize, usize)> = runs(&roles, B_SRC, I_SRC)
+            .into_iter()
+            .filter_map(|r| trim_punct(d, r))
+            .collect();
+        let contents = runs(&roles, B_CON, I_CON);
+        let cues = if self.settings.joint {
+            runs(&roles, CUE, I_JCUE)
+        } else {
+            ctx.spans
+        };
+        let mut linked = link(d, &cues, &sources, &contents);
+        if !self.settings.keep_contentless {
+            linked.retain(|l| !l.content.is_empty());
+        }
+        linked
+    }
+}
+
+/// The pass-1 score bias in the weights' units.
+pub(crate) fn cue_bias(bias: f32) -> [f32; 3] {
+    [0.0, bias, 0.0]
+}
+
+/// A source run without leading punctuation or a trailing full stop, if anything is left.
+fn trim_punct(d: &Doc, (mut a, mut b): (usize, usize)) -> Option<(usize, usize)> {
+    while a < b && d.punct[a] && d.mark[a] == Mark::None {
+        a += 1;
+    }
+    // Gold sources keep the comma closing an apposition (`Smith, a lawyer,`): trim only a
+    // dangling full stop.
+    while a < b && d.is_full_stop(b - 1) {
+        b -= 1;
+    }
+    (a < b).then_some((a, b))
+}
+
+pub(crate) fn cue_context(labels: &[u8], margins: &[f32]) -> CueContext {
+    let is_cue: Vec<bool> = labels.iter().map(|&l| l != O).collect();
+    let starts: Vec<bool> = labels.iter().map(|&l| l == B_CUE).collect();
+    let mut ctx = CueContext::from_tags(is_cue, &starts);
+    ctx.margin = margins.iter().map(|&m| margin_bucket(m)).collect();
+    ctx
+}
+
+fn margin_bucket(m: f32) -> u8 {
+    const EDGES: [f32; 7] = [-20.0, -8.0, -3.0, 0.0, 3.0, 8.0, 20.0];
+    EDGES.iter().filter(|&&e| m >= e).count() as u8
+}
+
+fn to_span(d: &Doc, (a, b): (usize, usize)) -> Span {
+    Span::new(d.spans[a].start, d.spans[b - 1].end)
+}
+
+impl Attributor for ModelAttributor {
+    fn attribute(&self, text: &str, seg: &Segmentation) -> Vec<Attribution> {
+        let d = Doc::new(text, seg);
+        // Tokens that do not index this text (a segmentation made for another text) would
+        // make spans off char boundaries: refuse them.
+        if d.spans
+            .iter()
+            .any(|s| s.start >= s.end || text.get(s.range()).is_none())
+            || d.spans.windows(2).any(|w| w[0].end > w[1].start)
+        {
+            return Vec::new();
+        }
+        self.link_doc(&d)
+            .into_iter()
+            .map(|l| {
+                let cue = vec![to_span(&d, l.cue)];
+                let content: Vec<Span> = l.content.iter().map(|&r| to_span(&d, r)).collect();
+                let source: Vec<Span> = l.source.iter().map(|&r| to_span(&d, r)).collect();
+                Attribution {
+                    kind: classify(text, &cue, &content),
+                    source,
+                    cue,
+                    content,
+                    speaker: None,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,283 @@
+//! The averaged perceptron: a trainable form with exact averaging and a compact, quantised
+//! runtime form with an open-addressing feature table.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Feature ids are already well-mixed hashes: use them as they are.
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type IdMap = HashMap<u32, usize, BuildHasherDefault<IdHasher>>;
+
+/// Scores every label for a bag of features.
+pub trait Scorer {
+    fn score(&self, feats: &[u32], out: &mut [f32]);
+}
+
+/// The perceptron while training.
+pub struct Trainer {
+    n_labels: usize,
+    index: IdMap,
+    keys: Vec<u32>,
+    w: Vec<f32>,
+    total: Vec<f64>,
+    stamp: Vec<u64>,
+    now: u64,
+    counts: IdMap,
+}
+
+impl Trainer {
+    pub fn new(n_labels: usize) -> Trainer {
+        Trainer {
+            n_labels,
+            index: IdMap::default(),
+            keys: Vec::new(),
+            w: Vec::new(),
+            total: Vec::new(),
+            stamp: Vec::new(),
+            now: 1,
+            counts: IdMap::default(),
+        }
+    }
+
+    /// Counts feature occurrences, for pruning rare features in [`Trainer::finish`].
+    pub fn count(&mut self, feats: &[u32]) {
+        for &f in feats {
+            *self.counts.entry(f).or_insert(0) += 1;
+        }
+    }
+
+    /// One training instance has been seen.
+    pub fn tick(&mut self) {
+        self.now += 1;
+    }
+
+    fn row(&mut self, f: u32) -> usize {
+        if let Some(&r) = self.index.get(&f) {
+            return r;
+        }
+        let r = self.keys.len();
+        self.keys.push(f);
+        self.index.insert(f, r);
+        let l = self.n_labels;
+        self.w.extend(std::iter::repeat_n(0.0, l));
+        self.total.extend(std::iter::repeat_n(0.0, l));
+        self.stamp.extend(std::iter::repeat_n(0, l));
+        r
+    }
+
+    fn bump(&mut self, i: usize, delta: f32) {
+        self.total[i] += (self.now - self.stamp[i]) as f64 * f64::from(self.w[i]);
+        self.stamp[i] = self.now;
+        self.w[i] += delta;
+    }
+
+    /// Adds `delta` to the weight of `label` for each feature.
+    pub fn add(&mut self, feats: &[u32], label: usize, delta: f32) {
+        let l = self.n_labels;
+        for &f in feats {
+            let r = self.row(f);
+            self.bump(r * l + label, delta);
+        }
+    }
+
+    /// The averaged weights, pruned and quantised.
+    pub fn finish(&self, min_weight: f32, min_count: u32) -> Weights {
+        let l = self.n_labels;
+        let mut rows: Vec<(u32, Vec<f32>)> = Vec::new();
+        let mut max_abs = 0f32;
+        for (r, &key) in self.keys.iter().enumerate() {
+            let avg: Vec<f32> = (0..l)
+                .map(|j| {
+                    let i = r * l + j;
+                    let tot =
+                        self.total[i] + (self.now - self.stamp[i]) as f64 * f64::from(self.w[i]);
+                    (tot / self.now as f64) as f32
+                })
+                .collect();
+            let m = avg.iter().fold(0f32, |a, &x| a.max(x.abs()));
+            let seen = self.counts.get(&key).copied().unwrap_or(0);
+            if m >= min_weight && m > 0.0 && (self.counts.is_empty() || seen >= min_count as usize)
+            {
+                max_abs = max_abs.max(m);
+                rows.push((key, avg));
+            }
+        }
+        rows.sort_by_key(|r| r.0);
+        let scale = if max_abs > 0.0 {
+            max_abs / 32767.0
+        } else {
+            1.0
+        };
+        let mut keys = Vec::with_capacity(rows.len());
+        let mut q = Vec::with_capacity(rows.len() * l);
+        for (k, avg) in rows {
+            keys.push(k);
+            q.extend(
+                avg.iter()
+                    .map(|&x| (x / scale).round().clamp(-32767.0, 32767.0) as i16),
+            );
+        }
+        Weights::new(l, scale, keys, q)
+    }
+}
+
+impl Scorer for Trainer {
+    fn score(&self, feats: &[u32], out: &mut [f32]) {
+        out.iter_mut().for_each(|x| *x = 0.0);
+        let l = self.n_labels;
+        for f in feats {
+            if let Some(&r) = self.index.get(f) {
+                for (o, w) in out.iter_mut().zip(&self.w[r * l..r * l + l]) {
+                    *o += *w;
+                }
+            }
+        }
+    }
+}
+
+/// One slot of the lookup table: a feature id and its weights, together in one cache line.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Slot {
+    key: u32,
+    w: [i16; 8],
+}
+
+/// Quantised weights with an open-addressing table from feature id to weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weights {
+    pub n_labels: usize,
+    pub scale: f32,
+    /// Sorted feature ids (the serialised form).
+    pub keys: Vec<u32>,
+    /// `keys.len() * n_labels` weights.
+    pub q: Vec<i16>,
+    table: Vec<Slot>,
+    mask: usize,
+}
+
+impl Weights {
+    pub fn new(n_labels: usize, scale: f32, keys: Vec<u32>, q: Vec<i16>) -> Weights {
+        // Load factor at most 2/3.
+        let cap = (keys.len() * 3 / 2 + 1).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut table = vec![Slot::default(); cap];
+        for (r, &k) in keys.iter().enumerate() {
+            let mut i = slot_hash(k) & mask;
+            while table[i].key != 0 && table[i].key != k {
+                i = (i + 1) & mask;
+            }
+            table[i].key = k;
+            table[i].w[..n_labels].copy_from_slice(&q[r * n_labels..(r + 1) * n_labels]);
+        }
+        Weights {
+            n_labels,
+            scale,
+            keys,
+            q,
+            table,
+            mask,
+        }
+    }
+}
+
+fn slot_hash(k: u32) -> usize {
+    (u64::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
+}
+
+impl Scorer for Weights {
+    fn score(&self, feats: &[u32], out: &mut [f32]) {
+        let mut acc = [0i32; 8];
+        for &f in feats {
+            let mut i = slot_hash(f) & self.mask;
+            loop {
+                let s = &self.table[i];
+                if s.key == f {
+                    for (a, &w) in acc.iter_mut().zip(&s.w) {
+                        *a += i32::from(w);
+                    }
+                    break;
+                }
+                if s.key == 0 {
+                    break;
+                }
+                i = (i + 1) & self.mask;
+            }
+        }
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a as f32 * self.scale;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_a_separable_toy_problem() {
+        // Feature 10+k votes for label k % 3.
+        let mut t = Trainer::new(3);
+        let mut out = [0f32; 3];
+        for _ in 0..5 {
+            for k in 0..9u32 {
+                let feats = [1, 10 + k];
+                t.score(&feats, &mut out);
+                let pred = argmax(&out);
+                let gold = (k % 3) as usize;
+                if pred != gold {
+                    t.add(&feats, gold, 1.0);
+                    t.add(&feats, pred, -1.0);
+                }
+                t.tick();
+            }
+        }
+        let w = t.finish(0.0, 0);
+        for k in 0..9u32 {
+            w.score(&[1, 10 + k], &mut out);
+            assert_eq!(argmax(&out), (k % 3) as usize, "feature {k}");
+        }
+        assert_eq!(w.keys.windows(2).filter(|p| p[0] >= p[1]).count(), 0);
+    }
+
+    #[test]
+    fn lookup_misses_unknown_features() {
+        let w = Weights::new(2, 1.0, vec![3, 7, 99], vec![1, 2, 3, 4, 5, 6]);
+        let half = Weights::new(2, 0.5, vec![3], vec![4, -2]);
+        let mut out = [0f32; 2];
+        half.score(&[3], &mut out);
+        assert_eq!(out, [2.0, -1.0]);
+        let mut out = [0f32; 2];
+        w.score(&[7], &mut out);
+        assert_eq!(out, [3.0, 4.0]);
+        w.score(&[8, 1000, 5], &mut out);
+        assert_eq!(out, [0.0, 0.0]);
+        w.score(&[3, 99, 3], &mut out);
+        assert_eq!(out, [7.0, 10.0]);
+    }
+
+    fn argmax(x: &[f32]) -> usize {
+        let mut b = 0;
+        for i in 1..x.len() {
+            if x[i] > x[b] {
+                b = i;
+            }
+        }
+        b
+    }
+}
