@@ -1,7 +1,7 @@
 //! The pipeline: runs the stages over one article.
 
 use crate::article::Article;
-use crate::attribute::{Attribution, Attributor, RuleAttributor};
+use crate::attribute::{Attribution, Attributor, ModelAttributor};
 use crate::resolve::{Entity, Resolver};
 use crate::segment::{Segmentation, Segmenter};
 use crate::tag::{EntityMention, Tagger};
@@ -35,7 +35,7 @@ impl Default for Pipeline {
 impl Pipeline {
     /// The default pipeline with the embedded models.
     pub fn new() -> Pipeline {
-        Pipeline::with_attributor(Box::new(RuleAttributor::new()))
+        Pipeline::with_attributor(Box::new(ModelAttributor::embedded()))
     }
 
     pub fn with_attributor(attributor: Box<dyn Attributor>) -> Pipeline {

@@ -1,0 +1,104 @@
+//! `verbatim train`: trains a model from PolNeAR-format data and writes its file.
+
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+use verbatim_core::attribute::{train, ModelAttributor, TrainConfig};
+use verbatim_core::tag::{train_ner, NerTrainConfig, Tagger};
+use verbatim_core::wire::ExtractRecord;
+use verbatim_core::{corpus, eval, Article, Pipeline};
+
+/// What to train.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum TrainTask {
+    /// The attribution model (`attribution.bin`).
+    Attribution,
+    /// The named-entity tagger (`ner.bin`).
+    Ner,
+}
+
+pub fn run(
+    task: TrainTask,
+    train_path: &Path,
+    dev_path: &Path,
+    out_dir: &Path,
+    config_path: Option<&Path>,
+    seed: Option<u64>,
+) -> anyhow::Result<ExitCode> {
+    let config_text = match config_path {
+        Some(p) => Some(std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?),
+        None => None,
+    };
+    let parse_config = |what: &str| -> anyhow::Result<serde_json::Value> {
+        Ok(match &config_text {
+            Some(t) => {
+                serde_json::from_str(t).with_context(|| format!("{what} config: invalid JSON"))?
+            }
+            None => serde_json::json!({}),
+        })
+    };
+    let start = Instant::now();
+    let train_docs = corpus::read_jsonl(train_path)?;
+    let dev_docs = corpus::read_jsonl(dev_path)?;
+    eprintln!(
+        "read {} train and {} dev articles",
+        train_docs.len(),
+        dev_docs.len()
+    );
+    std::fs::create_dir_all(out_dir).with_context(|| format!("{}", out_dir.display()))?;
+    let mut progress = |line: &str| eprintln!("{line}");
+    let (file, bytes) = match task {
+        TrainTask::Attribution => {
+            let mut config: TrainConfig = serde_json::from_value(parse_config("attribution")?)
+                .context("attribution config")?;
+            if let Some(seed) = seed {
+                config.seed = seed;
+            }
+            let bytes = train(&train_docs, &dev_docs, &config, &mut progress)?;
+            let model = ModelAttributor::from_bytes(&bytes)?;
+            report_dev(Pipeline::with_attributor(Box::new(model)), &dev_docs);
+            ("attribution.bin", bytes)
+        }
+        TrainTask::Ner => {
+            let mut config: NerTrainConfig =
+                serde_json::from_value(parse_config("ner")?).context("ner config")?;
+            if let Some(seed) = seed {
+                config.seed = seed;
+            }
+            let bytes = train_ner(&train_docs, &dev_docs, &config, &mut progress)?;
+            println!(
+                "{}",
+                verbatim_core::tag::evaluate_ner(&Tagger::from_bytes(&bytes)?, &dev_docs)
+            );
+            ("ner.bin", bytes)
+        }
+    };
+    let path: PathBuf = out_dir.join(file);
+    std::fs::write(&path, &bytes).with_context(|| format!("{}", path.display()))?;
+    eprintln!(
+        "wrote {} ({} bytes) in {:.1}s",
+        path.display(),
+        bytes.len(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the whole pipeline with the new model over dev and prints the full score table.
+fn report_dev(pipeline: Pipeline, dev: &[corpus::GoldDoc]) {
+    let preds: Vec<eval::PredDoc> = dev
+        .iter()
+        .map(|doc| {
+            let article = Article {
+                id: doc.id.clone(),
+                text: doc.text.clone(),
+                ..Default::default()
+            };
+            let record = ExtractRecord::new(&article, &pipeline.analyze(&article));
+            let line = serde_json::to_string(&record).expect("records serialise");
+            eval::parse_prediction(&line).expect("records parse as predictions")
+        })
+        .collect();
+    println!("{}", eval::score(dev, &preds).table());
+}
