@@ -43,8 +43,8 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 9,
-            cue_epochs: 8,
+            epochs: 12,
+            cue_epochs: 10,
             seed: 1,
             jackknife_folds: 4,
             min_weight: 0.5,
