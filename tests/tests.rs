@@ -4,5 +4,6 @@ mod cli;
 mod common;
 mod eval;
 mod properties;
+mod quality;
 mod seed;
 mod speakers;

@@ -313,10 +313,19 @@ impl Context<'_> {
             .filter(|(s, _)| span.contains(*s))
             .map(|&(_, e)| e)
             .collect();
-        let person = inside
+        // The person the phrase is about: "Sessions' spokeswoman Sarah Isgur Flores" is
+        // Isgur Flores, so a possessive name is passed over when another person follows.
+        let persons: Vec<(Span, usize)> = self
+            .named
             .iter()
+            .filter(|(s, e)| span.contains(*s) && self.entities[*e].kind == EntityType::Person)
             .copied()
-            .find(|&e| self.entities[e].kind == EntityType::Person);
+            .collect();
+        let person = persons
+            .iter()
+            .find(|(s, _)| !self.is_possessive(*s))
+            .or(persons.first())
+            .map(|&(_, e)| e);
         let anonymous_marked = ANONYMITY_MARKERS.iter().any(|m| lower.contains(m));
 
         if let Some(e) = person.filter(|_| !anonymous_marked) {
@@ -472,6 +481,13 @@ impl Context<'_> {
         (joined && between.len() <= 3 && agrees).then_some(*e)
     }
 
+    fn is_possessive(&self, m: Span) -> bool {
+        let after = &self.text[m.end..];
+        after.starts_with("'s")
+            || after.starts_with("\u{2019}s")
+            || after.starts_with(['\'', '\u{2019}'])
+    }
+
     /// Whether a name mention can be the subject a later pronoun picks up: not the object of a
     /// preposition ("pressed by Holt", "with Rusty Humphries") and not a possessive ("Holt's
     /// colleague Matt Lauer").
@@ -486,9 +502,7 @@ impl Context<'_> {
             .next()
             .unwrap_or("")
             .to_lowercase();
-        let after = &self.text[m.end..];
-        let possessive =
-            after.starts_with("'s") || after.starts_with("\u{2019}s") || after.starts_with('\'');
+        let possessive = self.is_possessive(m);
         let object = PREPOSITIONS.contains(&prev.as_str())
             && before.ends_with(|c: char| c.is_alphanumeric());
         !(object || possessive)
