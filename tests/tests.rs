@@ -3,5 +3,7 @@
 mod cli;
 mod common;
 mod eval;
+mod html;
 mod properties;
 mod seed;
+mod warc;
