@@ -194,7 +194,14 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<(String, Meta), String> 
     let result = trafilatura::extract(html, &opts).ok();
     let text = result
         .as_ref()
-        .map(|r| paragraphs(&r.content_text))
+        .map(|r| {
+            let text = html_text(&r.content_html);
+            if text.is_empty() {
+                paragraphs(&r.content_text)
+            } else {
+                text
+            }
+        })
         .unwrap_or_default();
     if text.is_empty() {
         return Err("no article text found".into());
@@ -227,6 +234,67 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<(String, Meta), String> 
     }
     let meta = super::recognize_with(&text, &meta);
     Ok((text, meta))
+}
+
+/// Elements that do not break a paragraph.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "hi",
+    "i", "ins", "kbd", "mark", "q", "ref", "s", "samp", "small", "span", "strong", "sub", "sup",
+    "time", "u", "var", "wbr",
+];
+
+/// The text of an HTML fragment, one paragraph per block element, paragraphs separated by
+/// blank lines, whitespace collapsed, character references decoded.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut current = String::new();
+    let flush = |current: &mut String, out: &mut String| {
+        let para = collapse_spaces(&decode_entities(current));
+        current.clear();
+        if para.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&para);
+    };
+    let mut i = 0;
+    while i < html.len() {
+        let Some(off) = html[i..].find('<') else {
+            current.push_str(&html[i..]);
+            break;
+        };
+        current.push_str(&html[i..i + off]);
+        i += off;
+        let lt = i;
+        let end = html[i..].find('>').map_or(html.len(), |e| i + e + 1);
+        let inside = &html[i + 1..end.saturating_sub(1).max(i + 1)];
+        let closing = inside.starts_with('/');
+        let name: String = inside
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        i = end;
+        if name.is_empty() && !inside.starts_with('!') {
+            // A stray `<`: text.
+            current.push('<');
+            i = lt + 1;
+            continue;
+        }
+        if !closing && (name == "script" || name == "style") {
+            let close = format!("</{name}");
+            i = find_ascii_ci(&html[i..], &close).map_or(html.len(), |e| i + e);
+            continue;
+        }
+        if !INLINE.contains(&name.as_str()) {
+            flush(&mut current, &mut out);
+        }
+    }
+    flush(&mut current, &mut out);
+    out
 }
 
 /// Lines trimmed, blank ones dropped, joined by blank lines.

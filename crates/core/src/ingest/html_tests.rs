@@ -140,6 +140,21 @@ fn bylines() {
 }
 
 #[test]
+fn html_fragments_become_paragraphs() {
+    let check = |html: &str, expected: &str| assert_eq!(html_text(html), expected, "{html}");
+    check("<p>One <b>two</b>\n three.</p><p>Four &amp; five</p>", "One two three.\n\nFour & five");
+    check("<h2>Head</h2>text<br>more<ul><li>a</li><li>b</li></ul>", "Head\n\ntext\n\nmore\n\na\n\nb");
+    check("<div><script>var x = '<p>';</script><p>kept</p></div>", "kept");
+    check("a < b", "a < b");
+    check("x &lt;p&gt; y", "x <p> y");
+    check("<!-- c --><p>x</p>", "x");
+    check("", "");
+    check("<p>", "");
+    check("plain", "plain");
+    check("<p>unclosed <", "unclosed <");
+}
+
+#[test]
 fn paragraphs_are_separated_by_blank_lines() {
     assert_eq!(paragraphs("a  b\n\n\n c \nd"), "a b\n\nc\n\nd");
     assert_eq!(paragraphs("\n \n"), "");
