@@ -203,10 +203,12 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<(String, Meta), String> 
             }
         })
         .unwrap_or_default();
-    if text.is_empty() {
+    let declared = Declared::scan(html);
+    let mut meta = page_meta(&declared, url);
+    let text = drop_headline(text, [meta.headline.as_deref(), declared.h1.as_deref()]);
+    if text.split_whitespace().count() < MIN_WORDS {
         return Err("no article text found".into());
     }
-    let mut meta = page_meta(&Declared::scan(html), url);
     if let Some(r) = &result {
         let m = &r.metadata;
         let some = |s: &str| {
@@ -234,6 +236,28 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<(String, Meta), String> 
     }
     let meta = super::recognize_with(&text, &meta);
     Ok((text, meta))
+}
+
+/// Less text than this many words is not an article (menus, cookie notices, error pages).
+const MIN_WORDS: usize = 10;
+
+/// Drops a first paragraph that repeats the headline (the `<h1>` inside `<article>`).
+fn drop_headline(text: String, headlines: [Option<&str>; 2]) -> String {
+    let key = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (first, rest) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let first_key = key(first);
+    if !rest.is_empty()
+        && !first_key.is_empty()
+        && headlines.iter().flatten().any(|h| key(h) == first_key)
+    {
+        return rest.to_string();
+    }
+    text
 }
 
 /// Elements that do not break a paragraph.
@@ -443,7 +467,7 @@ fn flatten_json_ld(v: serde_json::Value, out: &mut Vec<serde_json::Value>, depth
             if let Some(graph) = map.remove("@graph") {
                 flatten_json_ld(graph, out, depth + 1);
             }
-            if !map.is_empty() {
+            if map.keys().any(|k| !k.starts_with('@')) {
                 out.push(serde_json::Value::Object(map));
             }
         }
@@ -698,6 +722,7 @@ pub fn clean_byline(raw: &str) -> Option<String> {
             }
             let p = p.trim();
             if p.is_empty()
+                || ["by", "written by", "por"].iter().any(|w| p.eq_ignore_ascii_case(w))
                 || p.contains("://")
                 || p.starts_with("www.")
                 || p.contains('@')

@@ -199,7 +199,7 @@ impl Reader {
     }
 
     /// An HTML page, read whole up to [`MAX_PAGE_BYTES`]; its extraction is left to
-    /// [`Item::into_event`].
+    /// [`Item::into_event`]. A page that cannot be read to its end is an error.
     fn read_html(&mut self, stream: Stream, origin: String, id: Option<String>) {
         let mut bytes = Vec::new();
         let damage = stream
@@ -215,16 +215,18 @@ impl Reader {
                 ),
             ));
         }
+        // A page cut short is not extracted: its end (the article's end, or all of it) is
+        // missing.
+        if let Some(e) = damage {
+            return self.push(Event::error(&origin, format!("{e}; page skipped")));
+        }
         self.pending.push_back(Item::Html(Box::new(HtmlPage {
             bytes,
-            origin: origin.clone(),
+            origin,
             id,
             url: None,
             charset: None,
         })));
-        if let Some(e) = damage {
-            self.push(Event::error(&origin, e.to_string()));
-        }
     }
 
     /// The next item: an event, or an HTML page still to be extracted.
