@@ -156,7 +156,10 @@ pub fn bench(
 pub fn eval_html(dir: &Path, json: Option<&Path>) -> anyhow::Result<ExitCode> {
     let r = eval::aeb::evaluate_dir(dir).map_err(anyhow::Error::msg)?;
     let b = &r.body;
-    println!("article-extraction benchmark: {} pages, {} without text", b.pages, r.failed);
+    println!(
+        "article-extraction benchmark: {} pages, {} without text",
+        b.pages, r.failed
+    );
     println!(
         "body (4-word shingles): precision {:.3}  recall {:.3}  F1 {:.3}  accuracy {:.3}",
         b.precision, b.recall, b.f1, b.accuracy
@@ -175,11 +178,7 @@ pub fn eval_html(dir: &Path, json: Option<&Path>) -> anyhow::Result<ExitCode> {
     line("headline vs og:title", &r.title_vs_og);
     line("published vs date in URL", &r.date_vs_url);
     line("published vs declared date", &r.date_vs_declared);
-    let coverage: Vec<String> = r
-        .coverage
-        .iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect();
+    let coverage: Vec<String> = r.coverage.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!("pages with field: {}", coverage.join(", "));
     println!(
         "speed: {:.1} pages/s on one thread ({:.2} s decoding and extracting)",
@@ -187,9 +186,7 @@ pub fn eval_html(dir: &Path, json: Option<&Path>) -> anyhow::Result<ExitCode> {
         r.seconds
     );
     if let Some(path) = json {
-        let agreement = |a: &eval::aeb::Agreement| {
-            serde_json::json!({"shown": a.shown, "extracted": a.extracted, "agree": a.agree})
-        };
+        let agreement = |a: &eval::aeb::Agreement| serde_json::json!({"shown": a.shown, "extracted": a.extracted, "agree": a.agree});
         let value = serde_json::json!({
             "pages": b.pages, "failed": r.failed,
             "precision": b.precision, "recall": b.recall, "f1": b.f1, "accuracy": b.accuracy,

@@ -34,11 +34,21 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 fn saved_pages_become_articles() {
     let dir = TempDir::new("html-pages");
     let p = dir.path();
-    let page1 = news_page("Bridge plan", "2021-05-04T08:00:00+02:00", "Ann Lee", "bridge");
+    let page1 = news_page(
+        "Bridge plan",
+        "2021-05-04T08:00:00+02:00",
+        "Ann Lee",
+        "bridge",
+    );
     std::fs::write(p.join("a_bridge.html"), &page1).unwrap();
     // Latin-1 with a meta charset, no .html extension: told by content.
-    let page2 = news_page("Caf\u{e9} plan", "2021-05-05", "Bob Roe and Cy Poe, Reuters", "caf\u{e9}")
-        .replace("charset=\"utf-8\"", "charset=\"iso-8859-1\"");
+    let page2 = news_page(
+        "Caf\u{e9} plan",
+        "2021-05-05",
+        "Bob Roe and Cy Poe, Reuters",
+        "caf\u{e9}",
+    )
+    .replace("charset=\"utf-8\"", "charset=\"iso-8859-1\"");
     let latin1: Vec<u8> = page2.chars().map(|c| c as u32 as u8).collect();
     std::fs::write(p.join("b_cafe"), latin1).unwrap();
     // Gzipped.
@@ -60,14 +70,20 @@ fn saved_pages_become_articles() {
     assert!(text.starts_with("\"We will rebuild the bridge"), "{text}");
     assert!(text.contains("third since the spring."), "{text}");
     assert!(text.contains("\n\n"), "{text}");
-    assert!(!text.contains("Copyright") && !text.contains("Home"), "{text}");
+    assert!(
+        !text.contains("Copyright") && !text.contains("Home"),
+        "{text}"
+    );
     // The quote is attributed to the mayor.
     let attributions = r["attributions"].as_array().unwrap();
     assert!(!attributions.is_empty());
     let r = &records[1];
     assert_eq!(r["headline"], "Café plan");
     assert_eq!(r["byline"], "Bob Roe and Cy Poe");
-    assert!(r["text"].as_str().unwrap().contains("about the café project"));
+    assert!(r["text"]
+        .as_str()
+        .unwrap()
+        .contains("about the café project"));
     assert_eq!(records[2]["published"], "2021-05-06");
 }
 
@@ -77,7 +93,11 @@ fn bad_pages_are_reported_and_the_rest_processed() {
     let p = dir.path();
     let good = news_page("Good page", "2021-05-04", "Ann Lee", "good");
     std::fs::write(p.join("1_good.html"), &good).unwrap();
-    std::fs::write(p.join("2_nobody.html"), "<html><head><title>Empty</title></head><body></body></html>").unwrap();
+    std::fs::write(
+        p.join("2_nobody.html"),
+        "<html><head><title>Empty</title></head><body></body></html>",
+    )
+    .unwrap();
     std::fs::write(p.join("3_binary.bin"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
     let packed = gzip(good.as_bytes());
     std::fs::write(p.join("4_truncated.html.gz"), &packed[..packed.len() / 2]).unwrap();
@@ -88,7 +108,11 @@ fn bad_pages_are_reported_and_the_rest_processed() {
         big.extend_from_slice(para);
     }
     std::fs::write(p.join("5_big.html"), &big).unwrap();
-    std::fs::write(p.join("6_good.html"), news_page("Other page", "2021-05-04", "Ann Lee", "other")).unwrap();
+    std::fs::write(
+        p.join("6_good.html"),
+        news_page("Other page", "2021-05-04", "Ann Lee", "other"),
+    )
+    .unwrap();
     let out = verbatim(&["extract", p.to_str().unwrap()], None);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -102,7 +126,9 @@ fn bad_pages_are_reported_and_the_rest_processed() {
         ("5_big.html", "page too large"),
     ] {
         assert!(
-            stderr.lines().any(|l| l.contains(name) && l.contains(message)),
+            stderr
+                .lines()
+                .any(|l| l.contains(name) && l.contains(message)),
             "{name}: {stderr}"
         );
     }
@@ -113,7 +139,11 @@ fn bad_pages_are_reported_and_the_rest_processed() {
 fn html_on_stdin_gets_the_url_hash_id() {
     let page = news_page("Stdin page", "2021-05-04", "Ann Lee", "stdin");
     let out = verbatim(&["extract"], Some(page.as_bytes()));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let records = json_lines(&out.stdout);
     assert_eq!(records.len(), 1);
     assert_eq!(
@@ -127,7 +157,12 @@ fn jobs_do_not_change_the_output() {
     let dir = TempDir::new("html-jobs");
     let p = dir.path();
     for i in 0..12 {
-        let page = news_page(&format!("Page {i}"), "2021-05-04", "Ann Lee", &format!("item {i}"));
+        let page = news_page(
+            &format!("Page {i}"),
+            "2021-05-04",
+            "Ann Lee",
+            &format!("item {i}"),
+        );
         std::fs::write(p.join(format!("{i:02}.html")), page).unwrap();
     }
     std::fs::write(p.join("05b.html"), "<html><body></body></html>").unwrap();
@@ -150,7 +185,10 @@ fn aeb_body_f1_is_at_least_0_95() {
     };
     let dir = shared.join("data/aeb");
     if !dir.join("ground-truth.json").is_file() {
-        eprintln!("skipping aeb_body_f1_is_at_least_0_95: {} not found", dir.display());
+        eprintln!(
+            "skipping aeb_body_f1_is_at_least_0_95: {} not found",
+            dir.display()
+        );
         return;
     }
     let report = verbatim_core::eval::aeb::evaluate_dir(&dir).unwrap();

@@ -24,7 +24,13 @@ fn response(id: &str, uri: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
     )
     .into_bytes();
     http.extend_from_slice(body);
-    record("response", id, uri, "application/http; msgtype=response", &http)
+    record(
+        "response",
+        id,
+        uri,
+        "application/http; msgtype=response",
+        &http,
+    )
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -37,18 +43,57 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 /// record, and a page without text. Each record gzipped as its own member, like real crawls.
 fn crawl() -> Vec<Vec<u8>> {
     let page = |t: &str| news_page(t, "2021-05-04T08:00:00Z", "Ann Lee", t).into_bytes();
-    let no_canonical = String::from_utf8(page("Third"))
-        .unwrap()
-        .replace("<link rel=\"canonical\" href=\"https://news.example/third\">", "");
+    let no_canonical = String::from_utf8(page("Third")).unwrap().replace(
+        "<link rel=\"canonical\" href=\"https://news.example/third\">",
+        "",
+    );
     vec![
-        record("warcinfo", "info-1", "", "application/warc-fields", b"software: test\r\n"),
-        record("request", "req-1", "https://news.example/first", "application/http; msgtype=request", b"GET /first HTTP/1.1\r\n\r\n"),
-        response("page-1", "https://news.example/first", "text/html; charset=utf-8", &page("First")),
-        response("img-1", "https://news.example/a.png", "image/png", b"\x89PNG\r\n\x1a\n\0\0\0"),
-        b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: not-a-number\r\n\r\njunk\r\n\r\n".to_vec(),
-        response("page-2", "https://news.example/second", "text/html", &page("Second")),
-        response("page-empty", "https://news.example/empty", "text/html", b"<html><body></body></html>"),
-        response("page-3", "https://news.example/2021/05/04/third", "text/html", no_canonical.as_bytes()),
+        record(
+            "warcinfo",
+            "info-1",
+            "",
+            "application/warc-fields",
+            b"software: test\r\n",
+        ),
+        record(
+            "request",
+            "req-1",
+            "https://news.example/first",
+            "application/http; msgtype=request",
+            b"GET /first HTTP/1.1\r\n\r\n",
+        ),
+        response(
+            "page-1",
+            "https://news.example/first",
+            "text/html; charset=utf-8",
+            &page("First"),
+        ),
+        response(
+            "img-1",
+            "https://news.example/a.png",
+            "image/png",
+            b"\x89PNG\r\n\x1a\n\0\0\0",
+        ),
+        b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: not-a-number\r\n\r\njunk\r\n\r\n"
+            .to_vec(),
+        response(
+            "page-2",
+            "https://news.example/second",
+            "text/html",
+            &page("Second"),
+        ),
+        response(
+            "page-empty",
+            "https://news.example/empty",
+            "text/html",
+            b"<html><body></body></html>",
+        ),
+        response(
+            "page-3",
+            "https://news.example/2021/05/04/third",
+            "text/html",
+            no_canonical.as_bytes(),
+        ),
     ]
 }
 
@@ -72,8 +117,14 @@ fn a_crawl_becomes_articles() {
         assert_eq!(records[0]["headline"], "First");
         assert_eq!(records[0]["published"], "2021-05-04T08:00:00+00:00");
         assert_eq!(records[2]["url"], "https://news.example/2021/05/04/third");
-        assert!(stderr.contains(&format!("{name}#5: corrupt WARC record")), "{stderr}");
-        assert!(stderr.contains(&format!("{name}#7: no article text found")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{name}#5: corrupt WARC record")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("{name}#7: no article text found")),
+            "{stderr}"
+        );
         assert!(
             stderr.contains("3 WARC record(s) skipped, not HTML pages: 1 non-HTML response, 1 request, 1 warcinfo"),
             "{stderr}"
@@ -104,8 +155,18 @@ fn warc_output_is_the_same_for_any_number_of_jobs() {
     let dir = TempDir::new("warc-jobs");
     let mut data = Vec::new();
     for i in 0..20 {
-        let page = news_page(&format!("Page {i}"), "2021-05-04", "Ann Lee", &format!("item {i}"));
-        data.extend(gzip(&response(&format!("p{i}"), &format!("https://x.example/{i}"), "text/html", page.as_bytes())));
+        let page = news_page(
+            &format!("Page {i}"),
+            "2021-05-04",
+            "Ann Lee",
+            &format!("item {i}"),
+        );
+        data.extend(gzip(&response(
+            &format!("p{i}"),
+            &format!("https://x.example/{i}"),
+            "text/html",
+            page.as_bytes(),
+        )));
     }
     let path = dir.path().join("many.warc.gz");
     std::fs::write(&path, data).unwrap();

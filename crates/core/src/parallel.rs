@@ -185,7 +185,11 @@ mod tests {
             },
         );
         assert!(r.is_ok());
-        assert_eq!(out, (0..n).map(|x| x * 3).collect::<Vec<_>>(), "{n} {jobs} {window}");
+        assert_eq!(
+            out,
+            (0..n).map(|x| x * 3).collect::<Vec<_>>(),
+            "{n} {jobs} {window}"
+        );
     }
 
     #[test]
@@ -238,14 +242,20 @@ mod tests {
             pulled.fetch_add(1, Ordering::SeqCst);
         });
         let mut seen = 0;
-        let r = map_ordered(items, 2, 4, |x: i32| x, |x| {
-            seen += 1;
-            if x == 10 {
-                Err(x)
-            } else {
-                Ok(())
-            }
-        });
+        let r = map_ordered(
+            items,
+            2,
+            4,
+            |x: i32| x,
+            |x| {
+                seen += 1;
+                if x == 10 {
+                    Err(x)
+                } else {
+                    Ok(())
+                }
+            },
+        );
         assert_eq!(r, Err(10));
         assert_eq!(seen, 11);
         assert!(pulled.load(Ordering::SeqCst) < 100);
@@ -254,10 +264,16 @@ mod tests {
     #[test]
     fn a_panic_in_f_reaches_the_caller() {
         let r = panic::catch_unwind(|| {
-            let _ = map_ordered(0..50, 3, 4, |x: i32| {
-                assert!(x != 20, "boom");
-                x
-            }, |_| -> Result<(), ()> { Ok(()) });
+            let _ = map_ordered(
+                0..50,
+                3,
+                4,
+                |x: i32| {
+                    assert!(x != 20, "boom");
+                    x
+                },
+                |_| -> Result<(), ()> { Ok(()) },
+            );
         });
         assert!(r.is_err());
     }

@@ -201,8 +201,8 @@ pub fn evaluate_dir(dir: &std::path::Path) -> Result<AebReport, String> {
         url: Option<String>,
     }
     let gt_path = dir.join("ground-truth.json");
-    let gt = std::fs::read_to_string(&gt_path)
-        .map_err(|e| format!("{}: {e}", gt_path.display()))?;
+    let gt =
+        std::fs::read_to_string(&gt_path).map_err(|e| format!("{}: {e}", gt_path.display()))?;
     let gt: BTreeMap<String, Truth> =
         serde_json::from_str(&gt).map_err(|e| format!("{}: {e}", gt_path.display()))?;
     let mut report = AebReport {
@@ -293,12 +293,16 @@ pub fn evaluate_dir(dir: &std::path::Path) -> Result<AebReport, String> {
             meta.published.is_some(),
             meta.published.map(|t| day(&t)) == url_day.map(|t| day(&t)),
         );
-        let declared_day = html::page_meta(&declared, None)
-            .published
-            .filter(|_| {
-                declared.json_ld.iter().any(|v| v.get("datePublished").is_some())
-                    || declared.meta.iter().any(|(k, _)| k == "article:published_time")
-            });
+        let declared_day = html::page_meta(&declared, None).published.filter(|_| {
+            declared
+                .json_ld
+                .iter()
+                .any(|v| v.get("datePublished").is_some())
+                || declared
+                    .meta
+                    .iter()
+                    .any(|(k, _)| k == "article:published_time")
+        });
         count(
             &mut report.date_vs_declared,
             declared_day.is_some(),
@@ -352,7 +356,13 @@ mod tests {
         let text = "one two three four five six";
         check(text, text, Some(1.0), Some(1.0), true);
         // Punctuation and spacing do not matter.
-        check(text, " one, two; three four five six!", Some(1.0), Some(1.0), true);
+        check(
+            text,
+            " one, two; three four five six!",
+            Some(1.0),
+            Some(1.0),
+            true,
+        );
         // Nothing predicted: precision undefined, recall 0.
         check(text, "", None, Some(0.0), false);
         // Nothing true, something predicted: precision 0, recall undefined.
@@ -360,9 +370,21 @@ mod tests {
         // Both empty: neither counts.
         check("", "", None, None, true);
         // Prediction is half of the truth: 3 true shingles of 6 tokens, 1 predicted of 4.
-        check(text, "one two three four", Some(1.0), Some(1.0 / 3.0), false);
+        check(
+            text,
+            "one two three four",
+            Some(1.0),
+            Some(1.0 / 3.0),
+            false,
+        );
         // Extra boilerplate: 3 true, 5 predicted, all true ones found.
-        check(text, "one two three four five six seven eight", Some(0.6), Some(1.0), false);
+        check(
+            text,
+            "one two three four five six seven eight",
+            Some(0.6),
+            Some(1.0),
+            false,
+        );
         // Disjoint.
         check("a b c d", "e f g h", Some(0.0), Some(0.0), false);
         // Short texts are one shingle.

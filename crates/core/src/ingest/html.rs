@@ -26,9 +26,9 @@
 //!   the text.
 
 use super::read::Event;
-use crate::article::Meta;
 #[cfg(feature = "html")]
 use crate::article::Article;
+use crate::article::Meta;
 
 /// Pages larger than this are not read (an error says so).
 pub const MAX_PAGE_BYTES: usize = 16 << 20;
@@ -113,9 +113,16 @@ pub fn looks_like_html(prefix: &[u8]) -> bool {
         .collect();
     let leads = [&b"<!--"[..], b"<?xml", b"<meta", b"<title", b"<!doctype"];
     leads.iter().any(|t| head.starts_with(t))
-        && [&b"<html"[..], b"<body", b"<head", b"<div", b"<p>", b"<article"]
-            .iter()
-            .any(|t| contains(&window, t))
+        && [
+            &b"<html"[..],
+            b"<body",
+            b"<head",
+            b"<div",
+            b"<p>",
+            b"<article",
+        ]
+        .iter()
+        .any(|t| contains(&window, t))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -262,9 +269,9 @@ fn drop_headline(text: String, headlines: [Option<&str>; 2]) -> String {
 
 /// Elements that do not break a paragraph.
 const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "hi",
-    "i", "ins", "kbd", "mark", "q", "ref", "s", "samp", "small", "span", "strong", "sub", "sup",
-    "time", "u", "var", "wbr",
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "hi", "i",
+    "ins", "kbd", "mark", "q", "ref", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
+    "u", "var", "wbr",
 ];
 
 /// The text of an HTML fragment, one paragraph per block element, paragraphs separated by
@@ -381,7 +388,8 @@ impl Declared {
                         .or_else(|| tag.attr("itemprop"));
                     if let (Some(k), Some(c)) = (key, tag.attr("content")) {
                         if d.meta.len() < 1000 {
-                            d.meta.push((k.trim().to_ascii_lowercase(), c.trim().to_string()));
+                            d.meta
+                                .push((k.trim().to_ascii_lowercase(), c.trim().to_string()));
                         }
                     }
                 }
@@ -570,7 +578,10 @@ pub fn page_meta(d: &Declared, fetched_url: Option<&str>) -> Meta {
         .filter(|s| !s.is_empty());
     let headline = ld("headline")
         .and_then(ld_text)
-        .or_else(|| d.meta_value(&["og:title", "twitter:title"]).map(|s| collapse_spaces(&decode_entities(s))))
+        .or_else(|| {
+            d.meta_value(&["og:title", "twitter:title"])
+                .map(|s| collapse_spaces(&decode_entities(s)))
+        })
         .or_else(|| d.h1.clone())
         .or_else(|| d.title.clone())
         .map(|t| strip_site_name(&t, outlet.as_deref()))
@@ -654,7 +665,8 @@ fn absolute_url(u: &str, base: Option<&str>) -> Option<String> {
     if let Some(rest) = u.strip_prefix("//") {
         return Some(format!("{}{rest}", &base[..scheme_end]));
     }
-    u.starts_with('/').then(|| format!("{}{u}", &base[..host_end]))
+    u.starts_with('/')
+        .then(|| format!("{}{u}", &base[..host_end]))
 }
 
 /// A date in a URL path: `/2019/11/19/`, `/2019-11-19/`, `/20191119/`.
@@ -679,7 +691,10 @@ pub fn url_date(url: &str) -> Option<crate::article::Timestamp> {
             }
         }
         let p = parts[i];
-        for cand in [p.get(..10), p.get(p.len().saturating_sub(10)..)].into_iter().flatten() {
+        for cand in [p.get(..10), p.get(p.len().saturating_sub(10)..)]
+            .into_iter()
+            .flatten()
+        {
             let b = cand.as_bytes();
             if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
                 if let (Some(y), Some(m), Some(dd)) =
@@ -714,7 +729,9 @@ pub fn clean_byline(raw: &str) -> Option<String> {
     let mut names: Vec<String> = Vec::new();
     for part in raw.split([',', ';', '|', '\n']) {
         for piece in split_and(part) {
-            let mut p = piece.trim().trim_matches(|c: char| c == '.' || c == ':' || c == '-');
+            let mut p = piece
+                .trim()
+                .trim_matches(|c: char| c == '.' || c == ':' || c == '-');
             for prefix in ["By ", "by ", "BY ", "Written by ", "written by ", "Por "] {
                 if let Some(r) = p.strip_prefix(prefix) {
                     p = r.trim();
@@ -722,7 +739,9 @@ pub fn clean_byline(raw: &str) -> Option<String> {
             }
             let p = p.trim();
             if p.is_empty()
-                || ["by", "written by", "por"].iter().any(|w| p.eq_ignore_ascii_case(w))
+                || ["by", "written by", "por"]
+                    .iter()
+                    .any(|w| p.eq_ignore_ascii_case(w))
                 || p.contains("://")
                 || p.starts_with("www.")
                 || p.contains('@')
@@ -746,7 +765,11 @@ pub fn clean_byline(raw: &str) -> Option<String> {
     match names.len() {
         0 => None,
         1 => names.pop(),
-        n => Some(format!("{} and {}", names[..n - 1].join(", "), names[n - 1])),
+        n => Some(format!(
+            "{} and {}",
+            names[..n - 1].join(", "),
+            names[n - 1]
+        )),
     }
 }
 

@@ -30,8 +30,18 @@ fn charsets() {
         assert_eq!((t.as_str(), e), (text, enc), "{bytes:?}");
     };
     check(b"<p>caf\xc3\xa9</p>", None, "<p>café</p>", "UTF-8");
-    check(b"\xef\xbb\xbf<p>x</p>", Some("iso-8859-1"), "<p>x</p>", "UTF-8");
-    check(b"<p>caf\xe9</p>", Some("iso-8859-1"), "<p>café</p>", "windows-1252");
+    check(
+        b"\xef\xbb\xbf<p>x</p>",
+        Some("iso-8859-1"),
+        "<p>x</p>",
+        "UTF-8",
+    );
+    check(
+        b"<p>caf\xe9</p>",
+        Some("iso-8859-1"),
+        "<p>café</p>",
+        "windows-1252",
+    );
     check(
         b"<meta charset=\"windows-1251\"><p>\xcf\xf0\xe8\xe2\xe5\xf2</p>",
         None,
@@ -45,7 +55,12 @@ fn charsets() {
         "windows-1252",
     );
     // A meta tag claiming UTF-16 on ASCII-compatible bytes is UTF-8.
-    check(b"<meta charset=utf-16><p>x</p>", None, "<meta charset=utf-16><p>x</p>", "UTF-8");
+    check(
+        b"<meta charset=utf-16><p>x</p>",
+        None,
+        "<meta charset=utf-16><p>x</p>",
+        "UTF-8",
+    );
     // UTF-16 with a BOM.
     check(b"\xff\xfe<\x00p\x00>\x00", None, "<p>", "UTF-16LE");
     // No declaration, not UTF-8: the detector guesses a single-byte encoding.
@@ -93,11 +108,31 @@ fn site_names_are_cut_from_titles() {
     let check = |t: &str, outlet: Option<&str>, expected: &str| {
         assert_eq!(strip_site_name(t, outlet), expected, "{t}")
     };
-    check("Senate passes bill | CNN Politics", Some("CNN"), "Senate passes bill");
-    check("Senate passes bill - The Washington Post", Some("The Washington Post"), "Senate passes bill");
-    check("Senate passes the bill | Reuters", None, "Senate passes the bill");
-    check("Senate passes bill - Reuters", None, "Senate passes bill - Reuters");
-    check("Well - being matters", Some("Health Site"), "Well - being matters");
+    check(
+        "Senate passes bill | CNN Politics",
+        Some("CNN"),
+        "Senate passes bill",
+    );
+    check(
+        "Senate passes bill - The Washington Post",
+        Some("The Washington Post"),
+        "Senate passes bill",
+    );
+    check(
+        "Senate passes the bill | Reuters",
+        None,
+        "Senate passes the bill",
+    );
+    check(
+        "Senate passes bill - Reuters",
+        None,
+        "Senate passes bill - Reuters",
+    );
+    check(
+        "Well - being matters",
+        Some("Health Site"),
+        "Well - being matters",
+    );
     check("A | B", None, "A | B");
     check("Plain headline", Some("X"), "Plain headline");
     check("", None, "");
@@ -106,7 +141,11 @@ fn site_names_are_cut_from_titles() {
 #[test]
 fn dates_in_urls() {
     let check = |url: &str, expected: Option<&str>| {
-        assert_eq!(url_date(url).map(|t| t.to_string()).as_deref(), expected, "{url}")
+        assert_eq!(
+            url_date(url).map(|t| t.to_string()).as_deref(),
+            expected,
+            "{url}"
+        )
     };
     check("https://ex.com/2019/11/19/story.html", Some("2019-11-19"));
     check("https://ex.com/news/2019-11-19/story", Some("2019-11-19"));
@@ -126,25 +165,43 @@ fn bylines() {
     };
     check("By Jane Doe", Some("Jane Doe"));
     check("by Jane Doe and John Roe", Some("Jane Doe and John Roe"));
-    check("Jane Doe, John Roe, Ann Lee", Some("Jane Doe, John Roe and Ann Lee"));
+    check(
+        "Jane Doe, John Roe, Ann Lee",
+        Some("Jane Doe, John Roe and Ann Lee"),
+    );
     check("By Jane Doe, Associated Press", Some("Jane Doe"));
-    check("Jane Doe & John Roe | Reuters", Some("Jane Doe and John Roe"));
+    check(
+        "Jane Doe & John Roe | Reuters",
+        Some("Jane Doe and John Roe"),
+    );
     check("Reuters", Some("Reuters"));
     check("https://www.facebook.com/janedoe", None);
     check("Jane Doe, jane@example.com", Some("Jane Doe"));
     check("Jane Doe, Jane Doe", Some("Jane Doe"));
     check("  ", None);
     check("By", None);
-    check("Jane Doe is a reporter who covers the courts for the paper", None);
+    check(
+        "Jane Doe is a reporter who covers the courts for the paper",
+        None,
+    );
     check("Jos&eacute; Ruiz", Some("José Ruiz"));
 }
 
 #[test]
 fn html_fragments_become_paragraphs() {
     let check = |html: &str, expected: &str| assert_eq!(html_text(html), expected, "{html}");
-    check("<p>One <b>two</b>\n three.</p><p>Four &amp; five</p>", "One two three.\n\nFour & five");
-    check("<h2>Head</h2>text<br>more<ul><li>a</li><li>b</li></ul>", "Head\n\ntext\n\nmore\n\na\n\nb");
-    check("<div><script>var x = '<p>';</script><p>kept</p></div>", "kept");
+    check(
+        "<p>One <b>two</b>\n three.</p><p>Four &amp; five</p>",
+        "One two three.\n\nFour & five",
+    );
+    check(
+        "<h2>Head</h2>text<br>more<ul><li>a</li><li>b</li></ul>",
+        "Head\n\ntext\n\nmore\n\na\n\nb",
+    );
+    check(
+        "<div><script>var x = '<p>';</script><p>kept</p></div>",
+        "kept",
+    );
     check("a < b", "a < b");
     check("x &lt;p&gt; y", "x <p> y");
     check("<!-- c --><p>x</p>", "x");
@@ -186,17 +243,29 @@ fn declared_metadata() {
     assert!(!d.meta.iter().any(|(_, v)| v == "Wrong"));
     let m = page_meta(&d, Some("https://daily.example/x?y=1"));
     assert_eq!(m.headline.as_deref(), Some("Big story, JSON-LD"));
-    assert_eq!(m.published.map(|t| t.to_string()).as_deref(), Some("2019-11-19T15:30:00+00:00"));
-    assert_eq!(m.updated.map(|t| t.to_string()).as_deref(), Some("2019-11-20"));
+    assert_eq!(
+        m.published.map(|t| t.to_string()).as_deref(),
+        Some("2019-11-19T15:30:00+00:00")
+    );
+    assert_eq!(
+        m.updated.map(|t| t.to_string()).as_deref(),
+        Some("2019-11-20")
+    );
     assert_eq!(m.byline.as_deref(), Some("Jane Doe and John Roe"));
     assert_eq!(m.outlet.as_deref(), Some("The Daily"));
-    assert_eq!(m.url.as_deref(), Some("https://daily.example/news/big-story"));
+    assert_eq!(
+        m.url.as_deref(),
+        Some("https://daily.example/news/big-story")
+    );
 
     // Without JSON-LD: meta tags, then the title.
     let d = Declared::scan(&html.replace("application/ld+json", "text/plain"));
     let m = page_meta(&d, None);
     assert_eq!(m.headline.as_deref(), Some("Big & bold story"));
-    assert_eq!(m.published.map(|t| t.to_string()).as_deref(), Some("2019-11-19T10:30:00-05:00"));
+    assert_eq!(
+        m.published.map(|t| t.to_string()).as_deref(),
+        Some("2019-11-19T10:30:00-05:00")
+    );
     assert_eq!(m.byline.as_deref(), Some("Jane Doe"));
     assert_eq!(m.url, None);
 
@@ -204,8 +273,14 @@ fn declared_metadata() {
     let d = Declared::scan("<title>Council votes - Town News</title><p>x");
     let m = page_meta(&d, Some("http://town.example/2020/02/03/council"));
     assert_eq!(m.headline.as_deref(), Some("Council votes - Town News"));
-    assert_eq!(m.published.map(|t| t.to_string()).as_deref(), Some("2020-02-03"));
-    assert_eq!(m.url.as_deref(), Some("http://town.example/2020/02/03/council"));
+    assert_eq!(
+        m.published.map(|t| t.to_string()).as_deref(),
+        Some("2020-02-03")
+    );
+    assert_eq!(
+        m.url.as_deref(),
+        Some("http://town.example/2020/02/03/council")
+    );
 
     // Nothing.
     assert_eq!(page_meta(&Declared::scan(""), None), Meta::default());
@@ -261,7 +336,10 @@ mod extraction {
         let (text, meta) = extract(&html, Some("https://city.example/2021/05/04/mayor")).unwrap();
         assert!(text.starts_with("The mayor resigned on Tuesday"), "{text}");
         assert!(text.contains("finances, officials said"), "{text}");
-        assert!(text.contains("\n\n\"I have decided to step down,\""), "{text}");
+        assert!(
+            text.contains("\n\n\"I have decided to step down,\""),
+            "{text}"
+        );
         assert!(!text.contains("Copyright"), "{text}");
         assert!(!text.contains("Home"), "{text}");
         assert_eq!(meta.headline.as_deref(), Some("Mayor resigns"));
@@ -271,7 +349,10 @@ mod extraction {
             meta.published.map(|t| t.to_string()).as_deref(),
             Some("2021-05-04T08:00:00+02:00")
         );
-        assert_eq!(meta.url.as_deref(), Some("https://city.example/2021/05/04/mayor"));
+        assert_eq!(
+            meta.url.as_deref(),
+            Some("https://city.example/2021/05/04/mayor")
+        );
     }
 
     #[test]
@@ -282,7 +363,10 @@ mod extraction {
             String::new(),
             "<html><body><script>var a = 1;</script></body></html>".to_string(),
         ] {
-            assert_eq!(extract(&html, None).err().as_deref(), Some("no article text found"));
+            assert_eq!(
+                extract(&html, None).err().as_deref(),
+                Some("no article text found")
+            );
         }
     }
 
@@ -300,7 +384,10 @@ mod extraction {
             url: Some("https://city.example/a".into()),
             ..p
         };
-        assert_eq!(p.to_article().unwrap().id, crate::ingest::text_id("https://city.example/a"));
+        assert_eq!(
+            p.to_article().unwrap().id,
+            crate::ingest::text_id("https://city.example/a")
+        );
         let ev = HtmlPage {
             bytes: b"<html></html>".to_vec(),
             origin: "empty.html".into(),
@@ -315,7 +402,10 @@ mod extraction {
 
     #[test]
     fn deep_and_odd_pages_do_not_panic() {
-        let deep = format!("<html><body>{}<p>deep text here</p></body></html>", "<div>".repeat(5000));
+        let deep = format!(
+            "<html><body>{}<p>deep text here</p></body></html>",
+            "<div>".repeat(5000)
+        );
         let weird = "<html><body><p>\u{0}\u{fffd}\u{202e}ẞ 🙂 text</p></body></html>";
         for html in [deep.as_str(), weird, "<p>", "<html><body><table><tr><td>x"] {
             let _ = std::thread::Builder::new()

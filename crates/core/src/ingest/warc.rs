@@ -134,15 +134,17 @@ impl WarcSource {
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.as_str())
         };
-        let Some(length) = get("Content-Length").and_then(|v| v.trim().parse::<u64>().ok())
-        else {
+        let Some(length) = get("Content-Length").and_then(|v| v.trim().parse::<u64>().ok()) else {
             out.push_back(Item::Ready(Event::error(
                 &origin,
                 "corrupt WARC record: no valid Content-Length; skipped to the next record",
             )));
             return self.resync();
         };
-        let kind = get("WARC-Type").unwrap_or("untyped").trim().to_ascii_lowercase();
+        let kind = get("WARC-Type")
+            .unwrap_or("untyped")
+            .trim()
+            .to_ascii_lowercase();
         let content_type = get("Content-Type").unwrap_or("").to_ascii_lowercase();
         let is_http_response = kind == "response" && content_type.starts_with("application/http");
         if !is_http_response {
@@ -283,6 +285,9 @@ fn read_fields(stream: &mut Stream) -> io::Result<Result<Fields, String>> {
     }
 }
 
+/// An HTML body and its declared charset.
+type Body = (Vec<u8>, Option<String>);
+
 enum HttpSkip {
     Status,
     Corrupt(String),
@@ -290,7 +295,7 @@ enum HttpSkip {
 
 /// The HTML body of an HTTP response and its declared charset; None when the response is not
 /// HTML.
-fn http_html_body(block: &[u8]) -> Result<Option<(Vec<u8>, Option<String>)>, HttpSkip> {
+fn http_html_body(block: &[u8]) -> Result<Option<Body>, HttpSkip> {
     let (head_end, body_start) = match find(block, b"\r\n\r\n") {
         Some(i) => (i, i + 4),
         None => match find(block, b"\n\n") {
@@ -399,7 +404,10 @@ fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
         }
         out.extend_from_slice(&data[..size]);
         data = &data[size..];
-        data = data.strip_prefix(b"\r\n").or(data.strip_prefix(b"\n")).unwrap_or(data);
+        data = data
+            .strip_prefix(b"\r\n")
+            .or(data.strip_prefix(b"\n"))
+            .unwrap_or(data);
     }
 }
 
@@ -465,11 +473,18 @@ mod tests {
     #[test]
     fn response_records_become_pages() {
         let mut w = record("warcinfo", "application/warc-fields", b"software: x\r\n");
-        w.extend(record("request", "application/http; msgtype=request", b"GET / HTTP/1.1\r\n\r\n"));
+        w.extend(record(
+            "request",
+            "application/http; msgtype=request",
+            b"GET / HTTP/1.1\r\n\r\n",
+        ));
         w.extend(record(
             "response",
             RESP,
-            &http("Content-Type: text/html; charset=ISO-8859-1\r\n", b"<p>caf\xe9</p>"),
+            &http(
+                "Content-Type: text/html; charset=ISO-8859-1\r\n",
+                b"<p>caf\xe9</p>",
+            ),
         ));
         let (pages, messages) = read_all(w);
         assert_eq!(
@@ -489,9 +504,21 @@ mod tests {
 
     #[test]
     fn non_html_and_failed_responses_are_counted() {
-        let mut w = record("response", RESP, &http("Content-Type: image/png\r\n", b"\x89PNG"));
-        w.extend(record("response", RESP, b"HTTP/1.1 404 Not Found\r\n\r\nnope"));
-        w.extend(record("response", RESP, &http("", b"<!DOCTYPE html><p>x</p>")));
+        let mut w = record(
+            "response",
+            RESP,
+            &http("Content-Type: image/png\r\n", b"\x89PNG"),
+        );
+        w.extend(record(
+            "response",
+            RESP,
+            b"HTTP/1.1 404 Not Found\r\n\r\nnope",
+        ));
+        w.extend(record(
+            "response",
+            RESP,
+            &http("", b"<!DOCTYPE html><p>x</p>"),
+        ));
         let (pages, messages) = read_all(w);
         assert_eq!(pages.len(), 1);
         assert_eq!(
@@ -518,7 +545,11 @@ mod tests {
 
     #[test]
     fn a_corrupt_record_is_reported_and_reading_resumes() {
-        let good = record("response", RESP, &http("Content-Type: text/html\r\n", b"<p>ok</p>"));
+        let good = record(
+            "response",
+            RESP,
+            &http("Content-Type: text/html\r\n", b"<p>ok</p>"),
+        );
         let mut w = good.clone();
         w.extend(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: lots\r\n\r\ngarbage\r\n");
         w.extend(b"random junk\r\nmore junk\r\n");
@@ -528,23 +559,38 @@ mod tests {
         let (pages, messages) = read_all(w);
         assert_eq!(pages.len(), 3);
         assert_eq!(messages.len(), 2, "{messages:?}");
-        assert!(messages[0].starts_with("error x.warc#2: corrupt WARC record: no valid Content-Length"));
-        assert!(messages[1].contains("a header line without a colon"), "{messages:?}");
+        assert!(
+            messages[0].starts_with("error x.warc#2: corrupt WARC record: no valid Content-Length")
+        );
+        assert!(
+            messages[1].contains("a header line without a colon"),
+            "{messages:?}"
+        );
     }
 
     #[test]
     fn a_truncated_record_ends_the_file_with_an_error() {
-        let good = record("response", RESP, &http("Content-Type: text/html\r\n", b"<p>ok</p>"));
+        let good = record(
+            "response",
+            RESP,
+            &http("Content-Type: text/html\r\n", b"<p>ok</p>"),
+        );
         let mut w = good.clone();
         w.extend(&good[..good.len() - 10]);
         let (pages, messages) = read_all(w);
         assert_eq!(pages.len(), 1);
-        assert_eq!(messages, ["error x.warc#2: WARC record cut short (truncated file?)"]);
+        assert_eq!(
+            messages,
+            ["error x.warc#2: WARC record cut short (truncated file?)"]
+        );
         // A huge declared length is not allocated.
         let w = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http\r\nContent-Length: 99999999999999\r\n\r\nx".to_vec();
         let (pages, messages) = read_all(w);
         assert!(pages.is_empty());
-        assert_eq!(messages, ["error x.warc#1: WARC record cut short (truncated file?)"]);
+        assert_eq!(
+            messages,
+            ["error x.warc#1: WARC record cut short (truncated file?)"]
+        );
     }
 
     #[test]
@@ -553,7 +599,10 @@ mod tests {
         assert!(looks_like_warc(b"\r\nWARC/1.0\r\n"));
         assert!(!looks_like_warc(b"<html>"));
         assert_eq!(record_id(" <urn:uuid:abc-1> "), "abc-1");
-        assert_eq!(charset_param("text/html; Charset=\"UTF-8\"").as_deref(), Some("utf-8"));
+        assert_eq!(
+            charset_param("text/html; Charset=\"UTF-8\"").as_deref(),
+            Some("utf-8")
+        );
         assert_eq!(charset_param("text/html"), None);
         assert_eq!(dechunk(b"3\r\nabc\r\n0\r\n\r\n").unwrap(), b"abc");
         assert!(dechunk(b"zz\r\n").is_err());
