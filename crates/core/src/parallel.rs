@@ -44,7 +44,8 @@ pub fn default_window(jobs: usize) -> usize {
 /// Maps `f` over `items` on `jobs` worker threads (0 = all cores) and passes the results to
 /// `sink` in input order, with at most `window` (at least 1) items in flight.
 ///
-/// The iterator and the sink run on the calling thread. The first error of `sink` stops the
+/// The iterator and the sink run on the calling thread; with one job `f` does too (no thread is
+/// started), so `jobs = 1` is truly single-threaded. The first error of `sink` stops the
 /// reading; items already in flight are dropped unprocessed where possible, and the error is
 /// returned. A panic in `f` is propagated to the caller once the workers have stopped.
 pub fn map_ordered<I, T, R, E, F, S>(
@@ -62,6 +63,13 @@ where
     S: FnMut(R) -> Result<(), E>,
 {
     let jobs = effective_jobs(jobs);
+    if jobs == 1 {
+        // One job: everything on the calling thread, item by item.
+        for item in items {
+            sink(f(item))?;
+        }
+        return Ok(());
+    }
     let window = window.max(1);
     let stop = AtomicBool::new(false);
     let (job_tx, job_rx) = mpsc::sync_channel::<(usize, T)>(window);

@@ -245,9 +245,11 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<(String, Meta), String> 
     Ok((text, meta))
 }
 
+#[cfg(feature = "html")]
 /// Less text than this many words is not an article (menus, cookie notices, error pages).
 const MIN_WORDS: usize = 10;
 
+#[cfg(feature = "html")]
 /// Drops a first paragraph that repeats the headline (the `<h1>` inside `<article>`).
 fn drop_headline(text: String, headlines: [Option<&str>; 2]) -> String {
     let key = |s: &str| -> Vec<String> {

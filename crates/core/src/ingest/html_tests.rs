@@ -23,6 +23,7 @@ fn html_is_told_by_content() {
     check("<", false);
 }
 
+#[cfg(feature = "html")]
 #[test]
 fn charsets() {
     let check = |bytes: &[u8], declared: Option<&str>, text: &str, enc: &str| {
