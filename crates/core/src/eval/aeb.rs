@@ -177,7 +177,8 @@ pub struct AebReport {
     pub title_vs_h1: Agreement,
     /// Headline vs the page's `og:title` (same tokens, case ignored, site name cut).
     pub title_vs_og: Agreement,
-    /// Published date vs a date in the page's URL (same day).
+    /// Published date vs a date in the page's URL (within a day: a UTC time stamp of an
+    /// evening story falls on the next day).
     pub date_vs_url: Agreement,
     /// Published date vs the page's JSON-LD `datePublished` / `article:published_time` (same
     /// day; a check of time-zone handling rather than an independent source).
@@ -287,11 +288,15 @@ pub fn evaluate_dir(dir: &std::path::Path) -> Result<AebReport, String> {
         );
         let day = |t: &crate::Timestamp| (t.year, t.month, t.day);
         let url_day = truth.url.as_deref().and_then(html::url_date);
+        let within_a_day = match (meta.published, url_day) {
+            (Some(p), Some(u)) => days_apart(&p, &u) <= 1,
+            _ => false,
+        };
         count(
             &mut report.date_vs_url,
             url_day.is_some(),
             meta.published.is_some(),
-            meta.published.map(|t| day(&t)) == url_day.map(|t| day(&t)),
+            within_a_day,
         );
         let declared_day = html::page_meta(&declared, None).published.filter(|_| {
             declared
@@ -312,6 +317,21 @@ pub fn evaluate_dir(dir: &std::path::Path) -> Result<AebReport, String> {
     }
     report.body = AebScores::from_pages(&pages);
     Ok(report)
+}
+
+/// Days between the calendar dates of two time stamps.
+pub fn days_apart(a: &crate::Timestamp, b: &crate::Timestamp) -> i64 {
+    // Days from civil (Howard Hinnant).
+    let days = |t: &crate::Timestamp| {
+        let (m, d) = (i64::from(t.month), i64::from(t.day));
+        let y = i64::from(t.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe
+    };
+    (days(a) - days(b)).abs()
 }
 
 #[cfg(test)]
@@ -392,6 +412,18 @@ mod tests {
         check("a b", "a c", Some(0.0), Some(0.0), false);
         // Case is kept.
         check("a b c d", "A b c d", Some(0.0), Some(0.0), false);
+    }
+
+    #[test]
+    fn days_between_dates() {
+        let d = |y, m, day| crate::Timestamp::date(y, m, day).unwrap();
+        let check = |a, b, n| assert_eq!(days_apart(&a, &b), n, "{a} {b}");
+        check(d(2019, 11, 19), d(2019, 11, 19), 0);
+        check(d(2019, 11, 19), d(2019, 11, 20), 1);
+        check(d(2019, 12, 31), d(2020, 1, 1), 1);
+        check(d(2020, 2, 28), d(2020, 3, 1), 2);
+        check(d(2019, 2, 28), d(2019, 3, 1), 1);
+        check(d(2000, 1, 1), d(2001, 1, 1), 366);
     }
 
     #[test]

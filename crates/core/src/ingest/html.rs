@@ -238,7 +238,8 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<(String, Meta), String> 
             // A NaiveDate prints as YYYY-MM-DD.
             meta.published = m
                 .date
-                .and_then(|d| super::dates::parse_timestamp(&d.to_string()));
+                .and_then(|d| super::dates::parse_timestamp(&d.to_string()))
+                .filter(plausible_date);
         }
     }
     let meta = super::recognize_with(&text, &meta);
@@ -594,7 +595,7 @@ pub fn page_meta(d: &Declared, fetched_url: Option<&str>) -> Meta {
         .or_else(|| d.meta_value(&["og:url"]))
         .and_then(|u| absolute_url(u, fetched_url))
         .or_else(|| fetched_url.map(str::to_string));
-    let date = |v: &str| super::dates::parse_timestamp(v);
+    let date = |v: &str| super::dates::parse_timestamp(v).filter(plausible_date);
     let published = ld("datePublished")
         .and_then(|v| v.as_str())
         .and_then(date)
@@ -629,8 +630,13 @@ fn meta_date(d: &Declared, keys: &[&str]) -> Option<crate::article::Timestamp> {
         d.meta
             .iter()
             .filter(|(name, _)| name == k)
-            .find_map(|(_, c)| super::dates::parse_timestamp(c))
+            .find_map(|(_, c)| super::dates::parse_timestamp(c).filter(plausible_date))
     })
+}
+
+/// Pages declare placeholder dates (`0001-01-01T00:00:00Z`, `1970-01-01`): not news dates.
+fn plausible_date(t: &crate::article::Timestamp) -> bool {
+    (1990..=2100).contains(&t.year)
 }
 
 /// `Headline | Site`, `Headline - Site`: the site part is cut when it names the outlet or is a

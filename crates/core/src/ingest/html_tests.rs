@@ -283,6 +283,17 @@ fn declared_metadata() {
         Some("http://town.example/2020/02/03/council")
     );
 
+    // A placeholder date gives way to the next source.
+    let d = Declared::scan(
+        "<meta property=article:published_time content=0001-01-01T00:00:00Z>\
+         <meta name=date content=2020-02-04>",
+    );
+    let m = page_meta(&d, None);
+    assert_eq!(
+        m.published.map(|t| t.to_string()).as_deref(),
+        Some("2020-02-04")
+    );
+
     // Nothing.
     assert_eq!(page_meta(&Declared::scan(""), None), Meta::default());
 }
