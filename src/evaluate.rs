@@ -161,3 +161,54 @@ pub fn bench(
     println!("articles/s      {:>10.1}", report.articles_per_sec());
     Ok(ExitCode::SUCCESS)
 }
+
+/// `eval --task html`: the article-extraction benchmark in folder `dir`.
+pub fn eval_html(dir: &Path, json: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let r = eval::aeb::evaluate_dir(dir).map_err(anyhow::Error::msg)?;
+    let b = &r.body;
+    println!(
+        "article-extraction benchmark: {} pages, {} without text",
+        b.pages, r.failed
+    );
+    println!(
+        "body (4-word shingles): precision {:.3}  recall {:.3}  F1 {:.3}  accuracy {:.3}",
+        b.precision, b.recall, b.f1, b.accuracy
+    );
+    let line = |label: &str, a: &eval::aeb::Agreement| {
+        let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
+        println!(
+            "{label:<28} pages showing it {:>3}, extracted {:>3}, agree {:>3} ({:.1}% of shown)",
+            a.shown,
+            a.extracted,
+            a.agree,
+            pct(a.agree, a.shown)
+        );
+    };
+    line("headline vs <h1>", &r.title_vs_h1);
+    line("headline vs og:title", &r.title_vs_og);
+    line("published vs date in URL", &r.date_vs_url);
+    line("published vs declared date", &r.date_vs_declared);
+    let coverage: Vec<String> = r.coverage.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!("pages with field: {}", coverage.join(", "));
+    println!(
+        "speed: {:.1} pages/s on one thread ({:.2} s decoding and extracting)",
+        b.pages as f64 / r.seconds.max(1e-9),
+        r.seconds
+    );
+    if let Some(path) = json {
+        let agreement = |a: &eval::aeb::Agreement| serde_json::json!({"shown": a.shown, "extracted": a.extracted, "agree": a.agree});
+        let value = serde_json::json!({
+            "pages": b.pages, "failed": r.failed,
+            "precision": b.precision, "recall": b.recall, "f1": b.f1, "accuracy": b.accuracy,
+            "title_vs_h1": agreement(&r.title_vs_h1), "title_vs_og": agreement(&r.title_vs_og),
+            "date_vs_url": agreement(&r.date_vs_url),
+            "date_vs_declared": agreement(&r.date_vs_declared),
+            "coverage": r.coverage.iter().map(|(k, n)| (k.to_string(), *n))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+            "seconds": r.seconds,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&value)? + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -6,7 +6,8 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use verbatim_core::ingest::{Event, Reader};
+use verbatim_core::ingest::{Event, Item, Reader};
+use verbatim_core::parallel::{default_window, map_ordered};
 use verbatim_core::wire::ExtractRecord;
 use verbatim_core::Article;
 
@@ -20,10 +21,20 @@ pub fn input_paths(paths: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
+/// What a worker hands back for one input item, in input order.
+enum Done {
+    Record { bytes: Vec<u8>, text_len: usize },
+    Warning(String),
+    Error(String),
+}
+
+/// Extracts every article of the inputs on `jobs` worker threads (0 = all cores); the output
+/// is in input order and identical for any number of jobs.
 pub fn extract(
     paths: Vec<PathBuf>,
     format: Format,
     choice: AttributorChoice,
+    jobs: usize,
 ) -> anyhow::Result<ExitCode> {
     let paths = input_paths(paths)?;
     let pipeline = build_pipeline(choice);
@@ -31,33 +42,55 @@ pub fn extract(
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut progress = Progress::new();
     let mut n_failed = 0usize;
-    for event in Reader::new(paths) {
-        match event {
+    let work = |item: Item| -> Done {
+        match item.into_event() {
             Event::Article(article) => {
                 let analysis = pipeline.analyze(&article);
                 let record = ExtractRecord::new(&article, &analysis);
-                match format {
-                    Format::Json => {
-                        serde_json::to_writer(&mut out, &record).context("writing output")?;
-                        writeln!(out).context("writing output")?;
-                    }
-                    Format::Text => {
-                        write_text(&mut out, &article, &record).context("writing output")?
-                    }
+                let mut bytes = Vec::with_capacity(article.text.len() * 2 + 256);
+                let written = match format {
+                    Format::Json => serde_json::to_writer(&mut bytes, &record)
+                        .map_err(std::io::Error::from)
+                        .and_then(|()| writeln!(bytes)),
+                    Format::Text => write_text(&mut bytes, &article, &record),
+                };
+                match written {
+                    Ok(()) => Done::Record {
+                        bytes,
+                        text_len: article.text.len(),
+                    },
+                    Err(e) => Done::Error(format!("{}: writing the record: {e}", article.origin)),
                 }
-                progress.article(&article);
             }
-            Event::Warning { origin, message } => {
-                progress.clear();
-                eprintln!("verbatim: warning: {origin}: {message}");
+            Event::Warning { origin, message } => Done::Warning(format!("{origin}: {message}")),
+            Event::Error { origin, message } => Done::Error(format!("{origin}: {message}")),
+        }
+    };
+    let sink = |done: Done| -> anyhow::Result<()> {
+        match done {
+            Done::Record { bytes, text_len } => {
+                out.write_all(&bytes).context("writing output")?;
+                progress.article(text_len);
             }
-            Event::Error { origin, message } => {
+            Done::Warning(m) => {
                 progress.clear();
-                eprintln!("verbatim: error: {origin}: {message}");
+                eprintln!("verbatim: warning: {m}");
+            }
+            Done::Error(m) => {
+                progress.clear();
+                eprintln!("verbatim: error: {m}");
                 n_failed += 1;
             }
         }
-    }
+        Ok(())
+    };
+    map_ordered(
+        Reader::new(paths).items(),
+        jobs,
+        default_window(jobs),
+        work,
+        sink,
+    )?;
     out.flush().context("writing output")?;
     progress.finish();
     if n_failed > 0 {
@@ -145,9 +178,9 @@ impl Progress {
         }
     }
 
-    fn article(&mut self, article: &Article) {
+    fn article(&mut self, text_len: usize) {
         self.n_articles += 1;
-        self.n_bytes += article.text.len();
+        self.n_bytes += text_len;
         if self.enabled && self.last.elapsed().as_millis() >= 250 {
             self.last = Instant::now();
             let secs = self.start.elapsed().as_secs_f64().max(1e-9);

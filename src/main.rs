@@ -6,7 +6,7 @@ mod extract;
 mod train;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use evaluate::{bench, eval_attributions, eval_ner, eval_segment, eval_speakers};
+use evaluate::{bench, eval_attributions, eval_html, eval_ner, eval_segment, eval_speakers};
 use extract::extract;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,8 +27,10 @@ enum Command {
     /// Extract metadata and attributions from articles, one JSON object per article (JSONL).
     ///
     /// Inputs: plain-text articles, JSONL files (one article per line with a "text" field and
-    /// optional "id", "title", "url", "published", "outlet"), directories (read recursively),
-    /// `-` for stdin, and .gz/.zst of any of these. With no PATH, reads stdin.
+    /// optional "id", "title", "url", "published", "outlet"), HTML pages (main text and the
+    /// page's metadata), WARC crawls (one article per HTML response record), directories
+    /// (read recursively), `-` for stdin, and .gz/.zst of any of these; formats are told by
+    /// content. With no PATH, reads stdin.
     ///
     /// Offsets in the output are Unicode code-point offsets, end exclusive, into "text".
     ///
@@ -36,6 +38,7 @@ enum Command {
     ///   verbatim extract examples/articles/
     ///   verbatim extract --format text story.txt
     ///   zcat dump.jsonl.gz | verbatim extract > attributions.jsonl
+    ///   verbatim extract --jobs 4 crawl.warc.gz saved_pages/
     #[command(verbatim_doc_comment)]
     Extract {
         /// Files, directories or `-` (stdin).
@@ -46,6 +49,9 @@ enum Command {
         /// Which attributor finds the attributions.
         #[arg(long, value_enum, default_value_t = AttributorChoice::Model)]
         attributor: AttributorChoice,
+        /// Worker threads (0 = all cores). The output is the same for any number.
+        #[arg(long, short = 'j', default_value_t = 0)]
+        jobs: usize,
     },
     /// Score predictions against gold annotations in the PolNeAR JSONL format.
     ///
@@ -61,9 +67,10 @@ enum Command {
     ///   verbatim eval --gold dev.jsonl --pred pred.jsonl --json scores.json
     ///   verbatim eval --gold dev.jsonl --pred pred.jsonl --baseline models/baseline.json
     ///   verbatim eval --task segment --gold dev.jsonl
+    ///   verbatim eval --task html --gold ../shared/data/aeb
     #[command(verbatim_doc_comment)]
     Eval {
-        /// Gold annotations (PolNeAR JSONL).
+        /// Gold annotations (PolNeAR JSONL; for `--task html` the benchmark folder).
         #[arg(long)]
         gold: PathBuf,
         /// Predictions (JSONL); stdin when absent.
@@ -151,6 +158,10 @@ pub enum EvalTask {
     /// Speakers of gold sources that are pronouns or common noun phrases: how many get a
     /// named speaker, and (with --sample) the accuracy on a hand-judged sample.
     Speakers,
+    /// HTML main-text extraction on the article-extraction benchmark (--gold is its folder,
+    /// with ground-truth.json and html/): body precision, recall, F1, accuracy with the
+    /// benchmark's metric, title and date agreement with the pages' own metadata, pages/s.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -197,7 +208,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             paths,
             format,
             attributor,
-        } => extract(paths, format, attributor),
+            jobs,
+        } => extract(paths, format, attributor, jobs),
         Command::Eval {
             gold,
             pred,
@@ -218,6 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             EvalTask::Segment => eval_segment(&gold),
             EvalTask::Ner => eval_ner(&gold),
             EvalTask::Speakers => eval_speakers(&gold, sample.as_deref(), write_sample),
+            EvalTask::Html => eval_html(&gold, json.as_deref()),
         },
         Command::Train {
             train: train_path,

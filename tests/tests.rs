@@ -3,7 +3,9 @@
 mod cli;
 mod common;
 mod eval;
+mod html;
 mod properties;
 mod quality;
 mod seed;
 mod speakers;
+mod warc;

@@ -20,6 +20,7 @@
 //! assert_eq!(scores.get("exact/all").unwrap().f1, 1.0);
 //! ```
 
+pub mod aeb;
 mod predictions;
 mod scorer;
 mod speakers;

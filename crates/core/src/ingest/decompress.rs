@@ -1,6 +1,6 @@
 //! Recognising an input by its content: gzip and zstd (by magic number, any depth up to 3),
-//! binary files (a NUL byte in the first 8 KiB), JSONL (the first non-blank byte is `{`) or
-//! plain text.
+//! WARC (a `WARC/` first line), binary files (a NUL byte in the first 8 KiB), HTML (see
+//! [`super::html::looks_like_html`]), JSONL (the first non-blank byte is `{`) or plain text.
 
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 
@@ -16,6 +16,8 @@ const MAX_LAYERS: usize = 3;
 pub(crate) enum Format {
     Text,
     Jsonl,
+    Html,
+    Warc,
 }
 
 /// Decompresses as needed and tells the format. The returned stream starts at the first byte
@@ -51,6 +53,10 @@ pub(crate) fn open_content(mut stream: Stream) -> Result<(Stream, Format), Strin
                 }));
             }
             None => {
+                // WARC records may hold binary payloads early on: told before the NUL test.
+                if super::warc::looks_like_warc(&prefix) {
+                    return Ok((replay, Format::Warc));
+                }
                 let window = &prefix[..prefix.len().min(BINARY_WINDOW)];
                 if window.contains(&0) {
                     return Err("binary file, skipped".into());
@@ -70,6 +76,12 @@ enum Compression {
 /// JSONL when the first byte that is not a BOM or whitespace is `{`. A plain-text article
 /// practically never starts with `{`.
 pub(crate) fn detect_format(prefix: &[u8]) -> Format {
+    if super::warc::looks_like_warc(prefix) {
+        return Format::Warc;
+    }
+    if super::html::looks_like_html(prefix) {
+        return Format::Html;
+    }
     let p = prefix.strip_prefix(b"\xef\xbb\xbf").unwrap_or(prefix);
     match p.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => Format::Jsonl,

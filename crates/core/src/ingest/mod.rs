@@ -1,4 +1,4 @@
-//! Ingest: turns files, directories and stdin (plain text, JSONL; gzip or zstd) into
+//! Ingest: turns files, directories and stdin (plain text, JSONL, HTML, WARC; gzip or zstd) into
 //! [`Article`](crate::Article)s, and recognises wire-story metadata in the text.
 //!
 //! [`Reader`] yields [`Event`]s: articles, and warnings and errors that never stop the
@@ -6,9 +6,12 @@
 
 mod dates;
 mod decompress;
+pub mod html;
 mod jsonl;
 mod read;
+mod warc;
 mod wire;
 
-pub use read::{text_id, Event, Reader};
+pub use html::HtmlPage;
+pub use read::{text_id, Event, Item, Items, Reader};
 pub use wire::{recognize, recognize_with};

@@ -1,7 +1,9 @@
 //! Reading inputs: files, directories (recursive, sorted by path, hidden names skipped),
-//! stdin (`-`), plain text or JSONL, gzip or zstd, as a stream of [`Event`]s.
+//! stdin (`-`), plain text, JSONL, HTML or WARC, gzip or zstd, as a stream of [`Event`]s.
 
 use super::decompress::{open_content, Format, Stream};
+use super::html::{HtmlPage, MAX_PAGE_BYTES};
+use super::warc::WarcSource;
 use crate::article::Article;
 use std::collections::VecDeque;
 use std::fs;
@@ -40,6 +42,30 @@ impl Event {
     }
 }
 
+/// One step of reading: an event, or an HTML page whose extraction is still to be done
+/// (costly work, which [`Item::into_event`] does, e.g. on a worker thread).
+#[derive(Debug)]
+pub enum Item {
+    Ready(Event),
+    Html(Box<HtmlPage>),
+}
+
+impl Item {
+    /// The event of this item: HTML pages are decoded and extracted here.
+    pub fn into_event(self) -> Event {
+        match self {
+            Item::Ready(e) => e,
+            Item::Html(page) => page.into_event(),
+        }
+    }
+}
+
+impl From<Event> for Item {
+    fn from(e: Event) -> Item {
+        Item::Ready(e)
+    }
+}
+
 /// Reads articles from paths (`-` is stdin), lazily: JSONL is streamed line by line, a
 /// directory is listed when its turn comes.
 ///
@@ -47,14 +73,20 @@ impl Event {
 ///   (`000_590c328a3d7eed25.txt.gz` → `000_590c328a3d7eed25`), its origin the path. Plain text
 ///   on stdin gets the hash id ([`text_id`]).
 /// - A JSONL input yields one article per non-blank line, origin `path:LINE` (`-:LINE`).
-/// - Formats are told by content (see [`super::decompress`]): gzip and zstd, then JSONL when
-///   the first non-blank byte is `{`, else plain text.
+/// - An HTML page is one article (see [`super::html`]); its id is the file stem.
+/// - A WARC file yields one article per HTML response record, origin `path#N` (see
+///   [`super::warc`]).
+/// - Formats are told by content (see [`super::decompress`]): gzip and zstd, then WARC, HTML,
+///   JSONL when the first non-blank byte is `{`, else plain text.
+/// - The reader is an iterator of [`Event`]s; [`Reader::items`] instead yields [`Item`]s, which
+///   leave the costly HTML extraction to the consumer (to run it in parallel).
 /// - Symbolic links to files are read; symbolic links to directories are not followed
 ///   inside a directory walk (a warning says so), which also rules out cycles.
 pub struct Reader {
     inputs: VecDeque<Input>,
     jsonl: Option<JsonlSource>,
-    pending: VecDeque<Event>,
+    warc: Option<WarcSource>,
+    pending: VecDeque<Item>,
     stdin: Option<Box<dyn Read + Send>>,
 }
 
@@ -68,6 +100,7 @@ impl Reader {
         Reader {
             inputs: paths.into_iter().map(Input::Path).collect(),
             jsonl: None,
+            warc: None,
             pending: VecDeque::new(),
             stdin: Some(Box::new(io::stdin())),
         }
@@ -90,7 +123,7 @@ impl Reader {
         }
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
-            Err(e) => return self.pending.push_back(Event::error(&origin, e.to_string())),
+            Err(e) => return self.push(Event::error(&origin, e.to_string())),
         };
         if meta.is_dir() {
             let mut found = Vec::new();
@@ -106,41 +139,51 @@ impl Reader {
                 let id = file_id(&path);
                 self.read_stream(stream, origin, Some(id));
             }
-            Err(e) => self.pending.push_back(Event::error(&origin, e.to_string())),
+            Err(e) => self.push(Event::error(&origin, e.to_string())),
         }
+    }
+
+    fn push(&mut self, event: Event) {
+        self.pending.push_back(Item::Ready(event));
     }
 
     /// `id`: the id of a plain-text article, `None` for the hash of its text.
     fn read_stream(&mut self, stream: Stream, origin: String, id: Option<String>) {
         let (mut stream, format) = match open_content(stream) {
             Ok(x) => x,
-            Err(message) => return self.pending.push_back(Event::Error { origin, message }),
+            Err(message) => return self.push(Event::Error { origin, message }),
         };
-        if format == Format::Jsonl {
-            self.jsonl = Some(JsonlSource {
-                stream,
-                origin,
-                line_no: 0,
-                buf: Vec::new(),
-            });
-            return;
+        match format {
+            Format::Jsonl => {
+                self.jsonl = Some(JsonlSource {
+                    stream,
+                    origin,
+                    line_no: 0,
+                    buf: Vec::new(),
+                });
+                return;
+            }
+            Format::Warc => {
+                self.warc = Some(WarcSource::new(stream, origin));
+                return;
+            }
+            Format::Html => return self.read_html(stream, origin, id),
+            Format::Text => {}
         }
         let mut bytes = Vec::new();
         let damage = stream.read_to_end(&mut bytes).err();
         let (text, n_bad) = decode_lossy(bytes);
         if n_bad > 0 {
-            self.pending
-                .push_back(Event::warning(&origin, invalid_utf8_message(n_bad)));
+            self.push(Event::warning(&origin, invalid_utf8_message(n_bad)));
         }
         if text.trim().is_empty() {
             if damage.is_none() {
-                self.pending
-                    .push_back(Event::warning(&origin, "empty, no article"));
+                self.push(Event::warning(&origin, "empty, no article"));
             }
         } else {
             let meta = super::recognize(&text);
             let id = id.unwrap_or_else(|| text_id(&text));
-            self.pending.push_back(Event::Article(Box::new(Article {
+            self.push(Event::Article(Box::new(Article {
                 id,
                 text,
                 meta,
@@ -148,20 +191,49 @@ impl Reader {
             })));
         }
         if let Some(e) = damage {
-            self.pending.push_back(Event::Error {
+            self.push(Event::Error {
                 origin,
                 message: e.to_string(),
             });
         }
     }
-}
 
-impl Iterator for Reader {
-    type Item = Event;
-    fn next(&mut self) -> Option<Event> {
+    /// An HTML page, read whole up to [`MAX_PAGE_BYTES`]; its extraction is left to
+    /// [`Item::into_event`]. A page that cannot be read to its end is an error.
+    fn read_html(&mut self, stream: Stream, origin: String, id: Option<String>) {
+        let mut bytes = Vec::new();
+        let damage = stream
+            .take(MAX_PAGE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .err();
+        if bytes.len() > MAX_PAGE_BYTES {
+            return self.push(Event::error(
+                &origin,
+                format!(
+                    "page too large (more than {} MB), skipped",
+                    MAX_PAGE_BYTES >> 20
+                ),
+            ));
+        }
+        // A page cut short is not extracted: its end (the article's end, or all of it) is
+        // missing.
+        if let Some(e) = damage {
+            return self.push(Event::error(&origin, format!("{e}; page skipped")));
+        }
+        self.pending.push_back(Item::Html(Box::new(HtmlPage {
+            bytes,
+            origin,
+            id,
+            url: None,
+            charset: None,
+        })));
+    }
+
+    /// The next item: an event, or an HTML page still to be extracted.
+    pub fn next_item(&mut self) -> Option<Item> {
         loop {
-            if let Some(e) = self.pending.pop_front() {
-                return Some(e);
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
             }
             if let Some(source) = &mut self.jsonl {
                 if !source.step(&mut self.pending) {
@@ -169,11 +241,39 @@ impl Iterator for Reader {
                 }
                 continue;
             }
+            if let Some(source) = &mut self.warc {
+                if !source.step(&mut self.pending) {
+                    self.warc = None;
+                }
+                continue;
+            }
             match self.inputs.pop_front()? {
-                Input::Problem(e) => return Some(e),
+                Input::Problem(e) => return Some(Item::Ready(e)),
                 Input::Path(path) => self.open(path),
             }
         }
+    }
+
+    /// The items of the inputs, in input order, HTML extraction left to the consumer.
+    pub fn items(self) -> Items {
+        Items(self)
+    }
+}
+
+/// The iterator of [`Reader::items`].
+pub struct Items(Reader);
+
+impl Iterator for Items {
+    type Item = Item;
+    fn next(&mut self) -> Option<Item> {
+        self.0.next_item()
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Event;
+    fn next(&mut self) -> Option<Event> {
+        self.next_item().map(Item::into_event)
     }
 }
 
@@ -186,13 +286,13 @@ struct JsonlSource {
 
 impl JsonlSource {
     /// Reads one line and pushes its events; false at the end of the input.
-    fn step(&mut self, out: &mut VecDeque<Event>) -> bool {
+    fn step(&mut self, out: &mut VecDeque<Item>) -> bool {
         self.buf.clear();
         match self.stream.read_until(b'\n', &mut self.buf) {
             Ok(0) => return false,
             Ok(_) => {}
             Err(e) => {
-                out.push_back(Event::error(&self.origin, e.to_string()));
+                out.push_back(Item::Ready(Event::error(&self.origin, e.to_string())));
                 return false;
             }
         }
@@ -219,7 +319,7 @@ impl JsonlSource {
                 }
             }
         }
-        out.extend(events);
+        out.extend(events.into_iter().map(Item::Ready));
         if self.buf.capacity() > 4 << 20 {
             self.buf = Vec::new();
         }
