@@ -5,3 +5,4 @@ mod common;
 mod eval;
 mod properties;
 mod seed;
+mod store;
