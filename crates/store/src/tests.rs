@@ -35,7 +35,7 @@ fn corpus() -> Vec<Article> {
         ),
         article(
             "c",
-            "A senior administration official said the uproar was a partisan attack.",
+            "A Justice official said the uproar was a partisan attack.",
             None,
             None,
         ),
