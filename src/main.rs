@@ -3,6 +3,7 @@
 
 mod evaluate;
 mod extract;
+mod serve_cmd;
 mod store_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -137,6 +138,18 @@ enum Command {
     Articles(store_cmd::ArticlesArgs),
     /// Row counts of the store.
     Stats(store_cmd::StatsArgs),
+    /// Serve the store: an HTTP JSON API (/api/..., described at /api/openapi.json) and a web
+    /// UI to search quotes, browse speakers and read articles with attributions highlighted.
+    ///
+    /// Read-only unless a bearer token is set (--token or VERBATIM_TOKEN): then
+    /// POST /api/articles analyses and stores articles. Ctrl-C stops after open requests.
+    ///
+    /// Examples:
+    ///   verbatim serve                          # http://127.0.0.1:8080 over ./verbatim.db
+    ///   verbatim serve --db news.db --addr 0.0.0.0:8080
+    ///   VERBATIM_TOKEN=$(openssl rand -hex 16) verbatim serve --db postgres://verbatim@localhost/news
+    #[command(verbatim_doc_comment)]
+    Serve(serve_cmd::ServeArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -227,6 +240,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => store_cmd::show(args),
         Command::Articles(args) => store_cmd::articles(args),
         Command::Stats(args) => store_cmd::stats(args),
+        Command::Serve(args) => serve_cmd::serve(args),
     }
 }
 

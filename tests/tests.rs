@@ -5,4 +5,5 @@ mod common;
 mod eval;
 mod properties;
 mod seed;
+mod server;
 mod store;
