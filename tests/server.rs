@@ -95,9 +95,8 @@ impl Reply {
             .map(|(_, v)| v.as_str())
     }
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -105,9 +104,17 @@ impl Reply {
 }
 
 /// One HTTP/1.1 request on its own connection.
-fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
@@ -117,7 +124,9 @@ fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], bo
     }
     head.push_str("\r\n");
     // The server may answer (413) before reading the whole body; the reply still comes.
-    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(body));
+    let _ = stream
+        .write_all(head.as_bytes())
+        .and_then(|_| stream.write_all(body));
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
     let split = raw
@@ -126,7 +135,14 @@ fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], bo
         .unwrap_or_else(|| panic!("no response head: {}", String::from_utf8_lossy(&raw)));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -149,7 +165,11 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
         let size = usize::from_str_radix(
-            String::from_utf8_lossy(&data[..eol]).split(';').next().unwrap().trim(),
+            String::from_utf8_lossy(&data[..eol])
+                .split(';')
+                .next()
+                .unwrap()
+                .trim(),
             16,
         )
         .unwrap();
@@ -179,13 +199,21 @@ fn post(addr: SocketAddr, token: Option<&str>, body: &[u8]) -> Reply {
 fn check_error(reply: &Reply, status: u16, code: &str, what: &str) {
     assert_eq!(reply.status, status, "{what}: {}", reply.text());
     assert!(
-        reply.header("content-type").unwrap_or("").starts_with("application/json"),
+        reply
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("application/json"),
         "{what}: {:?}",
         reply.headers
     );
     let v = reply.json();
     assert_eq!(v["error"]["code"], code, "{what}: {v}");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{what}: {v}"
+    );
     assert_eq!(v.as_object().unwrap().len(), 1, "{what}: {v}");
 }
 
@@ -236,15 +264,42 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
         // --- writes: auth, body checks, ingest, idempotence
         let body = serde_json::to_vec(&example_body()).unwrap();
         check_error(&post(addr, None, &body), 401, "unauthorized", name);
-        check_error(&post(addr, Some("wrong-token-0123456789"), &body), 401, "unauthorized", name);
+        check_error(
+            &post(addr, Some("wrong-token-0123456789"), &body),
+            401,
+            "unauthorized",
+            name,
+        );
         let r = post(addr, None, &body);
-        assert!(r.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")));
-        check_error(&post(addr, Some(TOKEN), b"{not json"), 400, "bad_parameter", name);
-        check_error(&post(addr, Some(TOKEN), b"{\"id\": \"x\"}"), 400, "bad_parameter", name);
+        assert!(r
+            .header("www-authenticate")
+            .is_some_and(|v| v.starts_with("Bearer")));
+        check_error(
+            &post(addr, Some(TOKEN), b"{not json"),
+            400,
+            "bad_parameter",
+            name,
+        );
+        check_error(
+            &post(addr, Some(TOKEN), b"{\"id\": \"x\"}"),
+            400,
+            "bad_parameter",
+            name,
+        );
         check_error(&post(addr, Some(TOKEN), b"[]"), 400, "bad_parameter", name);
-        check_error(&post(addr, Some(TOKEN), b"[{\"text\": \"a\", \"tilte\": \"b\"}]"), 400, "bad_parameter", name);
+        check_error(
+            &post(addr, Some(TOKEN), b"[{\"text\": \"a\", \"tilte\": \"b\"}]"),
+            400,
+            "bad_parameter",
+            name,
+        );
         let big = serde_json::to_vec(&json!({"text": "word ".repeat(20_000)})).unwrap();
-        check_error(&post(addr, Some(TOKEN), &big), 413, "payload_too_large", name);
+        check_error(
+            &post(addr, Some(TOKEN), &big),
+            413,
+            "payload_too_large",
+            name,
+        );
 
         let r = post(addr, Some(TOKEN), &body);
         assert_eq!(r.status, 201, "{name}: {}", r.text());
@@ -297,8 +352,16 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
                 None => break,
             }
         }
-        let all_ids: Vec<Value> = all["items"].as_array().unwrap().iter().map(|q| q["id"].clone()).collect();
-        assert_eq!(paged, all_ids, "{name}: pages concatenate to the whole list");
+        let all_ids: Vec<Value> = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["id"].clone())
+            .collect();
+        assert_eq!(
+            paged, all_ids,
+            "{name}: pages concatenate to the whole list"
+        );
 
         let by = |q: &str| -> Vec<Value> {
             let r = get(addr, &format!("/api/quotes?{q}"));
@@ -307,27 +370,48 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
         };
         let sessions = by("speaker=sessions");
         assert!(!sessions.is_empty());
-        assert!(sessions.iter().all(|q| q["speaker"]["name"] == "Jeff Sessions"), "{sessions:?}");
+        assert!(
+            sessions
+                .iter()
+                .all(|q| q["speaker"]["name"] == "Jeff Sessions"),
+            "{sessions:?}"
+        );
         let direct = by("kind=direct&limit=500");
         assert!(!direct.is_empty() && direct.len() < n_quotes);
         assert!(direct.iter().all(|q| q["kind"] == "direct"));
         let think = by("search=think");
         assert!(!think.is_empty());
-        assert!(think.iter().all(|q| q["content_text"].as_str().unwrap().to_lowercase().contains("think")));
+        assert!(think.iter().all(|q| q["content_text"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("think")));
         let ledger = by("outlet=Capitol%20Ledger&limit=500");
         assert!(!ledger.is_empty());
         assert!(ledger.iter().all(|q| q["outlet"] == "Capitol Ledger"));
         let april = by("since=2017-04&until=2017-04-30");
         assert!(!april.is_empty());
-        assert!(april.iter().all(|q| q["published"].as_str().unwrap().starts_with("2017-04")), "{april:?}");
+        assert!(
+            april
+                .iter()
+                .all(|q| q["published"].as_str().unwrap().starts_with("2017-04")),
+            "{april:?}"
+        );
         assert!(by("search=think&speaker=nobody%20here").is_empty());
-        assert_eq!(by("search=&speaker=&outlet=&kind=&limit=").len(), by("").len(), "empty values are absent");
+        assert_eq!(
+            by("search=&speaker=&outlet=&kind=&limit=").len(),
+            by("").len(),
+            "empty values are absent"
+        );
         let relevance = by("search=recuse&sort=relevance&limit=1");
         assert_eq!(relevance.len(), 1);
         // The markup is data: stored and returned as it was sent.
         let hostile = by("search=pwned");
         assert_eq!(hostile.len(), 1, "{hostile:?}");
-        assert!(hostile[0]["content_text"].as_str().unwrap().contains("<script>document.title='pwned'</script>"));
+        assert!(hostile[0]["content_text"]
+            .as_str()
+            .unwrap()
+            .contains("<script>document.title='pwned'</script>"));
 
         // --- bad parameters: 400 with the JSON error
         for q in [
@@ -346,17 +430,43 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
             "search=%22%22",
             "speaker=%2C%2C",
         ] {
-            check_error(&get(addr, &format!("/api/quotes?{q}")), 400, "bad_parameter", q);
+            check_error(
+                &get(addr, &format!("/api/quotes?{q}")),
+                400,
+                "bad_parameter",
+                q,
+            );
         }
-        check_error(&get(addr, "/api/speakers?type=alien"), 400, "bad_parameter", "type");
-        check_error(&get(addr, "/api/articles?since=x"), 400, "bad_parameter", "articles since");
-        check_error(&get(addr, "/api/health?verbose=1"), 400, "bad_parameter", "health params");
+        check_error(
+            &get(addr, "/api/speakers?type=alien"),
+            400,
+            "bad_parameter",
+            "type",
+        );
+        check_error(
+            &get(addr, "/api/articles?since=x"),
+            400,
+            "bad_parameter",
+            "articles since",
+        );
+        check_error(
+            &get(addr, "/api/health?verbose=1"),
+            400,
+            "bad_parameter",
+            "health params",
+        );
 
         // --- speakers
         let speakers = get(addr, "/api/speakers?limit=500").json();
         let list = speakers["items"].as_array().unwrap();
-        let jeff = list.iter().find(|s| s["name"] == "Jeff Sessions").expect("Jeff Sessions");
-        let counts: Vec<i64> = list.iter().map(|s| s["quote_count"].as_i64().unwrap()).collect();
+        let jeff = list
+            .iter()
+            .find(|s| s["name"] == "Jeff Sessions")
+            .expect("Jeff Sessions");
+        let counts: Vec<i64> = list
+            .iter()
+            .map(|s| s["quote_count"].as_i64().unwrap())
+            .collect();
         assert!(counts.windows(2).all(|w| w[0] >= w[1]), "most quoted first");
         let id = jeff["id"].as_i64().unwrap();
         let one = get(addr, &format!("/api/speakers/{id}"));
@@ -365,13 +475,36 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
         assert_eq!(one["name"], "Jeff Sessions");
         let timeline = one["timeline"].as_array().unwrap();
         let in_months: i64 = timeline.iter().map(|m| m["quotes"].as_i64().unwrap()).sum();
-        assert_eq!(in_months + one["undated"].as_i64().unwrap(), one["quote_count"].as_i64().unwrap(), "{one}");
+        assert_eq!(
+            in_months + one["undated"].as_i64().unwrap(),
+            one["quote_count"].as_i64().unwrap(),
+            "{one}"
+        );
         assert!(timeline.iter().any(|m| m["month"] == "2017-03"), "{one}");
         let people = get(addr, "/api/speakers?type=person&limit=500").json();
-        assert!(people["items"].as_array().unwrap().iter().all(|s| s["type"] == "person"));
-        check_error(&get(addr, "/api/speakers/999999"), 404, "not_found", "no speaker");
-        check_error(&get(addr, "/api/speakers/abc"), 400, "bad_parameter", "speaker id");
-        check_error(&get(addr, "/api/speakers/0"), 400, "bad_parameter", "speaker 0");
+        assert!(people["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["type"] == "person"));
+        check_error(
+            &get(addr, "/api/speakers/999999"),
+            404,
+            "not_found",
+            "no speaker",
+        );
+        check_error(
+            &get(addr, "/api/speakers/abc"),
+            400,
+            "bad_parameter",
+            "speaker id",
+        );
+        check_error(
+            &get(addr, "/api/speakers/0"),
+            400,
+            "bad_parameter",
+            "speaker 0",
+        );
 
         // --- articles
         let arts = get(addr, "/api/articles?limit=500").json();
@@ -390,27 +523,61 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
         let text: Vec<char> = hostile["text"].as_str().unwrap().chars().collect();
         for a in attrs {
             for s in a["content"].as_array().unwrap() {
-                let (s, e) = (s[0].as_u64().unwrap() as usize, s[1].as_u64().unwrap() as usize);
+                let (s, e) = (
+                    s[0].as_u64().unwrap() as usize,
+                    s[1].as_u64().unwrap() as usize,
+                );
                 assert!(s < e && e <= text.len());
             }
         }
-        check_error(&get(addr, "/api/articles/no-such-article"), 404, "not_found", "no article");
-        check_error(&get(addr, "/api/articles/%FF"), 400, "bad_parameter", "bad UTF-8 id");
+        check_error(
+            &get(addr, "/api/articles/no-such-article"),
+            404,
+            "not_found",
+            "no article",
+        );
+        check_error(
+            &get(addr, "/api/articles/%FF"),
+            400,
+            "bad_parameter",
+            "bad UTF-8 id",
+        );
 
         // --- routes and methods that do not exist: JSON, never HTML
         check_error(&get(addr, "/api/nothing"), 404, "not_found", "route");
         check_error(&get(addr, "/nothing"), 404, "not_found", "ui route");
-        check_error(&http(addr, "DELETE", "/api/quotes", &[], b""), 405, "method_not_allowed", "DELETE");
-        check_error(&http(addr, "PUT", "/api/articles/1", &[], b"{}"), 405, "method_not_allowed", "PUT");
+        check_error(
+            &http(addr, "DELETE", "/api/quotes", &[], b""),
+            405,
+            "method_not_allowed",
+            "DELETE",
+        );
+        check_error(
+            &http(addr, "PUT", "/api/articles/1", &[], b"{}"),
+            405,
+            "method_not_allowed",
+            "PUT",
+        );
 
         // --- the UI and its headers
         let page = get(addr, "/");
         assert_eq!(page.status, 200);
-        assert!(page.header("content-type").unwrap().starts_with("text/html"));
+        assert!(page
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html"));
         assert!(page.text().contains("/assets/app.js"));
-        assert!(page.header("content-security-policy").unwrap().contains("script-src 'self'"));
+        assert!(page
+            .header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'"));
         assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
-        for path in ["/assets/app.js", "/assets/app.css", "/speakers/1", "/articles/hostile-markup"] {
+        for path in [
+            "/assets/app.js",
+            "/assets/app.css",
+            "/speakers/1",
+            "/articles/hostile-markup",
+        ] {
             assert_eq!(get(addr, path).status, 200, "{path}");
         }
         server.stop().unwrap();
@@ -425,10 +592,13 @@ fn every_route_of_the_openapi_document_answers() {
         let doc = get(addr, "/api/openapi.json");
         assert_eq!(doc.status, 200);
         let doc = doc.json();
-        let article = json!({"id": "oa-1", "text": "\"We are ready,\" Maria Lopez said on Monday."});
+        let article =
+            json!({"id": "oa-1", "text": "\"We are ready,\" Maria Lopez said on Monday."});
         let stored = post(addr, Some(TOKEN), article.to_string().as_bytes()).json();
         let article_id = stored["articles"][0]["id"].as_i64().unwrap();
-        let speaker_id = get(addr, "/api/speakers").json()["items"][0]["id"].as_i64().unwrap();
+        let speaker_id = get(addr, "/api/speakers").json()["items"][0]["id"]
+            .as_i64()
+            .unwrap();
         let mut checked = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             let concrete = path
@@ -450,7 +620,12 @@ fn every_route_of_the_openapi_document_answers() {
                     .filter(|k| k.starts_with('2'))
                     .map(|k| k.parse().unwrap())
                     .collect();
-                assert!(ok.contains(&reply.status), "{method} {concrete}: {} {}", reply.status, reply.text());
+                assert!(
+                    ok.contains(&reply.status),
+                    "{method} {concrete}: {} {}",
+                    reply.status,
+                    reply.text()
+                );
                 checked += 1;
             }
         }
@@ -465,11 +640,19 @@ fn a_read_only_server_refuses_writes_and_serves_reads() {
     // Fill the store, then serve it without a token.
     let writer = start(&db, Some(TOKEN), 1 << 20);
     let body = json!({"id": "r1", "text": "\"Fine,\" Bo Ek said."});
-    assert_eq!(post(writer.addr(), Some(TOKEN), body.to_string().as_bytes()).status, 201);
+    assert_eq!(
+        post(writer.addr(), Some(TOKEN), body.to_string().as_bytes()).status,
+        201
+    );
     writer.stop().unwrap();
     let server = start(&db, None, 1 << 20);
     let addr = server.addr();
-    check_error(&post(addr, Some(TOKEN), body.to_string().as_bytes()), 403, "read_only", "with token");
+    check_error(
+        &post(addr, Some(TOKEN), body.to_string().as_bytes()),
+        403,
+        "read_only",
+        "with token",
+    );
     check_error(&post(addr, None, b"{}"), 403, "read_only", "without token");
     assert_eq!(get(addr, "/api/health").json()["read_only"], true);
     assert_eq!(get(addr, "/api/articles/r1").status, 200);
@@ -486,7 +669,10 @@ fn a_server_without_a_store_or_with_a_bad_config_does_not_start() {
     };
     let err = Server::new(&config).err().expect("no store");
     assert!(err.to_string().contains("no store at"), "{err}");
-    assert!(!std::path::Path::new(&missing).exists(), "not created when read-only");
+    assert!(
+        !std::path::Path::new(&missing).exists(),
+        "not created when read-only"
+    );
     let out = verbatim(&["serve", "--db", &missing, "--addr", "127.0.0.1:0"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no store at"));
@@ -497,7 +683,10 @@ fn a_server_without_a_store_or_with_a_bad_config_does_not_start() {
     std::fs::write(&conf, r#"{"adress": "127.0.0.1:0"}"#).unwrap();
     let out = verbatim(&["serve", "--config", conf.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown field"),
+        "{out:?}"
+    );
 }
 
 /// `verbatim serve` as a process: prints its address, answers, stops on SIGINT with status 0.
@@ -571,13 +760,27 @@ fn the_serve_command_serves_and_stops_on_ctrl_c() {
     let body = json!({"id": "c1", "text": "\"Serve it,\" Kim Park said."});
     let r = post(server.addr, Some(TOKEN), body.to_string().as_bytes());
     assert_eq!(r.status, 201, "{}", r.text());
-    assert_eq!(get(server.addr, "/api/health").json()["stats"]["articles"], 1);
+    assert_eq!(
+        get(server.addr, "/api/health").json()["stats"]["articles"],
+        1
+    );
     assert_eq!(server.interrupt(), Some(0), "a graceful stop exits 0");
     // Then read-only over the same file.
     let mut server = ServeProcess::start(&["--db", &db, "--addr", "127.0.0.1:0"], None);
-    check_error(&post(server.addr, Some(TOKEN), b"{}"), 403, "read_only", "read-only CLI");
+    check_error(
+        &post(server.addr, Some(TOKEN), b"{}"),
+        403,
+        "read_only",
+        "read-only CLI",
+    );
     let quotes = get(server.addr, "/api/quotes").json();
-    assert!(quotes["items"][0]["content_text"].as_str().unwrap().contains("Serve it"), "{quotes}");
+    assert!(
+        quotes["items"][0]["content_text"]
+            .as_str()
+            .unwrap()
+            .contains("Serve it"),
+        "{quotes}"
+    );
     assert_eq!(server.interrupt(), Some(0));
 }
 
@@ -639,20 +842,35 @@ fn the_ui_searches_and_highlights_attributions_in_chromium() {
     assert!(dom.contains("href=\"/articles/"), "{dom}");
     assert!(dom.contains("class=\"speaker\""), "{dom}");
     // The quote with markup is text: escaped in the DOM, never run.
-    assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"), "{dom}");
+    assert!(
+        dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"),
+        "{dom}"
+    );
     assert!(!dom.contains("<script>document.title"), "{dom}");
     assert!(!dom.contains("<img src=\"x\""), "{dom}");
-    assert!(!dom.contains("<title>pwned"), "a script from the data ran:\n{dom}");
+    assert!(
+        !dom.contains("<title>pwned"),
+        "a script from the data ran:\n{dom}"
+    );
     assert!(!dom.contains("href=\"javascript:"), "{dom}");
 
     // The article page: attributions highlighted by role, with a legend.
     let hostile = get(addr, "/api/articles/hostile-markup").json();
-    let dom = dump_dom(&chromium, &format!("http://{addr}/articles/{}", hostile["id"]));
+    let dom = dump_dom(
+        &chromium,
+        &format!("http://{addr}/articles/{}", hostile["id"]),
+    );
     for role in ["source", "cue", "content"] {
-        assert!(dom.contains(&format!("<mark class=\"{role}\"")), "no {role} mark:\n{dom}");
+        assert!(
+            dom.contains(&format!("<mark class=\"{role}\"")),
+            "no {role} mark:\n{dom}"
+        );
     }
     assert!(dom.contains("class=\"legend\""), "{dom}");
-    assert!(dom.contains("Markup &lt;b&gt;in&lt;/b&gt; the \"headline\""), "{dom}");
+    assert!(
+        dom.contains("Markup &lt;b&gt;in&lt;/b&gt; the \"headline\""),
+        "{dom}"
+    );
     assert!(!dom.contains("<title>pwned"), "{dom}");
     assert!(!dom.contains("href=\"javascript:"), "{dom}");
 

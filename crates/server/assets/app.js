@@ -129,7 +129,9 @@ function quoteCard(q, options) {
     link ? h("a", { class: "external", href: link, rel: "noopener noreferrer" }, "original ↗") : null
   );
   const cue = q.cue_text ? h("p", { class: "cue-line" }, h("span", { class: "label" }, "cue: "), q.cue_text) : null;
-  return h("li", { class: "card" }, h("blockquote", { class: "quote" }, q.content_text), meta, cue, links);
+  // Decorative quote marks only around content that does not bring its own.
+  const quoted = /^["“'‘«]/.test(q.content_text || "");
+  return h("li", { class: "card" }, h("blockquote", { class: quoted ? "quote" : "quote marked" }, q.content_text), meta, cue, links);
 }
 
 function pager(page, hrefFor) {
@@ -254,14 +256,17 @@ async function searchView() {
 function timelineChart(months, name) {
   if (!months.length) return h("p", { class: "empty" }, "No dated quotes.");
   const max = Math.max(...months.map((m) => m.quotes));
-  const barW = 14;
+  // Up to a year: wide bars, each labelled; longer: narrow bars, first and last labelled.
+  const few = months.length <= 12;
+  const barW = few ? 44 : 14;
   const gap = 3;
   const height = 120;
-  const width = months.length * (barW + gap);
+  const width = Math.max(months.length * (barW + gap), 160);
   const svg = s("svg", {
     class: "timeline",
     viewBox: `0 0 ${width} ${height + 18}`,
     width: Math.min(width, 1000),
+    height: height + 18,
     role: "img",
     "aria-label": `Quotes by ${name} per month, ${months[0].month} to ${months[months.length - 1].month}, at most ${max} in a month`,
     preserveAspectRatio: "xMinYMid meet",
@@ -272,9 +277,14 @@ function timelineChart(months, name) {
     const bar = s("rect", { x, y: height - barH, width: barW, height: Math.max(barH, m.quotes ? 1 : 0), class: "bar" }, s("title", {}, `${m.month}: ${plural(m.quotes, "quote")}`));
     svg.appendChild(bar);
   });
-  svg.appendChild(s("text", { x: 0, y: height + 14, class: "axis" }, months[0].month));
-  if (months.length > 1) {
-    svg.appendChild(s("text", { x: width, y: height + 14, class: "axis", "text-anchor": "end" }, months[months.length - 1].month));
+  if (few) {
+    months.forEach((m, i) => {
+      svg.appendChild(s("text", { x: i * (barW + gap) + barW / 2, y: height + 14, class: "axis", "text-anchor": "middle" }, m.month));
+    });
+  } else {
+    svg.appendChild(s("text", { x: 0, y: height + 14, class: "axis" }, months[0].month));
+    const lastX = (months.length - 1) * (barW + gap) + barW;
+    svg.appendChild(s("text", { x: lastX, y: height + 14, class: "axis", "text-anchor": "end" }, months[months.length - 1].month));
   }
   const table = h(
     "table",

@@ -18,8 +18,8 @@ use verbatim_store::{ArticleQuery, Order, QuoteQuery, SpeakerQuery, SpeakerRow};
 type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 fn params(query: Pairs, known: &[&str]) -> Result<Params, ApiError> {
-    let Query(pairs) = query
-        .map_err(|r| ApiError::bad_parameter(format!("query string: {}", r.body_text())))?;
+    let Query(pairs) =
+        query.map_err(|r| ApiError::bad_parameter(format!("query string: {}", r.body_text())))?;
     Params::new(pairs, known)
 }
 
@@ -128,7 +128,11 @@ pub fn timeline<'a>(published: impl IntoIterator<Item = Option<&'a str>>) -> (Ve
         let mut ym = first;
         while ym <= last {
             all.push(ym);
-            ym = if ym.1 == 12 { (ym.0 + 1, 1) } else { (ym.0, ym.1 + 1) };
+            ym = if ym.1 == 12 {
+                (ym.0 + 1, 1)
+            } else {
+                (ym.0, ym.1 + 1)
+            };
         }
         all
     } else {
@@ -198,7 +202,9 @@ pub async fn speaker(
 pub async fn articles(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
     let p = params(
         query,
-        &["search", "outlet", "since", "until", "sort", "limit", "offset"],
+        &[
+            "search", "outlet", "since", "until", "sort", "limit", "offset",
+        ],
     )?;
     let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
     let q = ArticleQuery {
@@ -344,10 +350,7 @@ pub async fn post_articles(State(app): State<App>, req: Request) -> Result<Respo
     if response.stored + response.duplicates == 0 {
         return Err(ApiError::internal(format!(
             "no article of the request could be stored: {}",
-            response
-                .failed
-                .first()
-                .map_or("", |f| f.message.as_str())
+            response.failed.first().map_or("", |f| f.message.as_str())
         )));
     }
     let status = if response.stored > 0 {
@@ -422,7 +425,12 @@ mod tests {
         check_timeline(&[None, Some("")], &[], 2);
         check_timeline(&[Some("2017-03-03")], &[("2017-03", 1)], 0);
         check_timeline(
-            &[Some("2017-03-03"), Some("2017-01-31T10:00:00"), Some("2017-03-01"), None],
+            &[
+                Some("2017-03-03"),
+                Some("2017-01-31T10:00:00"),
+                Some("2017-03-01"),
+                None,
+            ],
             &[("2017-01", 1), ("2017-02", 0), ("2017-03", 2)],
             1,
         );

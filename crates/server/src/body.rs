@@ -110,7 +110,10 @@ pub fn parse_articles(body: &[u8]) -> Result<(Vec<Article>, Vec<Warning>), ApiEr
             }),
             Event::Error { origin, message } => {
                 let item = line_item(&origin).unwrap_or(0);
-                return Err(ApiError::bad_parameter(format!("{}: {message}", name(item))));
+                return Err(ApiError::bad_parameter(format!(
+                    "{}: {message}",
+                    name(item)
+                )));
             }
         }
     }
@@ -152,7 +155,10 @@ mod tests {
     #[test]
     fn bodies_are_read_like_jsonl_lines() {
         check(r#"{"id": "a", "text": "Hi."}"#, Ok(&["a"]));
-        check(r#"[{"id": "a", "text": "x"}, {"id": 7, "text": "y"}]"#, Ok(&["a", "7"]));
+        check(
+            r#"[{"id": "a", "text": "x"}, {"id": 7, "text": "y"}]"#,
+            Ok(&["a", "7"]),
+        );
         check(r#"{"text": "multi\nline\n\ntext", "id": "m"}"#, Ok(&["m"]));
         check(r#"[]"#, Err("empty array"));
         check(r#""text""#, Err("expected an article object"));
@@ -160,7 +166,10 @@ mod tests {
         check(r#"{"id": "a"}"#, Err("body: missing \"text\""));
         check(r#"{"text": "  "}"#, Err("\"text\" is empty"));
         check(r#"{"text": 5}"#, Err("not a string"));
-        check(r#"[{"text": "x", "titel": "y"}]"#, Err("body[0]: unknown field \"titel\""));
+        check(
+            r#"[{"text": "x", "titel": "y"}]"#,
+            Err("body[0]: unknown field \"titel\""),
+        );
         check(r#"{"text": "x""#, Err("invalid JSON"));
         check("", Err("invalid JSON"));
     }

@@ -92,10 +92,14 @@ impl Server {
     pub fn new(config: &ServerConfig) -> Result<Server, StartError> {
         let checked = config.check()?;
         let db = checked.db.clone();
-        if !verbatim_store::is_postgres_url(&db) && checked.token.is_none() && !Path::new(&db).exists() {
+        if !verbatim_store::is_postgres_url(&db)
+            && checked.token.is_none()
+            && !Path::new(&db).exists()
+        {
             return Err(StartError::NoStore(db));
         }
-        let pool = pool::Pool::open(&db, checked.pool_size).map_err(|e| StartError::Store(db, e))?;
+        let pool =
+            pool::Pool::open(&db, checked.pool_size).map_err(|e| StartError::Store(db, e))?;
         let pipeline = checked.token.is_some().then(|| Arc::new(Pipeline::new()));
         Ok(Server {
             app: App {
@@ -118,10 +122,7 @@ impl Server {
             .route("/api/quotes", get(api::quotes))
             .route("/api/speakers", get(api::speakers))
             .route("/api/speakers/{id}", get(api::speaker))
-            .route(
-                "/api/articles",
-                get(api::articles).post(api::post_articles),
-            )
+            .route("/api/articles", get(api::articles).post(api::post_articles))
             .route("/api/articles/{id}", get(api::article));
         let ui = Router::new()
             .route("/", get(ui::index))
@@ -181,8 +182,7 @@ impl Server {
 
     fn bind(&self) -> Result<std::net::TcpListener, StartError> {
         let addr = self.app.config.addr;
-        let listener =
-            std::net::TcpListener::bind(addr).map_err(|e| StartError::Bind(addr, e))?;
+        let listener = std::net::TcpListener::bind(addr).map_err(|e| StartError::Bind(addr, e))?;
         listener.set_nonblocking(true)?;
         Ok(listener)
     }
@@ -312,8 +312,14 @@ mod tests {
     fn the_page_loads_only_its_own_assets() {
         assert!(ui::INDEX_HTML.contains("src=\"/assets/app.js\""));
         assert!(ui::INDEX_HTML.contains("href=\"/assets/app.css\""));
-        assert!(!ui::INDEX_HTML.contains("<script>"), "no inline script under the CSP");
-        assert!(!ui::APP_JS.contains("innerHTML"), "DOM is built with textContent");
+        assert!(
+            !ui::INDEX_HTML.contains("<script>"),
+            "no inline script under the CSP"
+        );
+        assert!(
+            !ui::APP_JS.contains("innerHTML"),
+            "DOM is built with textContent"
+        );
         assert!(!ui::APP_JS.contains("insertAdjacentHTML"));
         assert!(!ui::APP_JS.contains("document.write"));
     }

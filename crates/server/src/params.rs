@@ -19,10 +19,7 @@ impl Params {
                 return Err(ApiError::bad_parameter(if known.is_empty() {
                     format!("unknown parameter {shown:?}: this endpoint takes none")
                 } else {
-                    format!(
-                        "unknown parameter {shown:?} (known: {})",
-                        known.join(", ")
-                    )
+                    format!("unknown parameter {shown:?} (known: {})", known.join(", "))
                 }));
             }
             if values.contains_key(&name) {
@@ -111,20 +108,29 @@ mod tests {
         check_paging(&[("limit", "500"), ("offset", "40")], Ok((500, 40)));
         check_paging(&[("limit", "")], Ok((20, 0)));
         check_paging(&[("limit", " 7 ")], Ok((7, 0)));
-        check_paging(&[("limit", "0")], Err("limit \"0\": expected an integer from 1 to 500"));
+        check_paging(
+            &[("limit", "0")],
+            Err("limit \"0\": expected an integer from 1 to 500"),
+        );
         check_paging(&[("limit", "501")], Err("from 1 to 500"));
         check_paging(&[("limit", "abc")], Err("limit \"abc\""));
         check_paging(&[("limit", "1e3")], Err("limit"));
         check_paging(&[("offset", "-1")], Err("offset \"-1\""));
         check_paging(&[("offset", "99999999999999999999")], Err("offset"));
         check_paging(&[("limit", "1"), ("limit", "2")], Err("given twice"));
-        check_paging(&[("lim", "1")], Err("unknown parameter \"lim\" (known: limit, offset)"));
+        check_paging(
+            &[("lim", "1")],
+            Err("unknown parameter \"lim\" (known: limit, offset)"),
+        );
     }
 
     #[test]
     fn choices_and_texts() {
         let p = params(&[("sort", "date"), ("q", "  <b> ")], &["sort", "q", "x"]).unwrap();
-        assert_eq!(p.choice("sort", &["date", "relevance"]).unwrap(), Some("date".into()));
+        assert_eq!(
+            p.choice("sort", &["date", "relevance"]).unwrap(),
+            Some("date".into())
+        );
         assert_eq!(p.text("q"), Some("<b>".into()));
         assert_eq!(p.text("x"), None);
         let p = params(&[("sort", "best")], &["sort"]).unwrap();
