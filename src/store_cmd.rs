@@ -220,8 +220,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                     batch_start = Instant::now();
                 }
                 batch.push(*article);
-                if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2)
-                {
+                if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2) {
                     flush(&mut batch, &mut progress, &mut totals, &mut n_failed)?;
                 }
             }
@@ -245,7 +244,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         totals.attributions,
         totals.duplicates,
         start.elapsed().as_secs_f64(),
-        if is_postgres_url(db) { "PostgreSQL" } else { db.as_str() },
+        if is_postgres_url(db) {
+            "PostgreSQL"
+        } else {
+            db.as_str()
+        },
     );
     if n_failed > 0 {
         eprintln!("verbatim: {n_failed} input item(s) failed; the rest were stored");
@@ -422,8 +425,17 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
             write_csv_row(
                 &mut out,
                 &[
-                    "id", "article", "published", "outlet", "speaker", "speaker_type", "kind",
-                    "source", "cue", "content", "url",
+                    "id",
+                    "article",
+                    "published",
+                    "outlet",
+                    "speaker",
+                    "speaker_type",
+                    "kind",
+                    "source",
+                    "cue",
+                    "content",
+                    "url",
                 ],
             )?;
             for r in &page.items {
@@ -573,7 +585,15 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
         TableFormat::Csv => {
             write_csv_row(
                 &mut out,
-                &["id", "key", "published", "outlet", "attributions", "headline", "url"],
+                &[
+                    "id",
+                    "key",
+                    "published",
+                    "outlet",
+                    "attributions",
+                    "headline",
+                    "url",
+                ],
             )?;
             for r in &page.items {
                 write_csv_row(
@@ -665,8 +685,7 @@ pub fn marked_text(article: &ArticleRow) -> String {
     // (byte position, opener?, attribution, role order, label)
     let mut marks: Vec<(usize, bool, usize, usize, String)> = Vec::new();
     for (i, a) in article.attributions.iter().enumerate() {
-        for (role, letter, spans) in [(0, 'S', &a.source), (1, 'C', &a.cue), (2, 'Q', &a.content)]
-        {
+        for (role, letter, spans) in [(0, 'S', &a.source), (1, 'C', &a.cue), (2, 'Q', &a.content)] {
             for &[s, e] in spans {
                 let span = offsets.span_from_chars(s, e);
                 marks.push((span.start, true, i, role, format!("[{letter}{} ", i + 1)));
@@ -676,9 +695,13 @@ pub fn marked_text(article: &ArticleRow) -> String {
     }
     // At one position, closers come before openers; closers innermost-first.
     marks.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(a.1.cmp(&b.1))
-            .then_with(|| if a.1 { (a.2, a.3).cmp(&(b.2, b.3)) } else { (b.2, b.3).cmp(&(a.2, a.3)) })
+        a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| {
+            if a.1 {
+                (a.2, a.3).cmp(&(b.2, b.3))
+            } else {
+                (b.2, b.3).cmp(&(a.2, a.3))
+            }
+        })
     });
     let mut out = String::with_capacity(text.len() + marks.len() * 4);
     let mut pos = 0;
@@ -713,10 +736,10 @@ fn write_marked(out: &mut impl Write, a: &ArticleRow) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{} attribution(s)", a.attributions.len())?;
     for (i, q) in a.attributions.iter().enumerate() {
-        let speaker = q.speaker.as_ref().map_or_else(
-            || speaker_label(q),
-            |s| format!("{} ({})", s.name, s.kind),
-        );
+        let speaker = q
+            .speaker
+            .as_ref()
+            .map_or_else(|| speaker_label(q), |s| format!("{} ({})", s.name, s.kind));
         writeln!(
             out,
             "  [{}] {} — {}: {}",

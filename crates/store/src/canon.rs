@@ -43,8 +43,8 @@ pub fn speaker_key(s: &Speaker) -> Option<(String, &'static str)> {
 }
 
 const PRONOUNS: &[&str] = &[
-    "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "his",
-    "hers", "their", "its", "our", "who", "which", "that", "this", "these", "those",
+    "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "his", "hers",
+    "their", "its", "our", "who", "which", "that", "this", "these", "those",
 ];
 
 /// Whether a source phrase or mention can serve as a name to look a speaker up by: it has a
@@ -155,7 +155,10 @@ mod tests {
     fn names_normalise_to_padded_words() {
         check_norm("Jeff Sessions", " jeff sessions ");
         check_norm("  SESSIONS ", " sessions ");
-        check_norm("Attorney General Jeff Sessions", " attorney general jeff sessions ");
+        check_norm(
+            "Attorney General Jeff Sessions",
+            " attorney general jeff sessions ",
+        );
         check_norm("O'Brien-Smith", " o brien smith ");
         check_norm("", " ");
         check_norm("Émile Zola", " émile zola ");
@@ -193,7 +196,12 @@ mod tests {
             "\"russian\" \"ambassador\"",
             "'russian' & 'ambassador'",
         );
-        check_words("\"OR\" NOT*", &["or", "not"], "\"or\" \"not\"", "'or' & 'not'");
+        check_words(
+            "\"OR\" NOT*",
+            &["or", "not"],
+            "\"or\" \"not\"",
+            "'or' & 'not'",
+        );
         check_words("  ", &[], "", "");
         check_words("don't", &["don", "t"], "\"don\" \"t\"", "'don' & 't'");
     }
