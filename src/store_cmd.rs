@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use verbatim_core::ingest::{Event, Reader};
 use verbatim_core::{Analysis, Article, CharOffsets, Pipeline};
 use verbatim_store::{
-    is_postgres_url, ArticleQuery, ArticleRow, Order, Page, QuoteQuery, QuoteRow, SpeakerQuery,
+    is_postgres_url, IngestReport, ArticleQuery, ArticleRow, Order, Page, QuoteQuery, QuoteRow, SpeakerQuery,
     Store,
 };
 
@@ -178,40 +178,47 @@ fn analyze_batch(pipeline: &Pipeline, articles: Vec<Article>) -> Vec<(Article, A
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let paths = input_paths(args.paths)?;
-    let db = &args.db.db;
-    let mut store = Store::open(db).with_context(|| format!("opening the store {db}"))?;
+    let db = args.db.db.clone();
+    let mut store = Store::open(&db).with_context(|| format!("opening the store {db}"))?;
     let pipeline = build_pipeline(args.attributor);
     let batch_size = args.batch.max(1);
-    let mut progress = Progress::new(total_input_bytes(&paths));
-    let mut totals = verbatim_store::IngestReport::default();
+    let progress = Progress::new(total_input_bytes(&paths));
+    let start = Instant::now();
+    // The store is written on its own thread while the next batch is analysed, so ingest
+    // runs at the speed of the pipeline.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Article, Analysis)>>(2);
+    let writer_db = db.clone();
+    let writer = std::thread::spawn(move || -> anyhow::Result<(IngestReport, usize)> {
+        let mut progress = progress;
+        let mut totals = IngestReport::default();
+        let mut n_failed = 0;
+        for batch in rx {
+            let report = store
+                .ingest_batch(&batch)
+                .with_context(|| format!("writing to the store {writer_db}"))?;
+            for (origin, message) in &report.failed {
+                progress.clear();
+                eprintln!("verbatim: error: {origin}: not stored: {message}");
+            }
+            n_failed += report.failed.len();
+            totals.stored += report.stored;
+            totals.duplicates += report.duplicates;
+            totals.attributions += report.attributions;
+            for (a, _) in &batch {
+                progress.article(a);
+            }
+        }
+        progress.clear();
+        Ok((totals, n_failed))
+    });
     let mut n_failed = 0usize;
     let mut batch: Vec<Article> = Vec::new();
     let mut batch_start = Instant::now();
-    let start = Instant::now();
-    let mut flush = |batch: &mut Vec<Article>,
-                     progress: &mut Progress,
-                     totals: &mut verbatim_store::IngestReport,
-                     n_failed: &mut usize|
-     -> anyhow::Result<()> {
-        if batch.is_empty() {
-            return Ok(());
+    let interactive = std::io::stderr().is_terminal();
+    let clear_line = || {
+        if interactive {
+            eprint!("\r\x1b[2K");
         }
-        let analysed = analyze_batch(&pipeline, std::mem::take(batch));
-        let report = store
-            .ingest_batch(&analysed)
-            .with_context(|| format!("writing to the store {db}"))?;
-        for (origin, message) in &report.failed {
-            progress.clear();
-            eprintln!("verbatim: error: {origin}: not stored: {message}");
-        }
-        *n_failed += report.failed.len();
-        totals.stored += report.stored;
-        totals.duplicates += report.duplicates;
-        totals.attributions += report.attributions;
-        for (a, _) in &analysed {
-            progress.article(a);
-        }
-        Ok(())
     };
     for event in Reader::new(paths) {
         match event {
@@ -222,22 +229,31 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 batch.push(*article);
                 if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2)
                 {
-                    flush(&mut batch, &mut progress, &mut totals, &mut n_failed)?;
+                    let analysed = analyze_batch(&pipeline, std::mem::take(&mut batch));
+                    if tx.send(analysed).is_err() {
+                        break; // the writer failed; its error is reported below
+                    }
                 }
             }
             Event::Warning { origin, message } => {
-                progress.clear();
+                clear_line();
                 eprintln!("verbatim: warning: {origin}: {message}");
             }
             Event::Error { origin, message } => {
-                progress.clear();
+                clear_line();
                 eprintln!("verbatim: error: {origin}: {message}");
                 n_failed += 1;
             }
         }
     }
-    flush(&mut batch, &mut progress, &mut totals, &mut n_failed)?;
-    progress.clear();
+    if !batch.is_empty() {
+        let _ = tx.send(analyze_batch(&pipeline, batch));
+    }
+    drop(tx);
+    let (totals, failed_writes) = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the store writer thread panicked"))??;
+    n_failed += failed_writes;
     eprintln!(
         "verbatim: stored {} article(s) with {} attribution(s), skipped {} already stored, \
          in {:.1} s ({})",
@@ -245,7 +261,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         totals.attributions,
         totals.duplicates,
         start.elapsed().as_secs_f64(),
-        if is_postgres_url(db) { "PostgreSQL" } else { db.as_str() },
+        if is_postgres_url(&db) { "PostgreSQL" } else { db.as_str() },
     );
     if n_failed > 0 {
         eprintln!("verbatim: {n_failed} input item(s) failed; the rest were stored");
@@ -422,8 +438,17 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
             write_csv_row(
                 &mut out,
                 &[
-                    "id", "article", "published", "outlet", "speaker", "speaker_type", "kind",
-                    "source", "cue", "content", "url",
+                    "id",
+                    "article",
+                    "published",
+                    "outlet",
+                    "speaker",
+                    "speaker_type",
+                    "kind",
+                    "source",
+                    "cue",
+                    "content",
+                    "url",
                 ],
             )?;
             for r in &page.items {
@@ -573,7 +598,15 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
         TableFormat::Csv => {
             write_csv_row(
                 &mut out,
-                &["id", "key", "published", "outlet", "attributions", "headline", "url"],
+                &[
+                    "id",
+                    "key",
+                    "published",
+                    "outlet",
+                    "attributions",
+                    "headline",
+                    "url",
+                ],
             )?;
             for r in &page.items {
                 write_csv_row(
@@ -665,8 +698,7 @@ pub fn marked_text(article: &ArticleRow) -> String {
     // (byte position, opener?, attribution, role order, label)
     let mut marks: Vec<(usize, bool, usize, usize, String)> = Vec::new();
     for (i, a) in article.attributions.iter().enumerate() {
-        for (role, letter, spans) in [(0, 'S', &a.source), (1, 'C', &a.cue), (2, 'Q', &a.content)]
-        {
+        for (role, letter, spans) in [(0, 'S', &a.source), (1, 'C', &a.cue), (2, 'Q', &a.content)] {
             for &[s, e] in spans {
                 let span = offsets.span_from_chars(s, e);
                 marks.push((span.start, true, i, role, format!("[{letter}{} ", i + 1)));
@@ -676,9 +708,13 @@ pub fn marked_text(article: &ArticleRow) -> String {
     }
     // At one position, closers come before openers; closers innermost-first.
     marks.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(a.1.cmp(&b.1))
-            .then_with(|| if a.1 { (a.2, a.3).cmp(&(b.2, b.3)) } else { (b.2, b.3).cmp(&(a.2, a.3)) })
+        a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| {
+            if a.1 {
+                (a.2, a.3).cmp(&(b.2, b.3))
+            } else {
+                (b.2, b.3).cmp(&(a.2, a.3))
+            }
+        })
     });
     let mut out = String::with_capacity(text.len() + marks.len() * 4);
     let mut pos = 0;
@@ -713,10 +749,10 @@ fn write_marked(out: &mut impl Write, a: &ArticleRow) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{} attribution(s)", a.attributions.len())?;
     for (i, q) in a.attributions.iter().enumerate() {
-        let speaker = q.speaker.as_ref().map_or_else(
-            || speaker_label(q),
-            |s| format!("{} ({})", s.name, s.kind),
-        );
+        let speaker = q
+            .speaker
+            .as_ref()
+            .map_or_else(|| speaker_label(q), |s| format!("{} ({})", s.name, s.kind));
         writeln!(
             out,
             "  [{}] {} — {}: {}",

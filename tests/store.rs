@@ -10,8 +10,15 @@ use verbatim_store::{Stats, Store};
 
 /// A fresh, empty store, removed on drop.
 enum TestDb {
-    Sqlite { dir: TempDir, target: String },
-    Postgres { admin: String, schema: String, target: String },
+    Sqlite {
+        dir: TempDir,
+        target: String,
+    },
+    Postgres {
+        admin: String,
+        schema: String,
+        target: String,
+    },
 }
 
 impl TestDb {
@@ -60,7 +67,11 @@ fn backends(test: &str) -> Vec<TestDb> {
             .unwrap();
             let sep = if url.contains('?') { '&' } else { '?' };
             let target = format!("{url}{sep}options=-csearch_path%3D{schema}");
-            dbs.push(TestDb::Postgres { admin: url, schema, target });
+            dbs.push(TestDb::Postgres {
+                admin: url,
+                schema,
+                target,
+            });
         }
         _ => eprintln!("skipping {test} on PostgreSQL: VERBATIM_TEST_PG is not set"),
     }
@@ -93,7 +104,11 @@ fn check(db: &TestDb, args: &[&str], code: i32, needles: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     for n in needles {
-        assert!(text.contains(n), "{} {args:?}: no {n:?} in\n{text}", db.name());
+        assert!(
+            text.contains(n),
+            "{} {args:?}: no {n:?} in\n{text}",
+            db.name()
+        );
     }
     text
 }
@@ -110,7 +125,12 @@ fn ingest_then_query_from_the_cli() {
         assert_eq!(stats(&db), first, "{}", db.name());
 
         check(&db, &["quotes"], 0, &["Jeff Sessions", "Paul Ryan", "date"]);
-        let json = check(&db, &["quotes", "--speaker", "Sessions", "--format", "json"], 0, &[]);
+        let json = check(
+            &db,
+            &["quotes", "--speaker", "Sessions", "--format", "json"],
+            0,
+            &[],
+        );
         let rows = json_lines(json.as_bytes());
         assert!(!rows.is_empty());
         for r in &rows {
@@ -118,7 +138,15 @@ fn ingest_then_query_from_the_cli() {
         }
         let json = check(
             &db,
-            &["quotes", "--search", "Russian officials", "--kind", "direct", "--format", "json"],
+            &[
+                "quotes",
+                "--search",
+                "Russian officials",
+                "--kind",
+                "direct",
+                "--format",
+                "json",
+            ],
             0,
             &[],
         );
@@ -129,16 +157,41 @@ fn ingest_then_query_from_the_cli() {
         }
         check(
             &db,
-            &["quotes", "--search", "recuse", "--sort", "relevance", "--limit", "1"],
+            &[
+                "quotes",
+                "--search",
+                "recuse",
+                "--sort",
+                "relevance",
+                "--limit",
+                "1",
+            ],
             0,
             &["recuse"],
         );
-        let csv = check(&db, &["quotes", "--format", "csv", "--outlet", "capitol ledger"], 0, &[]);
-        assert!(csv.starts_with("id,article,published,outlet,speaker"), "{csv}");
-        for line in csv.lines().skip(1).filter(|l| l.starts_with(|c: char| c.is_ascii_digit())) {
+        let csv = check(
+            &db,
+            &["quotes", "--format", "csv", "--outlet", "capitol ledger"],
+            0,
+            &[],
+        );
+        assert!(
+            csv.starts_with("id,article,published,outlet,speaker"),
+            "{csv}"
+        );
+        for line in csv
+            .lines()
+            .skip(1)
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        {
             assert!(line.contains(",Capitol Ledger,"), "{line}");
         }
-        check(&db, &["quotes", "--since", "2017-03-03", "--until", "2017-03-03"], 0, &[]);
+        check(
+            &db,
+            &["quotes", "--since", "2017-03-03", "--until", "2017-03-03"],
+            0,
+            &[],
+        );
         check(&db, &["quotes", "--speaker", "Zaphod Beeblebrox"], 1, &[]);
         check(&db, &["quotes", "--search", "xylophone"], 1, &[]);
         check(&db, &["quotes", "--kind", "shouted"], 2, &[]);
@@ -146,7 +199,12 @@ fn ingest_then_query_from_the_cli() {
 
         let speakers = check(&db, &["speakers"], 0, &["Jeff Sessions", "person"]);
         assert!(speakers.contains("Sessions"), "{speakers}");
-        let json = check(&db, &["speakers", "--name", "sessions", "--format", "json"], 0, &[]);
+        let json = check(
+            &db,
+            &["speakers", "--name", "sessions", "--format", "json"],
+            0,
+            &[],
+        );
         let rows = json_lines(json.as_bytes());
         assert_eq!(rows.len(), 1, "{json}");
         assert!(rows[0]["quote_count"].as_i64().unwrap() >= 3, "{json}");
@@ -162,7 +220,12 @@ fn ingest_then_query_from_the_cli() {
         let record: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(record["id"].as_i64().unwrap().to_string(), id);
         check(&db, &["show", "999999"], 1, &[]);
-        check(&db, &["articles", "--search", "scintilla"], 0, &["Sessions"]);
+        check(
+            &db,
+            &["articles", "--search", "scintilla"],
+            0,
+            &["Sessions"],
+        );
         check(&db, &["stats"], 0, &["articles", "attributions"]);
     }
 }
@@ -181,7 +244,13 @@ fn queries_without_a_store_fail_cleanly() {
 fn generated_input(path: &Path, n: usize) {
     use std::io::Write;
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let names = ["Jeff Sessions", "Nancy Pelosi", "Paul Ryan", "Chuck Schumer", "Sean Spicer"];
+    let names = [
+        "Jeff Sessions",
+        "Nancy Pelosi",
+        "Paul Ryan",
+        "Chuck Schumer",
+        "Sean Spicer",
+    ];
     let outlets = ["Reuters", "AP", "ANI"];
     for i in 0..n {
         let a = names[i % names.len()];
@@ -206,7 +275,10 @@ fn generated_input(path: &Path, n: usize) {
 fn speaker_counts(db: &TestDb) -> Vec<(String, String, i64, i64)> {
     let mut store = Store::open(db.target()).unwrap();
     let page = store
-        .speakers(&verbatim_store::SpeakerQuery { limit: 100_000, ..Default::default() })
+        .speakers(&verbatim_store::SpeakerQuery {
+            limit: 100_000,
+            ..Default::default()
+        })
         .unwrap();
     let mut v: Vec<_> = page
         .items
@@ -255,7 +327,11 @@ fn killed_ingest_reruns_to_the_same_store() {
         let finished_early = child.try_wait().unwrap().is_some();
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
-        assert!(!finished_early, "{}: ingest finished before the kill", killed.name());
+        assert!(
+            !finished_early,
+            "{}: ingest finished before the kill",
+            killed.name()
+        );
         let partial = stats(killed);
         assert!(
             partial.articles >= seen && partial.articles < n as i64,
@@ -264,6 +340,11 @@ fn killed_ingest_reruns_to_the_same_store() {
         );
         check(killed, &["ingest", &input], 0, &[]);
         assert_eq!(stats(killed), want, "{}", killed.name());
-        assert_eq!(speaker_counts(killed), speaker_counts(clean), "{}", killed.name());
+        assert_eq!(
+            speaker_counts(killed),
+            speaker_counts(clean),
+            "{}",
+            killed.name()
+        );
     }
 }

@@ -29,32 +29,55 @@ pub fn tidy(s: &str) -> String {
 /// Longest speaker name or alias kept, in characters.
 pub const MAX_NAME: usize = 200;
 
-/// The canonical (name, type) of a speaker, or `None` when it has no usable name.
+/// The canonical (name, type) of a speaker, or `None` when it has no usable name (empty, or a
+/// bare pronoun the resolver could not name).
 pub fn speaker_key(s: &Speaker) -> Option<(String, &'static str)> {
     let name = match s.kind {
         SpeakerType::Person | SpeakerType::Organization => &s.name,
         _ => s.description.as_ref().unwrap_or(&s.name),
     };
     let name: String = tidy(name).chars().take(MAX_NAME).collect();
-    if name.is_empty() {
+    if name.is_empty() || PRONOUNS.contains(&name.to_lowercase().as_str()) {
         return None;
     }
     Some((name, s.kind.as_str()))
 }
 
 const PRONOUNS: &[&str] = &[
-    "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "his",
-    "hers", "their", "its", "our", "who", "which", "that", "this", "these", "those",
+    "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "his", "hers",
+    "their", "its", "our", "who", "which", "that", "this", "these", "those",
 ];
 
-/// Whether a source phrase or mention can serve as a name to look a speaker up by: it has a
-/// capital letter, is not a bare pronoun and is short.
+/// Lower-case words that may stand inside a name ("Secretary of State", "Ludwig van Beethoven").
+const NAME_PARTICLES: &[&str] = &[
+    "of", "the", "de", "van", "von", "der", "den", "al", "bin", "la", "le", "du", "da", "del",
+    "di", "and", "for",
+];
+
+/// Capitalised words that start a clause rather than a name ("But Trump", "When Clinton").
+const LEADING_STOPWORDS: &[&str] = &[
+    "after", "although", "and", "as", "because", "before", "but", "for", "if", "meanwhile",
+    "since", "so", "that", "the", "though", "when", "whether", "while", "yet", "a", "an",
+];
+
+/// Whether a source phrase or mention can serve as a name to look a speaker up by: every
+/// word capitalised (name particles aside), not opening with a conjunction or article, not a
+/// bare pronoun, and short.
 pub fn plausible_alias(s: &str) -> bool {
-    let s = s.trim();
-    !s.is_empty()
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let first_lower = first.to_lowercase();
+    words.len() <= 8
         && s.chars().count() <= 80
-        && s.chars().any(char::is_uppercase)
-        && !PRONOUNS.contains(&s.to_lowercase().as_str())
+        && !PRONOUNS.contains(&first_lower.as_str())
+        && !LEADING_STOPWORDS.contains(&first_lower.as_str())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) || NAME_PARTICLES.contains(w)
+        })
+        && !NAME_PARTICLES.contains(first)
+        && !words.last().is_some_and(|w| NAME_PARTICLES.contains(w))
 }
 
 /// Lower case, every run of non-alphanumeric characters one space, padded with a space on each
@@ -144,6 +167,8 @@ mod tests {
             Some(("Sessions", "group")),
         );
         check_key(speaker("  ", Person, None), None);
+        check_key(speaker("she", Unknown, None), None);
+        check_key(speaker("They", Group, Some("They")), None);
         check_key(speaker("", Anonymous, Some(" ")), None);
     }
 
@@ -155,7 +180,10 @@ mod tests {
     fn names_normalise_to_padded_words() {
         check_norm("Jeff Sessions", " jeff sessions ");
         check_norm("  SESSIONS ", " sessions ");
-        check_norm("Attorney General Jeff Sessions", " attorney general jeff sessions ");
+        check_norm(
+            "Attorney General Jeff Sessions",
+            " attorney general jeff sessions ",
+        );
         check_norm("O'Brien-Smith", " o brien smith ");
         check_norm("", " ");
         check_norm("Émile Zola", " émile zola ");
@@ -170,6 +198,15 @@ mod tests {
     fn aliases_are_names_not_pronouns() {
         check_alias("Sessions", true);
         check_alias("Attorney General Jeff Sessions", true);
+        check_alias("Sen. Bernie Sanders", true);
+        check_alias("Secretary of State John Kerry", true);
+        check_alias("TRUMP", true);
+        check_alias("Donald Trump faces", false);
+        check_alias("But Trump", false);
+        check_alias("The Trump campaign", false);
+        check_alias("about Republican nominee Donald Trump", false);
+        check_alias("of Trump", false);
+        check_alias("President Obama and", false);
         check_alias("He", false);
         check_alias("they", false);
         check_alias("a spokesman", false);
@@ -193,7 +230,12 @@ mod tests {
             "\"russian\" \"ambassador\"",
             "'russian' & 'ambassador'",
         );
-        check_words("\"OR\" NOT*", &["or", "not"], "\"or\" \"not\"", "'or' & 'not'");
+        check_words(
+            "\"OR\" NOT*",
+            &["or", "not"],
+            "\"or\" \"not\"",
+            "'or' & 'not'",
+        );
         check_words("  ", &[], "", "");
         check_words("don't", &["don", "t"], "\"don\" \"t\"", "'don' & 't'");
     }

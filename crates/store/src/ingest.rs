@@ -22,7 +22,10 @@ struct PreparedAttribution {
 }
 
 fn words(s: &str) -> BTreeSet<String> {
-    normalize_name(s).split_whitespace().map(str::to_string).collect()
+    normalize_name(s)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
 }
 
 fn join_pieces(text: &str, spans: &[Span], sep: &str) -> String {
@@ -76,8 +79,11 @@ pub(crate) fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
         .entities
         .iter()
         .map(|e| {
-            let mentions: Vec<[usize; 2]> =
-                e.mentions.iter().map(|&s| offsets.span_to_chars(s)).collect();
+            let mentions: Vec<[usize; 2]> = e
+                .mentions
+                .iter()
+                .map(|&s| offsets.span_to_chars(s))
+                .collect();
             [
                 (e.id as i64).into(),
                 e.name.as_str().into(),
@@ -87,8 +93,7 @@ pub(crate) fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
             ]
         })
         .collect();
-    let mut speakers: BTreeMap<(String, &'static str), (i64, BTreeSet<String>)> =
-        BTreeMap::new();
+    let mut speakers: BTreeMap<(String, &'static str), (i64, BTreeSet<String>)> = BTreeMap::new();
     let mut attributions = Vec::new();
     for (idx, a) in analysis.attributions.iter().enumerate() {
         let source_text = join_pieces(text, &a.source, " ");
@@ -98,7 +103,10 @@ pub(crate) fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
             entry.0 += 1;
             entry.1.insert(k.0.clone());
             let mut names = vec![tidy(&source_text)];
-            if let Some(e) = s.entity.and_then(|i| analysis.entities.iter().find(|e| e.id == i)) {
+            if let Some(e) = s
+                .entity
+                .and_then(|i| analysis.entities.iter().find(|e| e.id == i))
+            {
                 names.extend(e.mentions.iter().map(|m| tidy(m.slice(text))));
             }
             let name_words = words(&k.0);
@@ -181,7 +189,11 @@ pub(crate) fn write(conn: &mut dyn Conn, p: &Prepared, report: &mut IngestReport
             conn.exec(
                 "INSERT INTO speaker_aliases (speaker_id, alias, norm) VALUES (?1, ?2, ?3)
                  ON CONFLICT DO NOTHING",
-                &[id.into(), alias.as_str().into(), normalize_name(&alias).into()],
+                &[
+                    id.into(),
+                    alias.as_str().into(),
+                    normalize_name(&alias).into(),
+                ],
             )?;
         }
     }

@@ -233,10 +233,7 @@ impl Store {
                  ON CONFLICT DO NOTHING",
                 &[schema::SCHEMA_VERSION.into()],
             )?;
-            version = conn
-                .query(VERSION, &[])?
-                .first()
-                .and_then(|r| r[0].text());
+            version = conn.query(VERSION, &[])?.first().and_then(|r| r[0].text());
         }
         let version = version.unwrap_or_default();
         if version != schema::SCHEMA_VERSION {

@@ -4,8 +4,8 @@
 use crate::canon::{fts5_query, normalize_name, pg_tsquery, search_words};
 use crate::db::{Conn, Dialect, Row, Value};
 use crate::{
-    ArticleRow, ArticleSummary, DatelineRow, EntityRow, Error, Page, QuoteRow, Result,
-    SpeakerRef, SpeakerRow,
+    ArticleRow, ArticleSummary, DatelineRow, EntityRow, Error, Page, QuoteRow, Result, SpeakerRef,
+    SpeakerRow,
 };
 use serde::{Deserialize, Serialize};
 
@@ -161,10 +161,13 @@ impl Sql {
 fn check_day(label: &str, day: &str) -> Result<()> {
     let ok = !day.is_empty()
         && day.len() <= 10
-        && day
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+        && day.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
         && matches!(day.len(), 4 | 7 | 10);
     if ok {
         Ok(())
@@ -252,7 +255,9 @@ const QUOTE_COLUMNS: &str = "SELECT a.id, a.article_id, ar.key, a.idx, a.kind, a
  ar.headline, ar.published, ar.url";
 
 fn spans(v: &Value) -> Result<Vec<[usize; 2]>> {
-    Ok(serde_json::from_str(&v.text().unwrap_or_else(|| "[]".into()))?)
+    Ok(serde_json::from_str(
+        &v.text().unwrap_or_else(|| "[]".into()),
+    )?)
 }
 
 fn quote_row(r: &Row) -> Result<QuoteRow> {
@@ -287,7 +292,9 @@ fn quote_row(r: &Row) -> Result<QuoteRow> {
 fn speaker_filter(name: &str) -> Result<Value> {
     let norm = normalize_name(name);
     if norm.trim().is_empty() {
-        return Err(Error::InvalidQuery(format!("speaker {name:?} has no words")));
+        return Err(Error::InvalidQuery(format!(
+            "speaker {name:?} has no words"
+        )));
     }
     Ok(Value::Text(format!("%{norm}%")))
 }
@@ -557,7 +564,10 @@ mod tests {
         let mut sql = Sql::new("SELECT 1 WHERE 1 = 1");
         sql.push(" AND a = ?", [Value::Int(1)]);
         sql.push(" AND b = ? AND c = ?", [Value::Int(2), Value::Int(3)]);
-        assert_eq!(sql.text, "SELECT 1 WHERE 1 = 1 AND a = ?1 AND b = ?2 AND c = ?3");
+        assert_eq!(
+            sql.text,
+            "SELECT 1 WHERE 1 = 1 AND a = ?1 AND b = ?2 AND c = ?3"
+        );
         assert_eq!(sql.params.len(), 3);
         sql.push(" ORDER BY f(?3), ?", [Value::Int(4)]);
         assert!(sql.text.ends_with(" ORDER BY f(?3), ?4"), "{}", sql.text);

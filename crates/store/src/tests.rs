@@ -92,39 +92,85 @@ fn quotes_are_filtered_and_ordered() {
     assert_eq!(keys, sorted);
     check(
         &mut s,
-        QuoteQuery { speaker: Some("Sessions".into()), kind: Some("direct".into()), ..q() },
-        &[("Jeff Sessions", "\"I never met with any Russian officials,\"")],
+        QuoteQuery {
+            speaker: Some("Sessions".into()),
+            kind: Some("direct".into()),
+            ..q()
+        },
+        &[(
+            "Jeff Sessions",
+            "\"I never met with any Russian officials,\"",
+        )],
     );
     check(
         &mut s,
-        QuoteQuery { speaker: Some("jeff SESSIONS".into()), search: Some("russian".into()), ..q() },
-        &[("Jeff Sessions", "\"I never met with any Russian officials,\"")],
+        QuoteQuery {
+            speaker: Some("jeff SESSIONS".into()),
+            search: Some("russian".into()),
+            ..q()
+        },
+        &[(
+            "Jeff Sessions",
+            "\"I never met with any Russian officials,\"",
+        )],
     );
     check(
         &mut s,
-        QuoteQuery { search: Some("witch hunt".into()), ..q() },
+        QuoteQuery {
+            search: Some("witch hunt".into()),
+            ..q()
+        },
         &[("Donald Trump", "\"It is a witch hunt,\"")],
     );
-    check(&mut s, QuoteQuery { search: Some("witch russian".into()), ..q() }, &[]);
-    check(&mut s, QuoteQuery { speaker: Some("Sess".into()), ..q() }, &[]);
     check(
         &mut s,
-        QuoteQuery { outlet: Some("ap".into()), kind: Some("direct".into()), ..q() },
+        QuoteQuery {
+            search: Some("witch russian".into()),
+            ..q()
+        },
+        &[],
+    );
+    check(
+        &mut s,
+        QuoteQuery {
+            speaker: Some("Sess".into()),
+            ..q()
+        },
+        &[],
+    );
+    check(
+        &mut s,
+        QuoteQuery {
+            outlet: Some("ap".into()),
+            kind: Some("direct".into()),
+            ..q()
+        },
         &[
             ("Donald Trump", "\"I don't think so,\""),
             ("Donald Trump", "\"It is a witch hunt,\""),
         ],
     );
     let since = s
-        .quotes(&QuoteQuery { since: Some("2017-03-03".into()), ..q() })
+        .quotes(&QuoteQuery {
+            since: Some("2017-03-03".into()),
+            ..q()
+        })
         .unwrap();
     assert!(since.items.iter().all(|r| r.article_key == "b"));
     let until = s
-        .quotes(&QuoteQuery { until: Some("2017-03-02".into()), ..q() })
+        .quotes(&QuoteQuery {
+            until: Some("2017-03-02".into()),
+            ..q()
+        })
         .unwrap();
     assert!(!until.items.is_empty());
     assert!(until.items.iter().all(|r| r.article_key == "a"));
-    let year = s.quotes(&QuoteQuery { until: Some("2017".into()), ..q() }).unwrap();
+    let year = s
+        .quotes(&QuoteQuery {
+            until: Some("2017".into()),
+            ..q()
+        })
+        .unwrap();
     assert!(year.items.iter().all(|r| r.article_key != "c"));
     assert_eq!(
         year.items.len(),
@@ -136,11 +182,26 @@ fn quotes_are_filtered_and_ordered() {
 fn bad_queries_are_errors() {
     let mut s = store_with(&corpus());
     for bad in [
-        QuoteQuery { kind: Some("shouted".into()), ..q() },
-        QuoteQuery { since: Some("March".into()), ..q() },
-        QuoteQuery { until: Some("2017-3".into()), ..q() },
-        QuoteQuery { search: Some("  \"* ".into()), ..q() },
-        QuoteQuery { speaker: Some("--".into()), ..q() },
+        QuoteQuery {
+            kind: Some("shouted".into()),
+            ..q()
+        },
+        QuoteQuery {
+            since: Some("March".into()),
+            ..q()
+        },
+        QuoteQuery {
+            until: Some("2017-3".into()),
+            ..q()
+        },
+        QuoteQuery {
+            search: Some("  \"* ".into()),
+            ..q()
+        },
+        QuoteQuery {
+            speaker: Some("--".into()),
+            ..q()
+        },
     ] {
         assert!(
             matches!(s.quotes(&bad), Err(Error::InvalidQuery(_))),
@@ -157,7 +218,13 @@ fn paging_walks_every_quote_once() {
     let mut seen = Vec::new();
     let mut offset = 0;
     loop {
-        let page = s.quotes(&QuoteQuery { limit: 2, offset, ..q() }).unwrap();
+        let page = s
+            .quotes(&QuoteQuery {
+                limit: 2,
+                offset,
+                ..q()
+            })
+            .unwrap();
         seen.extend(page.items.iter().map(|r| r.id));
         match page.next_offset {
             Some(n) => offset = n,
@@ -221,13 +288,19 @@ fn speakers_count_quotes_and_keep_aliases() {
     assert_eq!(counts, sorted);
     // lookup by alias, by type, by id
     let found = s
-        .speakers(&SpeakerQuery { name: Some("sessions".into()), ..Default::default() })
+        .speakers(&SpeakerQuery {
+            name: Some("sessions".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(found.items.len(), 1);
     assert_eq!(s.speaker(sessions.id).unwrap().as_ref(), Some(sessions));
     assert_eq!(s.speaker(-1).unwrap(), None);
     let anon = s
-        .speakers(&SpeakerQuery { kind: Some("anonymous".into()), ..Default::default() })
+        .speakers(&SpeakerQuery {
+            kind: Some("anonymous".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert!(anon.items.iter().all(|r| r.kind == "anonymous"));
     assert!(
@@ -257,7 +330,10 @@ fn articles_come_back_whole() {
         assert!(a.content_text.starts_with(piece.trim()), "{a:?}");
     }
     let found = s
-        .articles(&ArticleQuery { search: Some("partisan uproar".into()), ..Default::default() })
+        .articles(&ArticleQuery {
+            search: Some("partisan uproar".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(found.items.len(), 1);
     assert_eq!(found.items[0].key, "c");
@@ -281,6 +357,11 @@ fn odd_text_is_stored_verbatim() {
         let row = s.article(&format!("odd{i}")).unwrap().expect("stored");
         assert_eq!(&row.text, t);
     }
-    let found = s.quotes(&QuoteQuery { search: Some("unicode".into()), ..q() }).unwrap();
+    let found = s
+        .quotes(&QuoteQuery {
+            search: Some("unicode".into()),
+            ..q()
+        })
+        .unwrap();
     assert_eq!(found.items.len(), 1, "diacritics are folded: {found:?}");
 }
