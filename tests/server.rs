@@ -406,7 +406,7 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
         let relevance = by("search=recuse&sort=relevance&limit=1");
         assert_eq!(relevance.len(), 1);
         // The markup is data: stored and returned as it was sent.
-        let hostile = by("search=pwned");
+        let hostile = by("search=fine&outlet=test%20wire");
         assert_eq!(hostile.len(), 1, "{hostile:?}");
         assert!(hostile[0]["content_text"]
             .as_str()

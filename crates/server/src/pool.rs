@@ -18,6 +18,21 @@ struct Inner {
     max_idle: usize,
 }
 
+impl Drop for Inner {
+    /// The last handle of the pool may go away on the async thread (when the server stops),
+    /// where a PostgreSQL client may not be dropped (it blocks on its own runtime): drop the
+    /// idle stores on a plain thread.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
+        if idle.is_empty() {
+            return;
+        }
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
 impl Pool {
     /// A pool over `target`, with one handle opened now (so a bad target fails at start).
     pub fn open(target: &str, max_idle: usize) -> verbatim_store::Result<Pool> {
