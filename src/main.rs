@@ -3,6 +3,8 @@
 
 mod evaluate;
 mod extract;
+mod serve_cmd;
+mod store_cmd;
 mod train;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -145,6 +147,47 @@ enum Command {
         #[arg(long, value_enum, default_value_t = AttributorChoice::Model)]
         attributor: AttributorChoice,
     },
+    /// Analyse articles and store them, with their entities and attributions, in a store:
+    /// a SQLite file (default ./verbatim.db) or a PostgreSQL server (--db postgres://...).
+    ///
+    /// Ingesting an article again (same URL or same text) stores it once. Articles are written
+    /// in batched transactions: a killed ingest loses nothing already committed, and a rerun
+    /// stores the rest.
+    ///
+    /// Examples:
+    ///   verbatim ingest examples/articles/
+    ///   verbatim ingest --db news.db dump.jsonl.gz
+    ///   verbatim ingest --db postgres://verbatim@localhost/news dump.jsonl
+    #[command(verbatim_doc_comment)]
+    Ingest(store_cmd::IngestArgs),
+    /// Who said what: attributions in the store, newest first. Exit status 1 when none match.
+    ///
+    /// Examples:
+    ///   verbatim quotes --speaker Sessions
+    ///   verbatim quotes --search "recuse himself" --kind direct --format json
+    ///   verbatim quotes --outlet Reuters --since 2017-03 --until 2017-03 --format csv
+    #[command(verbatim_doc_comment)]
+    Quotes(store_cmd::QuotesArgs),
+    /// Who is quoted most: speakers in the store with quote counts, types and aliases.
+    Speakers(store_cmd::SpeakersArgs),
+    /// One stored article with its attributions marked: [S1 source] [C1 cue] [Q1 content].
+    Show(store_cmd::ShowArgs),
+    /// Stored articles, newest first; --search finds words in headline and text.
+    Articles(store_cmd::ArticlesArgs),
+    /// Row counts of the store.
+    Stats(store_cmd::StatsArgs),
+    /// Serve the store: an HTTP JSON API (/api/..., described at /api/openapi.json) and a web
+    /// UI to search quotes, browse speakers and read articles with attributions highlighted.
+    ///
+    /// Read-only unless a bearer token is set (--token or VERBATIM_TOKEN): then
+    /// POST /api/articles analyses and stores articles. Ctrl-C stops after open requests.
+    ///
+    /// Examples:
+    ///   verbatim serve                          # http://127.0.0.1:8080 over ./verbatim.db
+    ///   verbatim serve --db news.db --addr 0.0.0.0:8080
+    ///   VERBATIM_TOKEN=$(openssl rand -hex 16) verbatim serve --db postgres://verbatim@localhost/news
+    #[command(verbatim_doc_comment)]
+    Serve(serve_cmd::ServeArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -245,6 +288,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             repeat,
             attributor,
         } => bench(paths, repeat, attributor),
+        Command::Ingest(args) => store_cmd::ingest(args),
+        Command::Quotes(args) => store_cmd::quotes(args),
+        Command::Speakers(args) => store_cmd::speakers(args),
+        Command::Show(args) => store_cmd::show(args),
+        Command::Articles(args) => store_cmd::articles(args),
+        Command::Stats(args) => store_cmd::stats(args),
+        Command::Serve(args) => serve_cmd::serve(args),
     }
 }
 

@@ -7,5 +7,7 @@ mod html;
 mod properties;
 mod quality;
 mod seed;
+mod server;
 mod speakers;
+mod store;
 mod warc;

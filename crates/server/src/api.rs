@@ -1,0 +1,483 @@
+//! The JSON API handlers. Each one checks its parameters, then runs one store call on the
+//! blocking pool; every failure is an [`ApiError`].
+
+use crate::body::{parse_articles, Warning};
+use crate::error::{ApiError, Code};
+use crate::params::Params;
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use verbatim_store::{ArticleQuery, Order, QuoteQuery, SpeakerQuery, SpeakerRow};
+
+type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+fn params(query: Pairs, known: &[&str]) -> Result<Params, ApiError> {
+    let Query(pairs) =
+        query.map_err(|r| ApiError::bad_parameter(format!("query string: {}", r.body_text())))?;
+    Params::new(pairs, known)
+}
+
+fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    let Path(id) = path.map_err(|r| ApiError::bad_parameter(r.body_text()))?;
+    Ok(id)
+}
+
+fn order(p: &Params) -> Result<Order, ApiError> {
+    Ok(match p.choice("sort", &["date", "relevance"])?.as_deref() {
+        Some("relevance") => Order::Relevance,
+        _ => Order::Date,
+    })
+}
+
+const QUOTE_PARAMS: &[&str] = &[
+    "speaker",
+    "speaker_id",
+    "search",
+    "outlet",
+    "since",
+    "until",
+    "kind",
+    "article_id",
+    "sort",
+    "limit",
+    "offset",
+];
+
+pub async fn quotes(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
+    let p = params(query, QUOTE_PARAMS)?;
+    let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
+    let q = QuoteQuery {
+        speaker: p.text("speaker"),
+        speaker_id: p.int("speaker_id", 1, i64::MAX)?,
+        search: p.text("search"),
+        outlet: p.text("outlet"),
+        since: p.text("since"),
+        until: p.text("until"),
+        kind: p.text("kind"),
+        article_id: p.int("article_id", 1, i64::MAX)?,
+        order: order(&p)?,
+        limit,
+        offset,
+    };
+    let page = app.pool.run(move |s| Ok(s.quotes(&q)?)).await?;
+    Ok(Json(page).into_response())
+}
+
+pub async fn speakers(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
+    let p = params(query, &["name", "type", "limit", "offset"])?;
+    let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
+    let q = SpeakerQuery {
+        name: p.text("name"),
+        kind: p.text("type"),
+        limit,
+        offset,
+    };
+    let page = app.pool.run(move |s| Ok(s.speakers(&q)?)).await?;
+    Ok(Json(page).into_response())
+}
+
+/// One month of a speaker's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Month {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub quotes: u64,
+}
+
+#[derive(Serialize)]
+struct SpeakerPage {
+    #[serde(flatten)]
+    speaker: SpeakerRow,
+    /// Quotes per month of publication, every month from the first to the last.
+    timeline: Vec<Month>,
+    /// Quotes whose article has no publication date.
+    undated: u64,
+}
+
+/// Months are filled in between the first and last only up to this many (100 years).
+const MAX_FILLED_MONTHS: usize = 1200;
+
+/// Counts quotes per month (`published` starting `YYYY-MM`), with the empty months between.
+pub fn timeline<'a>(published: impl IntoIterator<Item = Option<&'a str>>) -> (Vec<Month>, u64) {
+    let mut counts: BTreeMap<(i32, u32), u64> = BTreeMap::new();
+    let mut undated = 0;
+    for p in published {
+        let ym = p.and_then(|p| {
+            let year: i32 = p.get(0..4)?.parse().ok()?;
+            let month: u32 = p.get(5..7)?.parse().ok()?;
+            (p.as_bytes().get(4) == Some(&b'-') && (1..=12).contains(&month))
+                .then_some((year, month))
+        });
+        match ym {
+            Some(ym) => *counts.entry(ym).or_default() += 1,
+            None => undated += 1,
+        }
+    }
+    let (Some(&first), Some(&last)) = (counts.keys().next(), counts.keys().next_back()) else {
+        return (Vec::new(), undated);
+    };
+    let span = (last.0 - first.0) as i64 * 12 + last.1 as i64 - first.1 as i64 + 1;
+    let months: Vec<(i32, u32)> = if span as usize <= MAX_FILLED_MONTHS {
+        let mut all = Vec::with_capacity(span as usize);
+        let mut ym = first;
+        while ym <= last {
+            all.push(ym);
+            ym = if ym.1 == 12 {
+                (ym.0 + 1, 1)
+            } else {
+                (ym.0, ym.1 + 1)
+            };
+        }
+        all
+    } else {
+        counts.keys().copied().collect()
+    };
+    let timeline = months
+        .into_iter()
+        .map(|ym| Month {
+            month: format!("{:04}-{:02}", ym.0, ym.1),
+            quotes: counts.get(&ym).copied().unwrap_or(0),
+        })
+        .collect();
+    (timeline, undated)
+}
+
+fn speaker_id(raw: &str) -> Result<i64, ApiError> {
+    match raw.parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => {
+            let shown: String = raw.chars().take(40).collect();
+            Err(ApiError::bad_parameter(format!(
+                "speaker id {shown:?}: expected a positive integer"
+            )))
+        }
+    }
+}
+
+pub async fn speaker(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    query: Pairs,
+) -> Result<Response, ApiError> {
+    params(query, &[])?;
+    let id = speaker_id(&path_id(path)?)?;
+    let page = app
+        .pool
+        .run(move |s| {
+            let speaker = s
+                .speaker(id)?
+                .ok_or_else(|| ApiError::not_found(format!("no speaker {id}")))?;
+            // The store has no aggregate query: page through the speaker's quotes.
+            let mut published = Vec::new();
+            let mut q = QuoteQuery {
+                speaker_id: Some(id),
+                limit: crate::config::STORE_MAX_LIMIT,
+                ..Default::default()
+            };
+            loop {
+                let page = s.quotes(&q)?;
+                published.extend(page.items.into_iter().map(|r| r.published));
+                match page.next_offset {
+                    Some(next) => q.offset = next,
+                    None => break,
+                }
+            }
+            let (timeline, undated) = timeline(published.iter().map(|p| p.as_deref()));
+            Ok(SpeakerPage {
+                speaker,
+                timeline,
+                undated,
+            })
+        })
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+pub async fn articles(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
+    let p = params(
+        query,
+        &[
+            "search", "outlet", "since", "until", "sort", "limit", "offset",
+        ],
+    )?;
+    let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
+    let q = ArticleQuery {
+        search: p.text("search"),
+        outlet: p.text("outlet"),
+        since: p.text("since"),
+        until: p.text("until"),
+        order: order(&p)?,
+        limit,
+        offset,
+    };
+    let page = app.pool.run(move |s| Ok(s.articles(&q)?)).await?;
+    Ok(Json(page).into_response())
+}
+
+pub async fn article(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    query: Pairs,
+) -> Result<Response, ApiError> {
+    params(query, &[])?;
+    let id = path_id(path)?;
+    let row = app
+        .pool
+        .run(move |s| {
+            s.article(&id)?.ok_or_else(|| {
+                let shown: String = id.chars().take(80).collect();
+                ApiError::not_found(format!("no article {shown:?}"))
+            })
+        })
+        .await?;
+    Ok(Json(row).into_response())
+}
+
+/// `a == b` in time that does not depend on where they differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Checks the bearer token of a write request.
+pub fn authorize(token: Option<&str>, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = token else {
+        return Err(ApiError::new(
+            Code::ReadOnly,
+            "this server is read-only: start it with --token (or VERBATIM_TOKEN) to accept articles",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+        });
+    match given {
+        None => Err(ApiError::new(
+            Code::Unauthorized,
+            "missing bearer token: send Authorization: Bearer TOKEN",
+        )),
+        Some(g) if same_secret(g.as_bytes(), token.as_bytes()) => Ok(()),
+        Some(_) => Err(ApiError::new(Code::Unauthorized, "wrong bearer token")),
+    }
+}
+
+#[derive(Serialize)]
+struct Stored {
+    key: String,
+    id: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Failed {
+    origin: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct IngestResponse {
+    stored: usize,
+    duplicates: usize,
+    attributions: usize,
+    /// Every article of the request, in order, with its store id.
+    articles: Vec<Stored>,
+    failed: Vec<Failed>,
+    warnings: Vec<Warning>,
+}
+
+pub async fn post_articles(State(app): State<App>, req: Request) -> Result<Response, ApiError> {
+    authorize(app.config.token.as_deref(), req.headers())?;
+    let body = Bytes::from_request(req, &()).await.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                Code::PayloadTooLarge,
+                format!(
+                    "the body is larger than {} bytes; send fewer articles per request",
+                    app.config.max_body_bytes
+                ),
+            )
+        } else {
+            ApiError::bad_parameter(format!("body: {}", r.body_text()))
+        }
+    })?;
+    let Some(pipeline) = app.pipeline.clone() else {
+        return Err(ApiError::internal("no pipeline on a server with a token"));
+    };
+    let response = app
+        .pool
+        .run(move |s| {
+            let (articles, warnings) = parse_articles(&body)?;
+            let analysed: Vec<_> = articles
+                .into_iter()
+                .map(|a| {
+                    let analysis = pipeline.analyze(&a);
+                    (a, analysis)
+                })
+                .collect();
+            let report = s.ingest_batch(&analysed)?;
+            let mut stored = Vec::with_capacity(analysed.len());
+            for (a, _) in &analysed {
+                let id = s.article(&a.id)?.map(|row| row.id);
+                stored.push(Stored {
+                    key: a.id.clone(),
+                    id,
+                });
+            }
+            Ok(IngestResponse {
+                stored: report.stored,
+                duplicates: report.duplicates,
+                attributions: report.attributions,
+                articles: stored,
+                failed: report
+                    .failed
+                    .into_iter()
+                    .map(|(origin, message)| Failed { origin, message })
+                    .collect(),
+                warnings,
+            })
+        })
+        .await?;
+    if response.stored + response.duplicates == 0 {
+        return Err(ApiError::internal(format!(
+            "no article of the request could be stored: {}",
+            response.failed.first().map_or("", |f| f.message.as_str())
+        )));
+    }
+    let status = if response.stored > 0 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(response)).into_response())
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    backend: verbatim_store::Backend,
+    read_only: bool,
+    stats: verbatim_store::Stats,
+}
+
+pub async fn health(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
+    params(query, &[])?;
+    let read_only = app.config.token.is_none();
+    let health = app
+        .pool
+        .run(move |s| {
+            Ok(Health {
+                status: "ok",
+                version: env!("CARGO_PKG_VERSION"),
+                backend: s.backend(),
+                read_only,
+                stats: s.stats()?,
+            })
+        })
+        .await?;
+    Ok(Json(health).into_response())
+}
+
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::ui::OPENAPI,
+    )
+        .into_response()
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no such route (see /api/openapi.json)")
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        Code::MethodNotAllowed,
+        "this route does not take that method (see /api/openapi.json)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn check_timeline(published: &[Option<&str>], expected: &[(&str, u64)], undated: u64) {
+        let (got, got_undated) = timeline(published.iter().copied());
+        let got: Vec<(&str, u64)> = got.iter().map(|m| (m.month.as_str(), m.quotes)).collect();
+        assert_eq!(got, expected, "{published:?}");
+        assert_eq!(got_undated, undated, "{published:?}");
+    }
+
+    #[test]
+    fn timelines_fill_the_months_between() {
+        check_timeline(&[], &[], 0);
+        check_timeline(&[None, Some("")], &[], 2);
+        check_timeline(&[Some("2017-03-03")], &[("2017-03", 1)], 0);
+        check_timeline(
+            &[
+                Some("2017-03-03"),
+                Some("2017-01-31T10:00:00"),
+                Some("2017-03-01"),
+                None,
+            ],
+            &[("2017-01", 1), ("2017-02", 0), ("2017-03", 2)],
+            1,
+        );
+        check_timeline(
+            &[Some("2016-12-01"), Some("2017-01-01")],
+            &[("2016-12", 1), ("2017-01", 1)],
+            0,
+        );
+        check_timeline(&[Some("2017"), Some("2017-13-01"), Some("20x7-01")], &[], 3);
+        check_timeline(&[Some("2017-0é")], &[], 1);
+        // Far apart: only the months with quotes.
+        check_timeline(
+            &[Some("1800-01-01"), Some("2017-01-01")],
+            &[("1800-01", 1), ("2017-01", 1)],
+            0,
+        );
+    }
+
+    fn check_auth(token: Option<&str>, header: Option<&str>, expected: Result<(), Code>) {
+        let mut headers = HeaderMap::new();
+        if let Some(h) = header {
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_str(h).unwrap());
+        }
+        let got = authorize(token, &headers).map_err(|e| e.code);
+        assert_eq!(got, expected, "{token:?} {header:?}");
+    }
+
+    #[test]
+    fn bearer_tokens_are_checked() {
+        let t = Some("0123456789abcdef");
+        check_auth(t, Some("Bearer 0123456789abcdef"), Ok(()));
+        check_auth(t, Some("bearer  0123456789abcdef "), Ok(()));
+        check_auth(t, Some("Bearer 0123456789abcdeX"), Err(Code::Unauthorized));
+        check_auth(t, Some("Bearer 0123456789abcde"), Err(Code::Unauthorized));
+        check_auth(t, Some("Basic 0123456789abcdef"), Err(Code::Unauthorized));
+        check_auth(t, Some("0123456789abcdef"), Err(Code::Unauthorized));
+        check_auth(t, None, Err(Code::Unauthorized));
+        check_auth(None, Some("Bearer 0123456789abcdef"), Err(Code::ReadOnly));
+        check_auth(None, None, Err(Code::ReadOnly));
+    }
+
+    #[test]
+    fn speaker_ids_are_positive_integers() {
+        assert_eq!(speaker_id("12"), Ok(12));
+        assert!(speaker_id("0").is_err());
+        assert!(speaker_id("-3").is_err());
+        assert!(speaker_id("x").is_err());
+        assert!(speaker_id("99999999999999999999").is_err());
+    }
+}

@@ -1,0 +1,326 @@
+//! verbatim-server: the HTTP JSON API and the web UI over a verbatim store.
+//!
+//! [`ServerConfig`] (serde; CLI flags or a JSON file) is checked by [`Server::new`], which
+//! also opens the store. [`Server::run`] serves until Ctrl-C or SIGTERM and then drains open
+//! requests; [`Server::spawn`] serves on a background thread (tests, embedding).
+//!
+//! Routes (described by the OpenAPI document at `/api/openapi.json`):
+//!
+//! | route | what |
+//! | --- | --- |
+//! | `GET /api/quotes` | attributions, filtered like `verbatim quotes`, paged |
+//! | `GET /api/speakers`, `GET /api/speakers/{id}` | speakers; one with its monthly timeline |
+//! | `GET /api/articles`, `GET /api/articles/{id}` | articles; one whole, with attributions |
+//! | `POST /api/articles` | analyse and store articles (bearer token) |
+//! | `GET /api/health`, `GET /api/openapi.json` | liveness and row counts; the API description |
+//! | `GET /`, `/speakers/{id}`, `/articles/{id}` | the web UI |
+//!
+//! Every error is `{"error": {"code", "message"}}` with the status of [`error::CODES`].
+//!
+//! Store calls are blocking: each runs on tokio's blocking pool with a handle from a small
+//! pool of open stores.
+
+mod api;
+pub mod body;
+pub mod config;
+pub mod error;
+mod params;
+mod pool;
+mod ui;
+
+pub use api::{timeline, Month};
+pub use config::{Checked, ConfigError, ServerConfig};
+pub use error::{ApiError, Code};
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderValue;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use verbatim_core::Pipeline;
+
+/// The routes of the JSON API (method, path), as the OpenAPI document lists them.
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/health"),
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/quotes"),
+    ("GET", "/api/speakers"),
+    ("GET", "/api/speakers/{id}"),
+    ("GET", "/api/articles"),
+    ("POST", "/api/articles"),
+    ("GET", "/api/articles/{id}"),
+];
+
+/// The paths of the web UI.
+pub const UI_ROUTES: &[&str] = &["/", "/speakers/{id}", "/articles/{id}"];
+
+/// State shared by the handlers.
+#[derive(Clone)]
+pub(crate) struct App {
+    pool: pool::Pool,
+    /// Built only when writes are allowed (a token is set).
+    pipeline: Option<Arc<Pipeline>>,
+    config: Arc<Checked>,
+}
+
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(#[from] ConfigError),
+    #[error("no store at {0}: run `verbatim ingest --db {0} PATH...` first, or start with --token to fill it over HTTP")]
+    NoStore(String),
+    #[error("opening the store {0}: {1}")]
+    Store(String, verbatim_store::Error),
+    #[error("listening on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A checked configuration with its store open, ready to serve.
+pub struct Server {
+    app: App,
+}
+
+impl Server {
+    /// Checks `config` and opens the store. A SQLite file that does not exist is created only
+    /// when a token is set (otherwise the server could only ever serve an empty store).
+    pub fn new(config: &ServerConfig) -> Result<Server, StartError> {
+        let checked = config.check()?;
+        let db = checked.db.clone();
+        if !verbatim_store::is_postgres_url(&db)
+            && checked.token.is_none()
+            && !Path::new(&db).exists()
+        {
+            return Err(StartError::NoStore(db));
+        }
+        let pool =
+            pool::Pool::open(&db, checked.pool_size).map_err(|e| StartError::Store(db, e))?;
+        let pipeline = checked.token.is_some().then(|| Arc::new(Pipeline::new()));
+        Ok(Server {
+            app: App {
+                pool,
+                pipeline,
+                config: Arc::new(checked),
+            },
+        })
+    }
+
+    pub fn config(&self) -> &Checked {
+        &self.app.config
+    }
+
+    /// The routes, with their state, body limit and security headers.
+    pub fn router(&self) -> Router {
+        let api = Router::new()
+            .route("/api/health", get(api::health))
+            .route("/api/openapi.json", get(api::openapi))
+            .route("/api/quotes", get(api::quotes))
+            .route("/api/speakers", get(api::speakers))
+            .route("/api/speakers/{id}", get(api::speaker))
+            .route("/api/articles", get(api::articles).post(api::post_articles))
+            .route("/api/articles/{id}", get(api::article));
+        let ui = Router::new()
+            .route("/", get(ui::index))
+            .route("/speakers/{id}", get(ui::index))
+            .route("/articles/{id}", get(ui::index))
+            .route("/assets/app.js", get(ui::app_js))
+            .route("/assets/app.css", get(ui::app_css));
+        api.merge(ui)
+            .fallback(api::not_found)
+            .method_not_allowed_fallback(api::method_not_allowed)
+            .layer(DefaultBodyLimit::max(self.app.config.max_body_bytes))
+            .layer(axum::middleware::map_response(security_headers))
+            .with_state(self.app.clone())
+    }
+
+    /// Binds the configured address now (so the port is known and a busy port fails here),
+    /// then serves on a background thread until [`Running::stop`] or drop.
+    pub fn spawn(self) -> Result<Running, StartError> {
+        let listener = self.bind()?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let runtime = self.runtime()?;
+        let thread = std::thread::Builder::new()
+            .name("verbatim-serve".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener)?;
+                    axum::serve(listener, self.router())
+                        .with_graceful_shutdown(async {
+                            let _ = rx.await;
+                        })
+                        .await
+                })
+            })?;
+        Ok(Running {
+            addr,
+            stop: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Serves until Ctrl-C (SIGINT) or SIGTERM, then lets open requests finish. `ready` is
+    /// called with the bound address once the server accepts connections.
+    pub fn run(self, ready: impl FnOnce(SocketAddr)) -> Result<(), StartError> {
+        let listener = self.bind()?;
+        let addr = listener.local_addr()?;
+        let runtime = self.runtime()?;
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            ready(addr);
+            axum::serve(listener, self.router())
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        })?;
+        Ok(())
+    }
+
+    fn bind(&self) -> Result<std::net::TcpListener, StartError> {
+        let addr = self.app.config.addr;
+        let listener = std::net::TcpListener::bind(addr).map_err(|e| StartError::Bind(addr, e))?;
+        listener.set_nonblocking(true)?;
+        Ok(listener)
+    }
+
+    /// One thread for the async I/O (every handler is small); store calls and analysis run on
+    /// the blocking pool.
+    fn runtime(&self) -> std::io::Result<tokio::runtime::Runtime> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .max_blocking_threads(self.app.config.blocking_threads)
+            .build()
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No signal handling possible: serve until killed.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in ui::SECURITY_HEADERS {
+        headers.insert(*name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// A server running on a background thread.
+pub struct Running {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Running {
+    /// The address it listens on (the real port when the configuration said 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets open requests finish, and waits for the thread.
+    pub fn stop(mut self) -> std::io::Result<()> {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        match self.thread.take() {
+            Some(t) => t
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("server thread panicked"))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_lists_exactly_the_api_routes() {
+        let doc: serde_json::Value = serde_json::from_str(ui::OPENAPI).unwrap();
+        assert_eq!(doc["openapi"].as_str().map(|v| &v[..2]), Some("3."));
+        let mut listed = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                if ["get", "post", "put", "delete", "patch"].contains(&method.as_str()) {
+                    listed.push((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+        listed.sort();
+        let mut routes: Vec<(String, String)> = API_ROUTES
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        routes.sort();
+        assert_eq!(listed, routes);
+    }
+
+    #[test]
+    fn the_openapi_document_names_every_error_code() {
+        let doc: serde_json::Value = serde_json::from_str(ui::OPENAPI).unwrap();
+        let codes = &doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+            ["code"]["enum"];
+        let mut listed: Vec<&str> = codes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        listed.sort_unstable();
+        let mut names: Vec<&str> = error::CODES.iter().map(|(_, n, _)| *n).collect();
+        names.sort_unstable();
+        assert_eq!(listed, names);
+    }
+
+    #[test]
+    fn the_page_loads_only_its_own_assets() {
+        assert!(ui::INDEX_HTML.contains("src=\"/assets/app.js\""));
+        assert!(ui::INDEX_HTML.contains("href=\"/assets/app.css\""));
+        assert!(
+            !ui::INDEX_HTML.contains("<script>"),
+            "no inline script under the CSP"
+        );
+        assert!(
+            !ui::APP_JS.contains("innerHTML"),
+            "DOM is built with textContent"
+        );
+        assert!(!ui::APP_JS.contains("insertAdjacentHTML"));
+        assert!(!ui::APP_JS.contains("document.write"));
+    }
+}

@@ -1,0 +1,575 @@
+//! Reading: queries built from a filter struct, the same SQL for both backends except the
+//! full-text part.
+
+use crate::canon::{fts5_query, normalize_name, pg_tsquery, search_words};
+use crate::db::{Conn, Dialect, Row, Value};
+use crate::{
+    ArticleRow, ArticleSummary, DatelineRow, EntityRow, Error, Page, QuoteRow, Result, SpeakerRef,
+    SpeakerRow,
+};
+use serde::{Deserialize, Serialize};
+
+/// Result order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    /// Newest first (publication day, undated last), then article, then text order.
+    #[default]
+    Date,
+    /// Best full-text match first (BM25 in SQLite, `ts_rank` in PostgreSQL), then by date;
+    /// the same as `Date` without a search.
+    Relevance,
+}
+
+/// A filter over attributions. Every field set must hold (AND).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuoteQuery {
+    /// A speaker name or part of one, matched as a sequence of whole words, case-insensitive,
+    /// against every name the speaker appeared under ("Sessions" finds "Jeff Sessions").
+    pub speaker: Option<String>,
+    /// A store speaker id.
+    pub speaker_id: Option<i64>,
+    /// Words that must all occur in the quote content (any order, case and accents ignored).
+    pub search: Option<String>,
+    /// Outlet name, case-insensitive.
+    pub outlet: Option<String>,
+    /// First day, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, inclusive.
+    pub since: Option<String>,
+    /// Last day, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, inclusive.
+    pub until: Option<String>,
+    /// Attribution kind: direct, mixed, indirect, according_to, other.
+    pub kind: Option<String>,
+    /// Only this article (store id).
+    pub article_id: Option<i64>,
+    pub order: Order,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl Default for QuoteQuery {
+    fn default() -> Self {
+        QuoteQuery {
+            speaker: None,
+            speaker_id: None,
+            search: None,
+            outlet: None,
+            since: None,
+            until: None,
+            kind: None,
+            article_id: None,
+            order: Order::Date,
+            limit: 20,
+            offset: 0,
+        }
+    }
+}
+
+/// A filter over speakers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SpeakerQuery {
+    /// Name words, matched like [`QuoteQuery::speaker`].
+    pub name: Option<String>,
+    /// Speaker type: person, organization, group, anonymous, document, unknown.
+    pub kind: Option<String>,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl Default for SpeakerQuery {
+    fn default() -> Self {
+        SpeakerQuery {
+            name: None,
+            kind: None,
+            limit: 20,
+            offset: 0,
+        }
+    }
+}
+
+/// A filter over articles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArticleQuery {
+    /// Words that must all occur in the headline or text.
+    pub search: Option<String>,
+    pub outlet: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub order: Order,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl Default for ArticleQuery {
+    fn default() -> Self {
+        ArticleQuery {
+            search: None,
+            outlet: None,
+            since: None,
+            until: None,
+            order: Order::Date,
+            limit: 20,
+            offset: 0,
+        }
+    }
+}
+
+const KINDS: &[&str] = &["direct", "mixed", "indirect", "according_to", "other"];
+const SPEAKER_TYPES: &[&str] = &[
+    "person",
+    "organization",
+    "group",
+    "anonymous",
+    "document",
+    "unknown",
+];
+/// The largest page a query returns.
+pub const MAX_LIMIT: u64 = 100_000;
+
+/// SQL text and its parameters, built together so `?N` always matches.
+struct Sql {
+    text: String,
+    params: Vec<Value>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_string(),
+            params: Vec::new(),
+        }
+    }
+    /// Appends `fragment` with every `?` replaced by the next parameter's number.
+    fn push(&mut self, fragment: &str, params: impl IntoIterator<Item = Value>) {
+        let mut params = params.into_iter();
+        let mut chars = fragment.chars().peekable();
+        while let Some(c) = chars.next() {
+            // `?N` (already numbered) is kept; a bare `?` takes the next parameter.
+            if c == '?' && !chars.peek().is_some_and(char::is_ascii_digit) {
+                let p = params.next().expect("a parameter for every ?");
+                self.params.push(p);
+                self.text.push_str(&format!("?{}", self.params.len()));
+            } else {
+                self.text.push(c);
+            }
+        }
+    }
+}
+
+fn check_day(label: &str, day: &str) -> Result<()> {
+    let ok = !day.is_empty()
+        && day.len() <= 10
+        && day.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        && matches!(day.len(), 4 | 7 | 10);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidQuery(format!(
+            "{label} {day:?}: expected YYYY, YYYY-MM or YYYY-MM-DD"
+        )))
+    }
+}
+
+fn words_of(search: &str) -> Result<Vec<String>> {
+    let words = search_words(search);
+    if words.is_empty() {
+        return Err(Error::InvalidQuery(format!(
+            "search {search:?} has no words"
+        )));
+    }
+    Ok(words)
+}
+
+/// Appends the date and outlet conditions shared by quote and article queries.
+fn push_common(
+    sql: &mut Sql,
+    day_col: &str,
+    outlet: &Option<String>,
+    since: &Option<String>,
+    until: &Option<String>,
+) -> Result<()> {
+    if let Some(o) = outlet {
+        sql.push(" AND lower(ar.outlet) = lower(?)", [o.as_str().into()]);
+    }
+    if let Some(s) = since {
+        check_day("--since", s)?;
+        sql.push(&format!(" AND {day_col} >= ?"), [s.as_str().into()]);
+    }
+    if let Some(u) = until {
+        check_day("--until", u)?;
+        // "2017" covers every day of 2017: '~' sorts after digits and '-'.
+        sql.push(
+            &format!(" AND {day_col} <> '' AND {day_col} <= ?"),
+            [format!("{u}~").into()],
+        );
+    }
+    Ok(())
+}
+
+fn limit_of(limit: u64) -> u64 {
+    limit.clamp(1, MAX_LIMIT)
+}
+
+/// Runs `sql` with LIMIT limit+1 OFFSET offset and makes a page.
+fn page<T>(
+    conn: &mut dyn Conn,
+    mut sql: Sql,
+    limit: u64,
+    offset: u64,
+    map: impl Fn(&Row) -> Result<T>,
+) -> Result<Page<T>> {
+    let limit = limit_of(limit);
+    sql.push(
+        " LIMIT ? OFFSET ?",
+        [
+            Value::Int((limit + 1) as i64),
+            Value::Int(offset.min(i64::MAX as u64) as i64),
+        ],
+    );
+    let rows = conn.query(&sql.text, &sql.params)?;
+    let more = rows.len() as u64 > limit;
+    let items = rows
+        .iter()
+        .take(limit as usize)
+        .map(map)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        offset,
+        limit,
+        next_offset: more.then_some(offset + limit),
+    })
+}
+
+const QUOTE_COLUMNS: &str = "SELECT a.id, a.article_id, ar.key, a.idx, a.kind, a.source_text,
+ a.cue_text, a.content_text, a.source, a.cue, a.content, a.speaker_id, a.speaker_name,
+ a.speaker_type, a.speaker_entity, a.speaker_description, a.speaker_affiliation, ar.outlet,
+ ar.headline, ar.published, ar.url";
+
+fn spans(v: &Value) -> Result<Vec<[usize; 2]>> {
+    Ok(serde_json::from_str(
+        &v.text().unwrap_or_else(|| "[]".into()),
+    )?)
+}
+
+fn quote_row(r: &Row) -> Result<QuoteRow> {
+    let speaker = r[12].text().map(|name| SpeakerRef {
+        id: r[11].int(),
+        name,
+        kind: r[13].text().unwrap_or_default(),
+        entity: r[14].int(),
+        description: r[15].text(),
+        affiliation: r[16].text(),
+    });
+    Ok(QuoteRow {
+        id: r[0].int().unwrap_or_default(),
+        article_id: r[1].int().unwrap_or_default(),
+        article_key: r[2].text().unwrap_or_default(),
+        index: r[3].int().unwrap_or_default(),
+        kind: r[4].text().unwrap_or_default(),
+        source_text: r[5].text().unwrap_or_default(),
+        cue_text: r[6].text().unwrap_or_default(),
+        content_text: r[7].text().unwrap_or_default(),
+        source: spans(&r[8])?,
+        cue: spans(&r[9])?,
+        content: spans(&r[10])?,
+        speaker,
+        outlet: r[17].text(),
+        headline: r[18].text(),
+        published: r[19].text(),
+        url: r[20].text(),
+    })
+}
+
+fn speaker_filter(name: &str) -> Result<Value> {
+    let norm = normalize_name(name);
+    if norm.trim().is_empty() {
+        return Err(Error::InvalidQuery(format!(
+            "speaker {name:?} has no words"
+        )));
+    }
+    Ok(Value::Text(format!("%{norm}%")))
+}
+
+pub(crate) fn quotes(conn: &mut dyn Conn, q: &QuoteQuery) -> Result<Page<QuoteRow>> {
+    let dialect = conn.dialect();
+    let mut sql = Sql::new(QUOTE_COLUMNS);
+    let mut rank = None;
+    match (&q.search, dialect) {
+        (Some(s), Dialect::Sqlite) => {
+            let words = words_of(s)?;
+            sql.push(
+                " FROM attributions a JOIN articles ar ON ar.id = a.article_id
+ JOIN (SELECT rowid AS rid, rank AS r FROM quotes_fts WHERE quotes_fts MATCH ?) f
+ ON f.rid = a.id WHERE 1 = 1",
+                [fts5_query(&words).into()],
+            );
+            rank = Some("f.r".to_string());
+        }
+        (Some(s), Dialect::Postgres) => {
+            let words = words_of(s)?;
+            sql.push(
+                " FROM attributions a JOIN articles ar ON ar.id = a.article_id
+ WHERE a.content_tsv @@ to_tsquery('simple', ?)",
+                [pg_tsquery(&words).into()],
+            );
+            let n = sql.params.len();
+            rank = Some(format!(
+                "ts_rank(a.content_tsv, to_tsquery('simple', ?{n})) DESC"
+            ));
+        }
+        (None, _) => sql.push(
+            " FROM attributions a JOIN articles ar ON ar.id = a.article_id WHERE 1 = 1",
+            [],
+        ),
+    }
+    if let Some(name) = &q.speaker {
+        sql.push(
+            " AND a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE norm LIKE ?)",
+            [speaker_filter(name)?],
+        );
+    }
+    if let Some(id) = q.speaker_id {
+        sql.push(" AND a.speaker_id = ?", [id.into()]);
+    }
+    if let Some(kind) = &q.kind {
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(Error::InvalidQuery(format!(
+                "kind {kind:?}: expected one of {}",
+                KINDS.join(", ")
+            )));
+        }
+        sql.push(" AND a.kind = ?", [kind.as_str().into()]);
+    }
+    if let Some(id) = q.article_id {
+        sql.push(" AND a.article_id = ?", [id.into()]);
+    }
+    push_common(&mut sql, "a.day", &q.outlet, &q.since, &q.until)?;
+    sql.push(" ORDER BY ", []);
+    if let (Order::Relevance, Some(r)) = (q.order, &rank) {
+        sql.push(&format!("{r}, "), []);
+    }
+    sql.push("a.day DESC, a.article_id, a.idx", []);
+    page(conn, sql, q.limit, q.offset, quote_row)
+}
+
+fn aliases(conn: &mut dyn Conn, speaker_id: i64) -> Result<Vec<String>> {
+    let rows = conn.query(
+        "SELECT alias FROM speaker_aliases WHERE speaker_id = ?1 ORDER BY alias",
+        &[speaker_id.into()],
+    )?;
+    Ok(rows.iter().filter_map(|r| r[0].text()).collect())
+}
+
+fn speaker_row(r: &Row) -> SpeakerRow {
+    SpeakerRow {
+        id: r[0].int().unwrap_or_default(),
+        name: r[1].text().unwrap_or_default(),
+        kind: r[2].text().unwrap_or_default(),
+        quote_count: r[3].int().unwrap_or_default(),
+        article_count: r[4].int().unwrap_or_default(),
+        aliases: Vec::new(),
+    }
+}
+
+const SPEAKER_COLUMNS: &str =
+    "SELECT s.id, s.name, s.type, s.quote_count, s.article_count FROM speakers s WHERE 1 = 1";
+
+pub(crate) fn speakers(conn: &mut dyn Conn, q: &SpeakerQuery) -> Result<Page<SpeakerRow>> {
+    let mut sql = Sql::new(SPEAKER_COLUMNS);
+    if let Some(name) = &q.name {
+        sql.push(
+            " AND s.id IN (SELECT speaker_id FROM speaker_aliases WHERE norm LIKE ?)",
+            [speaker_filter(name)?],
+        );
+    }
+    if let Some(kind) = &q.kind {
+        if !SPEAKER_TYPES.contains(&kind.as_str()) {
+            return Err(Error::InvalidQuery(format!(
+                "speaker type {kind:?}: expected one of {}",
+                SPEAKER_TYPES.join(", ")
+            )));
+        }
+        sql.push(" AND s.type = ?", [kind.as_str().into()]);
+    }
+    sql.push(" ORDER BY s.quote_count DESC, s.name, s.id", []);
+    let mut page = page(conn, sql, q.limit, q.offset, |r| Ok(speaker_row(r)))?;
+    for s in &mut page.items {
+        s.aliases = aliases(conn, s.id)?;
+    }
+    Ok(page)
+}
+
+pub(crate) fn speaker(conn: &mut dyn Conn, id: i64) -> Result<Option<SpeakerRow>> {
+    let mut sql = Sql::new(SPEAKER_COLUMNS);
+    sql.push(" AND s.id = ?", [id.into()]);
+    let rows = conn.query(&sql.text, &sql.params)?;
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
+    let mut s = speaker_row(r);
+    s.aliases = aliases(conn, s.id)?;
+    Ok(Some(s))
+}
+
+const ARTICLE_COLUMNS: &str = "SELECT ar.id, ar.key, ar.url, ar.outlet, ar.headline,
+ ar.published, ar.n_attributions, ar.updated, ar.dateline_place, ar.dateline_date,
+ ar.dateline_agency, ar.byline, ar.origin, ar.hash, ar.text";
+
+fn summary(r: &Row) -> ArticleSummary {
+    ArticleSummary {
+        id: r[0].int().unwrap_or_default(),
+        key: r[1].text().unwrap_or_default(),
+        url: r[2].text(),
+        outlet: r[3].text(),
+        headline: r[4].text(),
+        published: r[5].text(),
+        n_attributions: r[6].int().unwrap_or_default(),
+    }
+}
+
+pub(crate) fn articles(conn: &mut dyn Conn, q: &ArticleQuery) -> Result<Page<ArticleSummary>> {
+    let dialect = conn.dialect();
+    let mut sql = Sql::new(
+        "SELECT ar.id, ar.key, ar.url, ar.outlet, ar.headline, ar.published, ar.n_attributions",
+    );
+    let mut rank = None;
+    match (&q.search, dialect) {
+        (Some(s), Dialect::Sqlite) => {
+            let words = words_of(s)?;
+            sql.push(
+                " FROM articles ar JOIN (SELECT rowid AS rid, rank AS r FROM articles_fts
+ WHERE articles_fts MATCH ?) f ON f.rid = ar.id WHERE 1 = 1",
+                [fts5_query(&words).into()],
+            );
+            rank = Some("f.r".to_string());
+        }
+        (Some(s), Dialect::Postgres) => {
+            let words = words_of(s)?;
+            sql.push(
+                " FROM articles ar WHERE ar.text_tsv @@ to_tsquery('simple', ?)",
+                [pg_tsquery(&words).into()],
+            );
+            let n = sql.params.len();
+            rank = Some(format!(
+                "ts_rank(ar.text_tsv, to_tsquery('simple', ?{n})) DESC"
+            ));
+        }
+        (None, _) => sql.push(" FROM articles ar WHERE 1 = 1", []),
+    }
+    push_common(&mut sql, "ar.day", &q.outlet, &q.since, &q.until)?;
+    sql.push(" ORDER BY ", []);
+    if let (Order::Relevance, Some(r)) = (q.order, &rank) {
+        sql.push(&format!("{r}, "), []);
+    }
+    sql.push("ar.day DESC, ar.id", []);
+    page(conn, sql, q.limit, q.offset, |r| Ok(summary(r)))
+}
+
+pub(crate) fn article(conn: &mut dyn Conn, id: &str) -> Result<Option<ArticleRow>> {
+    let mut sql = Sql::new(ARTICLE_COLUMNS);
+    match id.trim().parse::<i64>() {
+        Ok(n) => sql.push(" FROM articles ar WHERE ar.id = ?", [n.into()]),
+        Err(_) => sql.push(
+            " FROM articles ar WHERE ar.key = ? ORDER BY ar.id LIMIT 1",
+            [id.into()],
+        ),
+    }
+    let rows = conn.query(&sql.text, &sql.params)?;
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
+    let s = summary(r);
+    let dateline = (!r[8..11].iter().all(|v| *v == Value::Null)).then(|| DatelineRow {
+        place: r[8].text(),
+        date: r[9].text(),
+        agency: r[10].text(),
+    });
+    let entities = conn
+        .query(
+            "SELECT idx, name, type, mentions, titles FROM entities WHERE article_id = ?1
+             ORDER BY idx",
+            &[s.id.into()],
+        )?
+        .iter()
+        .map(|e| {
+            Ok(EntityRow {
+                index: e[0].int().unwrap_or_default(),
+                name: e[1].text().unwrap_or_default(),
+                kind: e[2].text().unwrap_or_default(),
+                mentions: spans(&e[3])?,
+                titles: serde_json::from_str(&e[4].text().unwrap_or_else(|| "[]".into()))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let attributions = quotes(
+        conn,
+        &QuoteQuery {
+            article_id: Some(s.id),
+            limit: MAX_LIMIT,
+            ..Default::default()
+        },
+    )?
+    .items;
+    Ok(Some(ArticleRow {
+        id: s.id,
+        key: s.key,
+        url: s.url,
+        outlet: s.outlet,
+        headline: s.headline,
+        published: s.published,
+        updated: r[7].text(),
+        dateline,
+        byline: r[11].text(),
+        origin: r[12].text().unwrap_or_default(),
+        hash: r[13].text().unwrap_or_default(),
+        text: r[14].text().unwrap_or_default(),
+        entities,
+        attributions,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_day_ok(day: &str, ok: bool) {
+        assert_eq!(check_day("--since", day).is_ok(), ok, "{day:?}");
+    }
+
+    #[test]
+    fn days_are_validated() {
+        check_day_ok("2017", true);
+        check_day_ok("2017-03", true);
+        check_day_ok("2017-03-03", true);
+        check_day_ok("", false);
+        check_day_ok("17", false);
+        check_day_ok("2017-3-3", false);
+        check_day_ok("2017/03/03", false);
+        check_day_ok("2017-03-03T10:00", false);
+        check_day_ok("yesterday", false);
+        check_day_ok("２０１７", false);
+    }
+
+    #[test]
+    fn sql_numbers_parameters_in_order() {
+        let mut sql = Sql::new("SELECT 1 WHERE 1 = 1");
+        sql.push(" AND a = ?", [Value::Int(1)]);
+        sql.push(" AND b = ? AND c = ?", [Value::Int(2), Value::Int(3)]);
+        assert_eq!(
+            sql.text,
+            "SELECT 1 WHERE 1 = 1 AND a = ?1 AND b = ?2 AND c = ?3"
+        );
+        assert_eq!(sql.params.len(), 3);
+        sql.push(" ORDER BY f(?3), ?", [Value::Int(4)]);
+        assert!(sql.text.ends_with(" ORDER BY f(?3), ?4"), "{}", sql.text);
+    }
+}

@@ -1,0 +1,367 @@
+//! Store tests on an in-memory SQLite database. The same behaviour on PostgreSQL (and
+//! through the CLI) is tested by the workspace's `tests/store.rs`.
+
+use super::*;
+use verbatim_core::{Article, Meta, Pipeline, Timestamp};
+
+fn article(id: &str, text: &str, outlet: Option<&str>, day: Option<(i32, u8, u8)>) -> Article {
+    Article {
+        id: id.into(),
+        text: text.into(),
+        meta: Meta {
+            outlet: outlet.map(Into::into),
+            published: day.and_then(|(y, m, d)| Timestamp::date(y, m, d)),
+            ..Default::default()
+        },
+        origin: format!("{id}.txt"),
+    }
+}
+
+fn corpus() -> Vec<Article> {
+    vec![
+        article(
+            "a",
+            "\"I never met with any Russian officials,\" Attorney General Jeff Sessions said. \
+             Sessions said he would recuse himself.",
+            Some("Reuters"),
+            Some((2017, 3, 2)),
+        ),
+        article(
+            "b",
+            "\"I don't think so,\" President Donald Trump said of calls to recuse. \
+             \"It is a witch hunt,\" Trump told reporters.",
+            Some("AP"),
+            Some((2017, 3, 3)),
+        ),
+        article(
+            "c",
+            "A Justice official said the uproar was a partisan attack.",
+            None,
+            None,
+        ),
+    ]
+}
+
+fn store_with(articles: &[Article]) -> Store {
+    let mut store = Store::open(":memory:").unwrap();
+    let pipeline = Pipeline::new();
+    let items: Vec<_> = articles
+        .iter()
+        .map(|a| (a.clone(), pipeline.analyze(a)))
+        .collect();
+    let report = store.ingest_batch(&items).unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    store
+}
+
+/// (speaker name, content) of every quote the query finds, in order.
+fn check(store: &mut Store, q: QuoteQuery, expected: &[(&str, &str)]) {
+    let page = store.quotes(&q).unwrap();
+    let got: Vec<(String, String)> = page
+        .items
+        .iter()
+        .map(|r| {
+            let name = r.speaker.as_ref().map_or("-".into(), |s| s.name.clone());
+            (name, r.content_text.clone())
+        })
+        .collect();
+    let want: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want, "{q:?}");
+}
+
+fn q() -> QuoteQuery {
+    QuoteQuery::default()
+}
+
+#[test]
+fn quotes_are_filtered_and_ordered() {
+    let mut s = store_with(&corpus());
+    let all = s.quotes(&q()).unwrap();
+    assert!(all.items.len() >= 4, "{all:?}");
+    // newest first: article b (2017-03-03), then a (2017-03-02), then the undated c.
+    let keys: Vec<&str> = all.items.iter().map(|r| r.article_key.as_str()).collect();
+    let mut sorted = keys.clone();
+    sorted.sort_by_key(|k| match *k {
+        "b" => 0,
+        "a" => 1,
+        _ => 2,
+    });
+    assert_eq!(keys, sorted);
+    check(
+        &mut s,
+        QuoteQuery {
+            speaker: Some("Sessions".into()),
+            kind: Some("direct".into()),
+            ..q()
+        },
+        &[(
+            "Jeff Sessions",
+            "\"I never met with any Russian officials,\"",
+        )],
+    );
+    check(
+        &mut s,
+        QuoteQuery {
+            speaker: Some("jeff SESSIONS".into()),
+            search: Some("russian".into()),
+            ..q()
+        },
+        &[(
+            "Jeff Sessions",
+            "\"I never met with any Russian officials,\"",
+        )],
+    );
+    check(
+        &mut s,
+        QuoteQuery {
+            search: Some("witch hunt".into()),
+            ..q()
+        },
+        &[("Donald Trump", "\"It is a witch hunt,\"")],
+    );
+    check(
+        &mut s,
+        QuoteQuery {
+            search: Some("witch russian".into()),
+            ..q()
+        },
+        &[],
+    );
+    check(
+        &mut s,
+        QuoteQuery {
+            speaker: Some("Sess".into()),
+            ..q()
+        },
+        &[],
+    );
+    check(
+        &mut s,
+        QuoteQuery {
+            outlet: Some("ap".into()),
+            kind: Some("direct".into()),
+            ..q()
+        },
+        &[
+            ("Donald Trump", "\"I don't think so,\""),
+            ("Donald Trump", "\"It is a witch hunt,\""),
+        ],
+    );
+    let since = s
+        .quotes(&QuoteQuery {
+            since: Some("2017-03-03".into()),
+            ..q()
+        })
+        .unwrap();
+    assert!(since.items.iter().all(|r| r.article_key == "b"));
+    let until = s
+        .quotes(&QuoteQuery {
+            until: Some("2017-03-02".into()),
+            ..q()
+        })
+        .unwrap();
+    assert!(!until.items.is_empty());
+    assert!(until.items.iter().all(|r| r.article_key == "a"));
+    let year = s
+        .quotes(&QuoteQuery {
+            until: Some("2017".into()),
+            ..q()
+        })
+        .unwrap();
+    assert!(year.items.iter().all(|r| r.article_key != "c"));
+    assert_eq!(
+        year.items.len(),
+        all.items.iter().filter(|r| r.article_key != "c").count()
+    );
+}
+
+#[test]
+fn bad_queries_are_errors() {
+    let mut s = store_with(&corpus());
+    for bad in [
+        QuoteQuery {
+            kind: Some("shouted".into()),
+            ..q()
+        },
+        QuoteQuery {
+            since: Some("March".into()),
+            ..q()
+        },
+        QuoteQuery {
+            until: Some("2017-3".into()),
+            ..q()
+        },
+        QuoteQuery {
+            search: Some("  \"* ".into()),
+            ..q()
+        },
+        QuoteQuery {
+            speaker: Some("--".into()),
+            ..q()
+        },
+    ] {
+        assert!(
+            matches!(s.quotes(&bad), Err(Error::InvalidQuery(_))),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn paging_walks_every_quote_once() {
+    let mut s = store_with(&corpus());
+    let all = s.quotes(&QuoteQuery { limit: 1000, ..q() }).unwrap();
+    assert_eq!(all.next_offset, None);
+    let mut seen = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = s
+            .quotes(&QuoteQuery {
+                limit: 2,
+                offset,
+                ..q()
+            })
+            .unwrap();
+        seen.extend(page.items.iter().map(|r| r.id));
+        match page.next_offset {
+            Some(n) => offset = n,
+            None => break,
+        }
+    }
+    let ids: Vec<i64> = all.items.iter().map(|r| r.id).collect();
+    assert_eq!(seen, ids);
+}
+
+#[test]
+fn ingest_is_idempotent_by_text_and_url() {
+    let mut s = store_with(&corpus());
+    let before = s.stats().unwrap();
+    let pipeline = Pipeline::new();
+    // same text, other id: a duplicate
+    let mut again = corpus()[0].clone();
+    again.id = "other".into();
+    let report = s
+        .ingest_batch(&[(again.clone(), pipeline.analyze(&again))])
+        .unwrap();
+    assert_eq!((report.stored, report.duplicates), (0, 1));
+    assert_eq!(s.stats().unwrap(), before);
+    // same URL, other text: a duplicate too
+    let mut first = article("u1", "\"Yes,\" Mary Smith said.", None, None);
+    first.meta.url = Some("https://example.com/x".into());
+    let mut second = article("u2", "\"No,\" Mary Smith said.", None, None);
+    second.meta.url = Some("https://example.com/x".into());
+    let report = s
+        .ingest_batch(&[
+            (first.clone(), pipeline.analyze(&first)),
+            (second.clone(), pipeline.analyze(&second)),
+        ])
+        .unwrap();
+    assert_eq!((report.stored, report.duplicates), (1, 1));
+    let stats = s.stats().unwrap();
+    assert_eq!(stats.articles, before.articles + 1);
+}
+
+#[test]
+fn speakers_count_quotes_and_keep_aliases() {
+    let mut s = store_with(&corpus());
+    let page = s.speakers(&SpeakerQuery::default()).unwrap();
+    let sessions = page
+        .items
+        .iter()
+        .find(|r| r.name == "Jeff Sessions")
+        .expect("Jeff Sessions is a speaker");
+    assert_eq!(sessions.kind, "person");
+    assert!(sessions.quote_count >= 2, "{sessions:?}");
+    assert_eq!(sessions.article_count, 1);
+    assert!(
+        sessions.aliases.iter().any(|a| a == "Sessions"),
+        "{:?}",
+        sessions.aliases
+    );
+    // most quoted first
+    let counts: Vec<i64> = page.items.iter().map(|r| r.quote_count).collect();
+    let mut sorted = counts.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(counts, sorted);
+    // lookup by alias, by type, by id
+    let found = s
+        .speakers(&SpeakerQuery {
+            name: Some("sessions".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.items.len(), 1);
+    assert_eq!(s.speaker(sessions.id).unwrap().as_ref(), Some(sessions));
+    assert_eq!(s.speaker(-1).unwrap(), None);
+    let anon = s
+        .speakers(&SpeakerQuery {
+            kind: Some("anonymous".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(anon.items.iter().all(|r| r.kind == "anonymous"));
+    assert!(
+        anon.items.iter().any(|r| r.name.contains("official")),
+        "{anon:?}"
+    );
+}
+
+#[test]
+fn articles_come_back_whole() {
+    let mut s = store_with(&corpus());
+    let corpus = corpus();
+    let row = s.article("a").unwrap().expect("article a");
+    assert_eq!(row.text, corpus[0].text);
+    assert_eq!(row.published.as_deref(), Some("2017-03-02"));
+    assert_eq!(row.outlet.as_deref(), Some("Reuters"));
+    assert!(!row.entities.is_empty());
+    assert!(!row.attributions.is_empty());
+    let by_id = s.article(&row.id.to_string()).unwrap();
+    assert_eq!(by_id.as_ref(), Some(&row));
+    assert_eq!(s.article("nope").unwrap(), None);
+    // spans are code points into the text and give the stored texts
+    let chars: Vec<char> = row.text.chars().collect();
+    for a in &row.attributions {
+        let [s0, e0] = a.content[0];
+        let piece: String = chars[s0..e0].iter().collect();
+        assert!(a.content_text.starts_with(piece.trim()), "{a:?}");
+    }
+    let found = s
+        .articles(&ArticleQuery {
+            search: Some("partisan uproar".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.items.len(), 1);
+    assert_eq!(found.items[0].key, "c");
+}
+
+#[test]
+fn odd_text_is_stored_verbatim() {
+    let texts = [
+        "",
+        "\0\"Null\0bytes,\" Ann Lee said.",
+        "«Ça va», a dit Émile Zola. \"Ünïcödé 😀 quotes,\" Zoë Ng said.",
+        "\"unclosed quote, said nobody",
+    ];
+    let articles: Vec<Article> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| article(&format!("odd{i}"), t, None, None))
+        .collect();
+    let mut s = store_with(&articles);
+    for (i, t) in texts.iter().enumerate() {
+        let row = s.article(&format!("odd{i}")).unwrap().expect("stored");
+        assert_eq!(&row.text, t);
+    }
+    let found = s
+        .quotes(&QuoteQuery {
+            search: Some("unicode".into()),
+            ..q()
+        })
+        .unwrap();
+    assert_eq!(found.items.len(), 1, "diacritics are folded: {found:?}");
+}

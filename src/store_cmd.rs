@@ -1,0 +1,805 @@
+//! The store commands: `ingest` (analyse and store), and the queries `quotes`, `speakers`,
+//! `show`, `articles`, `stats` over a SQLite file or a PostgreSQL server (`--db`).
+
+use crate::extract::input_paths;
+use crate::{build_pipeline, AttributorChoice};
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+use verbatim_core::ingest::{Event, Reader};
+use verbatim_core::{Analysis, Article, CharOffsets, Pipeline};
+use verbatim_store::{
+    is_postgres_url, IngestReport, ArticleQuery, ArticleRow, Order, Page, QuoteQuery, QuoteRow, SpeakerQuery,
+    Store,
+};
+
+#[derive(Args)]
+pub struct DbArg {
+    /// The store: a SQLite file (created by ingest) or a postgres://user@host:port/dbname URL.
+    #[arg(long, default_value = "verbatim.db", value_name = "PATH|URL")]
+    pub db: String,
+}
+
+#[derive(Args)]
+pub struct IngestArgs {
+    /// Files, directories or `-` (stdin), as for `extract`.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Articles per transaction (a batch is also committed after 2 seconds).
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    /// Which attributor finds the attributions.
+    #[arg(long, value_enum, default_value_t = AttributorChoice::Rules)]
+    pub attributor: AttributorChoice,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Aligned columns for reading.
+    Table,
+    /// One JSON object per line.
+    Json,
+    /// RFC 4180 CSV with a header line.
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Sort {
+    /// Newest first (publication day), then article, then position in the article.
+    Date,
+    /// Best full-text match first (needs --search), then by date.
+    Relevance,
+}
+
+impl From<Sort> for Order {
+    fn from(s: Sort) -> Order {
+        match s {
+            Sort::Date => Order::Date,
+            Sort::Relevance => Order::Relevance,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct QuotesArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Speaker name or part of it, whole words, any case ("Sessions" finds "Jeff Sessions").
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Words that must all occur in the quote (case and accents ignored).
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Outlet, any case.
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// First publication day: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Last publication day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// direct, mixed, indirect, according_to or other.
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long, value_enum, default_value_t = Sort::Date)]
+    pub sort: Sort,
+    #[arg(long, default_value_t = 20)]
+    pub limit: u64,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Args)]
+pub struct SpeakersArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Only speakers known under this name (whole words, any case).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// person, organization, group, anonymous, document or unknown.
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: u64,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    /// The article's store id (a number, as `quotes` and `articles` print) or input id.
+    pub article: String,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// `text`: the article with attributions marked; `json`: the stored record.
+    #[arg(long, value_enum, default_value_t = crate::Format::Text)]
+    pub format: crate::Format,
+}
+
+#[derive(Args)]
+pub struct ArticlesArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Words that must all occur in the headline or text.
+    #[arg(long)]
+    pub search: Option<String>,
+    #[arg(long)]
+    pub outlet: Option<String>,
+    #[arg(long)]
+    pub since: Option<String>,
+    #[arg(long)]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value_t = Sort::Date)]
+    pub sort: Sort,
+    #[arg(long, default_value_t = 20)]
+    pub limit: u64,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn open_existing(db: &str) -> anyhow::Result<Store> {
+    if !is_postgres_url(db) && db != ":memory:" && !Path::new(db).exists() {
+        bail!("no store at {db}: run `verbatim ingest --db {db} PATH...` first");
+    }
+    Store::open(db).with_context(|| format!("opening the store {db}"))
+}
+
+/// Analyses a batch of articles. The one place analysis happens during ingest, so that a
+/// parallel ordered analysis can replace it.
+fn analyze_batch(pipeline: &Pipeline, articles: Vec<Article>) -> Vec<(Article, Analysis)> {
+    articles
+        .into_iter()
+        .map(|a| {
+            let analysis = pipeline.analyze(&a);
+            (a, analysis)
+        })
+        .collect()
+}
+
+pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    let paths = input_paths(args.paths)?;
+    let db = args.db.db.clone();
+    let mut store = Store::open(&db).with_context(|| format!("opening the store {db}"))?;
+    let pipeline = build_pipeline(args.attributor);
+    let batch_size = args.batch.max(1);
+    let progress = Progress::new(total_input_bytes(&paths));
+    let start = Instant::now();
+    // The store is written on its own thread while the next batch is analysed, so ingest
+    // runs at the speed of the pipeline.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Article, Analysis)>>(2);
+    let writer_db = db.clone();
+    let writer = std::thread::spawn(move || -> anyhow::Result<(IngestReport, usize)> {
+        let mut progress = progress;
+        let mut totals = IngestReport::default();
+        let mut n_failed = 0;
+        for batch in rx {
+            let report = store
+                .ingest_batch(&batch)
+                .with_context(|| format!("writing to the store {writer_db}"))?;
+            for (origin, message) in &report.failed {
+                progress.clear();
+                eprintln!("verbatim: error: {origin}: not stored: {message}");
+            }
+            n_failed += report.failed.len();
+            totals.stored += report.stored;
+            totals.duplicates += report.duplicates;
+            totals.attributions += report.attributions;
+            for (a, _) in &batch {
+                progress.article(a);
+            }
+        }
+        progress.clear();
+        Ok((totals, n_failed))
+    });
+    let mut n_failed = 0usize;
+    let mut batch: Vec<Article> = Vec::new();
+    let mut batch_start = Instant::now();
+    let interactive = std::io::stderr().is_terminal();
+    let clear_line = || {
+        if interactive {
+            eprint!("\r\x1b[2K");
+        }
+    };
+    for event in Reader::new(paths) {
+        match event {
+            Event::Article(article) => {
+                if batch.is_empty() {
+                    batch_start = Instant::now();
+                }
+                batch.push(*article);
+                if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2)
+                {
+                    let analysed = analyze_batch(&pipeline, std::mem::take(&mut batch));
+                    if tx.send(analysed).is_err() {
+                        break; // the writer failed; its error is reported below
+                    }
+                }
+            }
+            Event::Warning { origin, message } => {
+                clear_line();
+                eprintln!("verbatim: warning: {origin}: {message}");
+            }
+            Event::Error { origin, message } => {
+                clear_line();
+                eprintln!("verbatim: error: {origin}: {message}");
+                n_failed += 1;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(analyze_batch(&pipeline, batch));
+    }
+    drop(tx);
+    let (totals, failed_writes) = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the store writer thread panicked"))??;
+    n_failed += failed_writes;
+    eprintln!(
+        "verbatim: stored {} article(s) with {} attribution(s), skipped {} already stored, \
+         in {:.1} s ({})",
+        totals.stored,
+        totals.attributions,
+        totals.duplicates,
+        start.elapsed().as_secs_f64(),
+        if is_postgres_url(&db) { "PostgreSQL" } else { db.as_str() },
+    );
+    if n_failed > 0 {
+        eprintln!("verbatim: {n_failed} input item(s) failed; the rest were stored");
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Bytes of the plain input files, for the ETA; `None` when some input is compressed or stdin.
+fn total_input_bytes(paths: &[PathBuf]) -> Option<u64> {
+    fn walk(p: &Path, total: &mut u64) -> Option<()> {
+        let meta = std::fs::metadata(p).ok()?;
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(p).ok()? {
+                walk(&entry.ok()?.path(), total)?;
+            }
+        } else {
+            let name = p.to_string_lossy();
+            if name.ends_with(".gz") || name.ends_with(".zst") {
+                return None;
+            }
+            *total += meta.len();
+        }
+        Some(())
+    }
+    let mut total = 0;
+    for p in paths {
+        if p.as_os_str() == "-" {
+            return None;
+        }
+        walk(p, &mut total)?;
+    }
+    Some(total)
+}
+
+/// A one-line progress bar on stderr (articles/s, ETA), only when stderr is a terminal.
+struct Progress {
+    enabled: bool,
+    total_bytes: Option<u64>,
+    start: Instant,
+    last: Instant,
+    n_articles: u64,
+    n_bytes: u64,
+}
+
+impl Progress {
+    fn new(total_bytes: Option<u64>) -> Progress {
+        let now = Instant::now();
+        Progress {
+            enabled: std::io::stderr().is_terminal(),
+            total_bytes,
+            start: now,
+            last: now,
+            n_articles: 0,
+            n_bytes: 0,
+        }
+    }
+
+    fn article(&mut self, article: &Article) {
+        self.n_articles += 1;
+        self.n_bytes += article.text.len() as u64;
+        if !self.enabled || self.last.elapsed() < Duration::from_millis(250) {
+            return;
+        }
+        self.last = Instant::now();
+        let secs = self.start.elapsed().as_secs_f64().max(1e-9);
+        let rate = self.n_articles as f64 / secs;
+        let mut line = format!("{} articles, {rate:.0} articles/s", self.n_articles);
+        if let Some(total) = self.total_bytes.filter(|&t| t > 0) {
+            let done = (self.n_bytes as f64 / total as f64).min(1.0);
+            let width = 30;
+            let filled = (done * width as f64) as usize;
+            let eta = secs * (1.0 - done) / done.max(1e-9);
+            line = format!(
+                "[{}{}] {:>3.0}%  {line}, ETA {}",
+                "#".repeat(filled),
+                "-".repeat(width - filled),
+                done * 100.0,
+                clock(eta)
+            );
+        }
+        eprint!("\r\x1b[2K{line}");
+    }
+
+    fn clear(&self) {
+        if self.enabled && self.n_articles > 0 {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+fn clock(secs: f64) -> String {
+    let s = secs.round() as u64;
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// `s` cut or padded to exactly `width` characters.
+fn fit(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        format!("{s}{}", " ".repeat(width - n))
+    } else {
+        let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn write_csv_row(out: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    writeln!(out, "{}", line.join(","))
+}
+
+fn exit_for<T>(page: &Page<T>) -> ExitCode {
+    if page.items.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn speaker_label(r: &QuoteRow) -> String {
+    match &r.speaker {
+        Some(s) => s.name.clone(),
+        None if !r.source_text.is_empty() => r.source_text.clone(),
+        None => "(no source)".into(),
+    }
+}
+
+fn day_of(published: &Option<String>) -> String {
+    published
+        .as_deref()
+        .map(|p| p.chars().take(10).collect())
+        .unwrap_or_else(|| "-".into())
+}
+
+pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
+    let mut store = open_existing(&args.db.db)?;
+    let page = store.quotes(&QuoteQuery {
+        speaker: args.speaker,
+        speaker_id: None,
+        search: args.search,
+        outlet: args.outlet,
+        since: args.since,
+        until: args.until,
+        kind: args.kind,
+        article_id: None,
+        order: args.sort.into(),
+        limit: args.limit,
+        offset: args.offset,
+    })?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        TableFormat::Json => {
+            for r in &page.items {
+                serde_json::to_writer(&mut out, r)?;
+                writeln!(out)?;
+            }
+        }
+        TableFormat::Csv => {
+            write_csv_row(
+                &mut out,
+                &[
+                    "id",
+                    "article",
+                    "published",
+                    "outlet",
+                    "speaker",
+                    "speaker_type",
+                    "kind",
+                    "source",
+                    "cue",
+                    "content",
+                    "url",
+                ],
+            )?;
+            for r in &page.items {
+                let (name, kind) = r
+                    .speaker
+                    .as_ref()
+                    .map_or(("", ""), |s| (s.name.as_str(), s.kind.as_str()));
+                write_csv_row(
+                    &mut out,
+                    &[
+                        &r.id.to_string(),
+                        &r.article_id.to_string(),
+                        r.published.as_deref().unwrap_or(""),
+                        r.outlet.as_deref().unwrap_or(""),
+                        name,
+                        kind,
+                        &r.kind,
+                        &r.source_text,
+                        &r.cue_text,
+                        &r.content_text,
+                        r.url.as_deref().unwrap_or(""),
+                    ],
+                )?;
+            }
+        }
+        TableFormat::Table => {
+            writeln!(
+                out,
+                "{}  {}  {}  {}  {}  quote",
+                fit("date", 10),
+                fit("article", 7),
+                fit("outlet", 10),
+                fit("speaker", 24),
+                fit("kind", 12)
+            )?;
+            for r in &page.items {
+                let content = one_line(&r.content_text);
+                writeln!(
+                    out,
+                    "{}  {}  {}  {}  {}  {}",
+                    fit(&day_of(&r.published), 10),
+                    fit(&r.article_id.to_string(), 7),
+                    fit(r.outlet.as_deref().unwrap_or("-"), 10),
+                    fit(&one_line(&speaker_label(r)), 24),
+                    fit(&r.kind, 12),
+                    fit(&content, 100).trim_end()
+                )?;
+            }
+            if let Some(next) = page.next_offset {
+                writeln!(out, "(more: --offset {next})")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(exit_for(&page))
+}
+
+pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
+    let mut store = open_existing(&args.db.db)?;
+    let page = store.speakers(&SpeakerQuery {
+        name: args.name,
+        kind: args.kind,
+        limit: args.limit,
+        offset: args.offset,
+    })?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        TableFormat::Json => {
+            for r in &page.items {
+                serde_json::to_writer(&mut out, r)?;
+                writeln!(out)?;
+            }
+        }
+        TableFormat::Csv => {
+            write_csv_row(
+                &mut out,
+                &["id", "name", "type", "quotes", "articles", "aliases"],
+            )?;
+            for r in &page.items {
+                write_csv_row(
+                    &mut out,
+                    &[
+                        &r.id.to_string(),
+                        &r.name,
+                        &r.kind,
+                        &r.quote_count.to_string(),
+                        &r.article_count.to_string(),
+                        &r.aliases.join("; "),
+                    ],
+                )?;
+            }
+        }
+        TableFormat::Table => {
+            writeln!(out, "quotes  articles  type          name (also: aliases)")?;
+            for r in &page.items {
+                let others: Vec<&str> = r
+                    .aliases
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|a| *a != r.name)
+                    .collect();
+                let also = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!("  (also: {})", one_line(&others.join("; ")))
+                };
+                writeln!(
+                    out,
+                    "{:>6}  {:>8}  {}  {}{}",
+                    r.quote_count,
+                    r.article_count,
+                    fit(&r.kind, 12),
+                    one_line(&r.name),
+                    also
+                )?;
+            }
+            if let Some(next) = page.next_offset {
+                writeln!(out, "(more: --offset {next})")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(exit_for(&page))
+}
+
+pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
+    let mut store = open_existing(&args.db.db)?;
+    let page = store.articles(&ArticleQuery {
+        search: args.search,
+        outlet: args.outlet,
+        since: args.since,
+        until: args.until,
+        order: args.sort.into(),
+        limit: args.limit,
+        offset: args.offset,
+    })?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        TableFormat::Json => {
+            for r in &page.items {
+                serde_json::to_writer(&mut out, r)?;
+                writeln!(out)?;
+            }
+        }
+        TableFormat::Csv => {
+            write_csv_row(
+                &mut out,
+                &[
+                    "id",
+                    "key",
+                    "published",
+                    "outlet",
+                    "attributions",
+                    "headline",
+                    "url",
+                ],
+            )?;
+            for r in &page.items {
+                write_csv_row(
+                    &mut out,
+                    &[
+                        &r.id.to_string(),
+                        &r.key,
+                        r.published.as_deref().unwrap_or(""),
+                        r.outlet.as_deref().unwrap_or(""),
+                        &r.n_attributions.to_string(),
+                        r.headline.as_deref().unwrap_or(""),
+                        r.url.as_deref().unwrap_or(""),
+                    ],
+                )?;
+            }
+        }
+        TableFormat::Table => {
+            writeln!(
+                out,
+                "{}  {}  {}  quotes  headline (or input id)",
+                fit("id", 7),
+                fit("date", 10),
+                fit("outlet", 10)
+            )?;
+            for r in &page.items {
+                writeln!(
+                    out,
+                    "{}  {}  {}  {:>6}  {}",
+                    fit(&r.id.to_string(), 7),
+                    fit(&day_of(&r.published), 10),
+                    fit(r.outlet.as_deref().unwrap_or("-"), 10),
+                    r.n_attributions,
+                    fit(&one_line(r.headline.as_deref().unwrap_or(&r.key)), 90).trim_end()
+                )?;
+            }
+            if let Some(next) = page.next_offset {
+                writeln!(out, "(more: --offset {next})")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(exit_for(&page))
+}
+
+pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
+    let mut store = open_existing(&args.db.db)?;
+    let s = store.stats()?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &s)?;
+        writeln!(out)?;
+    } else {
+        for (label, n) in [
+            ("articles", s.articles),
+            ("attributions", s.attributions),
+            ("speakers", s.speakers),
+            ("aliases", s.aliases),
+            ("entities", s.entities),
+        ] {
+            writeln!(out, "{label:<13}{n}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(args: ShowArgs) -> anyhow::Result<ExitCode> {
+    let mut store = open_existing(&args.db.db)?;
+    let Some(article) = store.article(&args.article)? else {
+        eprintln!("verbatim: no article {:?} in the store", args.article);
+        return Ok(ExitCode::from(1));
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        crate::Format::Json => {
+            serde_json::to_writer(&mut out, &article)?;
+            writeln!(out)?;
+        }
+        crate::Format::Text => write_marked(&mut out, &article)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text with every attribution's spans bracketed: `[S1 source]`, `[C1 cue]`,
+/// `[Q1 content]`; then one line per attribution.
+pub fn marked_text(article: &ArticleRow) -> String {
+    let text = &article.text;
+    let offsets = CharOffsets::new(text);
+    // (byte position, opener?, attribution, role order, label)
+    let mut marks: Vec<(usize, bool, usize, usize, String)> = Vec::new();
+    for (i, a) in article.attributions.iter().enumerate() {
+        for (role, letter, spans) in [(0, 'S', &a.source), (1, 'C', &a.cue), (2, 'Q', &a.content)] {
+            for &[s, e] in spans {
+                let span = offsets.span_from_chars(s, e);
+                marks.push((span.start, true, i, role, format!("[{letter}{} ", i + 1)));
+                marks.push((span.end, false, i, role, "]".into()));
+            }
+        }
+    }
+    // At one position, closers come before openers; closers innermost-first.
+    marks.sort_by(|a, b| {
+        a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| {
+            if a.1 {
+                (a.2, a.3).cmp(&(b.2, b.3))
+            } else {
+                (b.2, b.3).cmp(&(a.2, a.3))
+            }
+        })
+    });
+    let mut out = String::with_capacity(text.len() + marks.len() * 4);
+    let mut pos = 0;
+    for (at, _, _, _, label) in &marks {
+        let at = (*at).min(text.len());
+        if at > pos {
+            out.push_str(&text[pos..at]);
+            pos = at;
+        }
+        out.push_str(label);
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+fn write_marked(out: &mut impl Write, a: &ArticleRow) -> std::io::Result<()> {
+    writeln!(out, "== article {} ({}) ==", a.id, a.key)?;
+    for (label, value) in [
+        ("headline", &a.headline),
+        ("outlet", &a.outlet),
+        ("published", &a.published),
+        ("updated", &a.updated),
+        ("byline", &a.byline),
+        ("url", &a.url),
+    ] {
+        if let Some(v) = value {
+            writeln!(out, "{label}:{:>width$}{v}", "", width = 11 - label.len())?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", marked_text(a).trim_end())?;
+    writeln!(out)?;
+    writeln!(out, "{} attribution(s)", a.attributions.len())?;
+    for (i, q) in a.attributions.iter().enumerate() {
+        let speaker = q
+            .speaker
+            .as_ref()
+            .map_or_else(|| speaker_label(q), |s| format!("{} ({})", s.name, s.kind));
+        writeln!(
+            out,
+            "  [{}] {} — {}: {}",
+            i + 1,
+            one_line(&speaker),
+            q.kind,
+            one_line(&q.content_text)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_fit(s: &str, width: usize, expected: &str) {
+        assert_eq!(fit(s, width), expected, "{s:?} {width}");
+    }
+
+    #[test]
+    fn fit_pads_and_cuts_by_characters() {
+        check_fit("abc", 5, "abc  ");
+        check_fit("abcdef", 4, "abc…");
+        check_fit("Zoë", 3, "Zoë");
+        check_fit("😀😀😀", 2, "😀…");
+        check_fit("", 2, "  ");
+        check_fit("abc", 0, "…");
+    }
+
+    fn check_csv(s: &str, expected: &str) {
+        assert_eq!(csv_field(s), expected, "{s:?}");
+    }
+
+    #[test]
+    fn csv_quotes_when_needed() {
+        check_csv("plain", "plain");
+        check_csv("a,b", "\"a,b\"");
+        check_csv("say \"hi\"", "\"say \"\"hi\"\"\"");
+        check_csv("two\nlines", "\"two\nlines\"");
+        check_csv("", "");
+    }
+
+    #[test]
+    fn clock_prints_hours_minutes_seconds() {
+        assert_eq!(clock(0.0), "0:00:00");
+        assert_eq!(clock(61.4), "0:01:01");
+        assert_eq!(clock(3725.0), "1:02:05");
+    }
+}

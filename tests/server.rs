@@ -1,0 +1,886 @@
+//! The HTTP API and web UI (`verbatim serve`): status codes, paging, filters, auth, the error
+//! shape and the OpenAPI routes against a temp SQLite store, and against PostgreSQL when
+//! `VERBATIM_TEST_PG` is set; the CLI's start and graceful stop; and the UI in headless
+//! Chromium when `/usr/bin/chromium` (or `$VERBATIM_CHROMIUM`) exists.
+
+use crate::common::{verbatim, workspace, TempDir};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use verbatim_server::{Running, Server, ServerConfig};
+
+const TOKEN: &str = "test-token-0123456789";
+
+/// A fresh, empty store, removed on drop.
+struct TestDb {
+    target: String,
+    name: &'static str,
+    _dir: Option<TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, schema)) = &self.pg {
+            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+/// SQLite always; PostgreSQL too when `VERBATIM_TEST_PG` holds a URL.
+fn backends(test: &str) -> Vec<TestDb> {
+    let dir = TempDir::new(&format!("server-{test}"));
+    let target = dir.path().join("test.db").to_string_lossy().into_owned();
+    let mut dbs = vec![TestDb {
+        target,
+        name: "sqlite",
+        _dir: Some(dir),
+        pg: None,
+    }];
+    match std::env::var("VERBATIM_TEST_PG") {
+        Ok(url) if !url.is_empty() => {
+            let schema = format!("s_{}_{}", test, std::process::id());
+            let mut c = postgres::Client::connect(&url, postgres::NoTls)
+                .unwrap_or_else(|e| panic!("VERBATIM_TEST_PG={url}: {e}"));
+            c.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            ))
+            .unwrap();
+            let sep = if url.contains('?') { '&' } else { '?' };
+            dbs.push(TestDb {
+                target: format!("{url}{sep}options=-csearch_path%3D{schema}"),
+                name: "postgres",
+                _dir: None,
+                pg: Some((url, schema)),
+            });
+        }
+        _ => eprintln!("skipping {test} on PostgreSQL: VERBATIM_TEST_PG is not set"),
+    }
+    dbs
+}
+
+fn start(db: &TestDb, token: Option<&str>, max_body_bytes: usize) -> Running {
+    let config = ServerConfig {
+        addr: "127.0.0.1:0".into(),
+        db: db.target.clone(),
+        token: token.map(str::to_string),
+        max_body_bytes,
+        pool_size: 2,
+        blocking_threads: 2,
+        ..ServerConfig::default()
+    };
+    Server::new(&config)
+        .unwrap_or_else(|e| panic!("{}: {e}", db.name))
+        .spawn()
+        .unwrap()
+}
+
+/// A response: status, lower-case headers, body.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One HTTP/1.1 request on its own connection.
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (n, v) in headers {
+        head.push_str(&format!("{n}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    // The server may answer (413) before reading the whole body; the reply still comes.
+    let _ = stream
+        .write_all(head.as_bytes())
+        .and_then(|_| stream.write_all(body));
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head: {}", String::from_utf8_lossy(&raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(
+            String::from_utf8_lossy(&data[..eol])
+                .split(';')
+                .next()
+                .unwrap()
+                .trim(),
+            16,
+        )
+        .unwrap();
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 2 + size + 2..];
+    }
+    out
+}
+
+fn get(addr: SocketAddr, path: &str) -> Reply {
+    http(addr, "GET", path, &[], b"")
+}
+
+fn post(addr: SocketAddr, token: Option<&str>, body: &[u8]) -> Reply {
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let mut headers = vec![("Content-Type", "application/json")];
+    if let Some(a) = &auth {
+        headers.push(("Authorization", a.as_str()));
+    }
+    http(addr, "POST", "/api/articles", &headers, body)
+}
+
+/// Checks an error reply: status, the one JSON shape, the code.
+fn check_error(reply: &Reply, status: u16, code: &str, what: &str) {
+    assert_eq!(reply.status, status, "{what}: {}", reply.text());
+    assert!(
+        reply
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("application/json"),
+        "{what}: {:?}",
+        reply.headers
+    );
+    let v = reply.json();
+    assert_eq!(v["error"]["code"], code, "{what}: {v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{what}: {v}"
+    );
+    assert_eq!(v.as_object().unwrap().len(), 1, "{what}: {v}");
+}
+
+/// The bundled example articles as a POST body, plus one whose quote holds markup.
+fn example_body() -> Value {
+    let dir = workspace().join("examples/articles");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    let mut items = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).unwrap();
+        if p.extension().is_some_and(|e| e == "jsonl") {
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                items.push(serde_json::from_str::<Value>(line).unwrap());
+            }
+        } else {
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            items.push(json!({"id": stem, "text": text}));
+        }
+    }
+    items.push(hostile_article());
+    Value::Array(items)
+}
+
+const HOSTILE_QUOTE: &str = "I think <script>document.title='pwned'</script> and <img src=x onerror=\"document.title='pwned'\"> are fine";
+
+fn hostile_article() -> Value {
+    json!({
+        "id": "hostile-markup",
+        "title": "Markup <b>in</b> the \"headline\"",
+        "outlet": "Test Wire",
+        "published": "2017-04-05",
+        "url": "javascript:alert(1)",
+        "text": format!("Markup test\n\n\"{HOSTILE_QUOTE},\" said Jane Doe, a spokeswoman for the city.\n\nThe council did not comment."),
+    })
+}
+
+#[test]
+fn the_api_answers_with_status_codes_paging_filters_and_auth() {
+    for db in backends("api") {
+        let name = db.name;
+        let server = start(&db, Some(TOKEN), 64 * 1024);
+        let addr = server.addr();
+
+        // --- writes: auth, body checks, ingest, idempotence
+        let body = serde_json::to_vec(&example_body()).unwrap();
+        check_error(&post(addr, None, &body), 401, "unauthorized", name);
+        check_error(
+            &post(addr, Some("wrong-token-0123456789"), &body),
+            401,
+            "unauthorized",
+            name,
+        );
+        let r = post(addr, None, &body);
+        assert!(r
+            .header("www-authenticate")
+            .is_some_and(|v| v.starts_with("Bearer")));
+        check_error(
+            &post(addr, Some(TOKEN), b"{not json"),
+            400,
+            "bad_parameter",
+            name,
+        );
+        check_error(
+            &post(addr, Some(TOKEN), b"{\"id\": \"x\"}"),
+            400,
+            "bad_parameter",
+            name,
+        );
+        check_error(&post(addr, Some(TOKEN), b"[]"), 400, "bad_parameter", name);
+        check_error(
+            &post(addr, Some(TOKEN), b"[{\"text\": \"a\", \"tilte\": \"b\"}]"),
+            400,
+            "bad_parameter",
+            name,
+        );
+        let big = serde_json::to_vec(&json!({"text": "word ".repeat(20_000)})).unwrap();
+        check_error(
+            &post(addr, Some(TOKEN), &big),
+            413,
+            "payload_too_large",
+            name,
+        );
+
+        let r = post(addr, Some(TOKEN), &body);
+        assert_eq!(r.status, 201, "{name}: {}", r.text());
+        let report = r.json();
+        let n_items = example_body().as_array().unwrap().len() as u64;
+        assert_eq!(report["stored"], n_items, "{name}: {report}");
+        assert!(report["attributions"].as_u64().unwrap() >= 10, "{report}");
+        let ids = report["articles"].as_array().unwrap();
+        assert_eq!(ids.len() as u64, n_items);
+        assert!(ids.iter().all(|a| a["id"].as_i64().is_some()), "{report}");
+        let r = post(addr, Some(TOKEN), &body);
+        assert_eq!(r.status, 200, "{name}: {}", r.text());
+        assert_eq!(r.json()["duplicates"], n_items);
+        assert_eq!(r.json()["stored"], 0);
+        // A single object, with a date the reader cannot read: stored, with a warning.
+        let one = json!({"text": "\"It works,\" Ann Lee said.", "published": "someday"});
+        let r = post(addr, Some(TOKEN), one.to_string().as_bytes());
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(r.json()["warnings"][0]["item"], 0, "{}", r.text());
+
+        // --- health
+        let h = get(addr, "/api/health");
+        assert_eq!(h.status, 200);
+        let h = h.json();
+        assert_eq!(h["status"], "ok");
+        assert_eq!(h["read_only"], false);
+        assert_eq!(h["backend"], name);
+        assert_eq!(h["stats"]["articles"], n_items + 1);
+
+        // --- quotes: default page, filters, paging
+        let all = get(addr, "/api/quotes?limit=500").json();
+        let n_quotes = all["items"].as_array().unwrap().len();
+        assert!(n_quotes >= 10, "{all}");
+        assert_eq!(all["next_offset"], Value::Null);
+        let first = get(addr, "/api/quotes").json();
+        assert_eq!(first["limit"], 20);
+        assert_eq!(first["offset"], 0);
+        let mut paged = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = get(addr, &format!("/api/quotes?limit=3&offset={offset}")).json();
+            let items = page["items"].as_array().unwrap();
+            assert!(items.len() <= 3);
+            paged.extend(items.iter().map(|q| q["id"].clone()));
+            match page["next_offset"].as_u64() {
+                Some(next) => {
+                    assert_eq!(next, offset + 3);
+                    offset = next;
+                }
+                None => break,
+            }
+        }
+        let all_ids: Vec<Value> = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["id"].clone())
+            .collect();
+        assert_eq!(
+            paged, all_ids,
+            "{name}: pages concatenate to the whole list"
+        );
+
+        let by = |q: &str| -> Vec<Value> {
+            let r = get(addr, &format!("/api/quotes?{q}"));
+            assert_eq!(r.status, 200, "{q}: {}", r.text());
+            r.json()["items"].as_array().unwrap().clone()
+        };
+        let sessions = by("speaker=sessions");
+        assert!(!sessions.is_empty());
+        assert!(
+            sessions
+                .iter()
+                .all(|q| q["speaker"]["name"] == "Jeff Sessions"),
+            "{sessions:?}"
+        );
+        let direct = by("kind=direct&limit=500");
+        assert!(!direct.is_empty() && direct.len() < n_quotes);
+        assert!(direct.iter().all(|q| q["kind"] == "direct"));
+        let think = by("search=think");
+        assert!(!think.is_empty());
+        assert!(think.iter().all(|q| q["content_text"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("think")));
+        let ledger = by("outlet=Capitol%20Ledger&limit=500");
+        assert!(!ledger.is_empty());
+        assert!(ledger.iter().all(|q| q["outlet"] == "Capitol Ledger"));
+        let april = by("since=2017-04&until=2017-04-30");
+        assert!(!april.is_empty());
+        assert!(
+            april
+                .iter()
+                .all(|q| q["published"].as_str().unwrap().starts_with("2017-04")),
+            "{april:?}"
+        );
+        assert!(by("search=think&speaker=nobody%20here").is_empty());
+        assert_eq!(
+            by("search=&speaker=&outlet=&kind=&limit=").len(),
+            by("").len(),
+            "empty values are absent"
+        );
+        let relevance = by("search=recuse&sort=relevance&limit=1");
+        assert_eq!(relevance.len(), 1);
+        // The markup is data: stored and returned as it was sent.
+        let hostile = by("search=fine&outlet=test%20wire");
+        assert_eq!(hostile.len(), 1, "{hostile:?}");
+        assert!(hostile[0]["content_text"]
+            .as_str()
+            .unwrap()
+            .contains("<script>document.title='pwned'</script>"));
+
+        // --- bad parameters: 400 with the JSON error
+        for q in [
+            "limit=0",
+            "limit=501",
+            "limit=abc",
+            "offset=-1",
+            "kind=quote",
+            "since=2017-3",
+            "until=march",
+            "sort=best",
+            "speaker_id=x",
+            "article_id=0",
+            "limit=1&limit=2",
+            "colour=red",
+            "search=%22%22",
+            "speaker=%2C%2C",
+        ] {
+            check_error(
+                &get(addr, &format!("/api/quotes?{q}")),
+                400,
+                "bad_parameter",
+                q,
+            );
+        }
+        check_error(
+            &get(addr, "/api/speakers?type=alien"),
+            400,
+            "bad_parameter",
+            "type",
+        );
+        check_error(
+            &get(addr, "/api/articles?since=x"),
+            400,
+            "bad_parameter",
+            "articles since",
+        );
+        check_error(
+            &get(addr, "/api/health?verbose=1"),
+            400,
+            "bad_parameter",
+            "health params",
+        );
+
+        // --- speakers
+        let speakers = get(addr, "/api/speakers?limit=500").json();
+        let list = speakers["items"].as_array().unwrap();
+        let jeff = list
+            .iter()
+            .find(|s| s["name"] == "Jeff Sessions")
+            .expect("Jeff Sessions");
+        let counts: Vec<i64> = list
+            .iter()
+            .map(|s| s["quote_count"].as_i64().unwrap())
+            .collect();
+        assert!(counts.windows(2).all(|w| w[0] >= w[1]), "most quoted first");
+        let id = jeff["id"].as_i64().unwrap();
+        let one = get(addr, &format!("/api/speakers/{id}"));
+        assert_eq!(one.status, 200, "{}", one.text());
+        let one = one.json();
+        assert_eq!(one["name"], "Jeff Sessions");
+        let timeline = one["timeline"].as_array().unwrap();
+        let in_months: i64 = timeline.iter().map(|m| m["quotes"].as_i64().unwrap()).sum();
+        assert_eq!(
+            in_months + one["undated"].as_i64().unwrap(),
+            one["quote_count"].as_i64().unwrap(),
+            "{one}"
+        );
+        assert!(timeline.iter().any(|m| m["month"] == "2017-03"), "{one}");
+        let people = get(addr, "/api/speakers?type=person&limit=500").json();
+        assert!(people["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["type"] == "person"));
+        check_error(
+            &get(addr, "/api/speakers/999999"),
+            404,
+            "not_found",
+            "no speaker",
+        );
+        check_error(
+            &get(addr, "/api/speakers/abc"),
+            400,
+            "bad_parameter",
+            "speaker id",
+        );
+        check_error(
+            &get(addr, "/api/speakers/0"),
+            400,
+            "bad_parameter",
+            "speaker 0",
+        );
+
+        // --- articles
+        let arts = get(addr, "/api/articles?limit=500").json();
+        assert_eq!(arts["items"].as_array().unwrap().len() as u64, n_items + 1);
+        let found = get(addr, "/api/articles?search=recuse").json();
+        assert!(!found["items"].as_array().unwrap().is_empty());
+        let hostile = get(addr, "/api/articles/hostile-markup");
+        assert_eq!(hostile.status, 200, "{}", hostile.text());
+        let hostile = hostile.json();
+        assert_eq!(hostile["key"], "hostile-markup");
+        let by_id = get(addr, &format!("/api/articles/{}", hostile["id"])).json();
+        assert_eq!(by_id, hostile);
+        let attrs = hostile["attributions"].as_array().unwrap();
+        assert!(!attrs.is_empty(), "{hostile}");
+        // Spans are code points into the text.
+        let text: Vec<char> = hostile["text"].as_str().unwrap().chars().collect();
+        for a in attrs {
+            for s in a["content"].as_array().unwrap() {
+                let (s, e) = (
+                    s[0].as_u64().unwrap() as usize,
+                    s[1].as_u64().unwrap() as usize,
+                );
+                assert!(s < e && e <= text.len());
+            }
+        }
+        check_error(
+            &get(addr, "/api/articles/no-such-article"),
+            404,
+            "not_found",
+            "no article",
+        );
+        check_error(
+            &get(addr, "/api/articles/%FF"),
+            400,
+            "bad_parameter",
+            "bad UTF-8 id",
+        );
+
+        // --- routes and methods that do not exist: JSON, never HTML
+        check_error(&get(addr, "/api/nothing"), 404, "not_found", "route");
+        check_error(&get(addr, "/nothing"), 404, "not_found", "ui route");
+        check_error(
+            &http(addr, "DELETE", "/api/quotes", &[], b""),
+            405,
+            "method_not_allowed",
+            "DELETE",
+        );
+        check_error(
+            &http(addr, "PUT", "/api/articles/1", &[], b"{}"),
+            405,
+            "method_not_allowed",
+            "PUT",
+        );
+
+        // --- the UI and its headers
+        let page = get(addr, "/");
+        assert_eq!(page.status, 200);
+        assert!(page
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html"));
+        assert!(page.text().contains("/assets/app.js"));
+        assert!(page
+            .header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'"));
+        assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+        for path in [
+            "/assets/app.js",
+            "/assets/app.css",
+            "/speakers/1",
+            "/articles/hostile-markup",
+        ] {
+            assert_eq!(get(addr, path).status, 200, "{path}");
+        }
+        server.stop().unwrap();
+    }
+}
+
+#[test]
+fn every_route_of_the_openapi_document_answers() {
+    for db in backends("openapi") {
+        let server = start(&db, Some(TOKEN), 1 << 20);
+        let addr = server.addr();
+        let doc = get(addr, "/api/openapi.json");
+        assert_eq!(doc.status, 200);
+        let doc = doc.json();
+        let article =
+            json!({"id": "oa-1", "text": "\"We are ready,\" Maria Lopez said on Monday."});
+        let stored = post(addr, Some(TOKEN), article.to_string().as_bytes()).json();
+        let article_id = stored["articles"][0]["id"].as_i64().unwrap();
+        let speaker_id = get(addr, "/api/speakers").json()["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let mut checked = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let concrete = path
+                .replace("/speakers/{id}", &format!("/speakers/{speaker_id}"))
+                .replace("/articles/{id}", &format!("/articles/{article_id}"));
+            for (method, op) in item.as_object().unwrap() {
+                let reply = match method.as_str() {
+                    "get" => get(addr, &concrete),
+                    "post" => {
+                        let body = json!({"text": "\"Another day,\" Maria Lopez said."});
+                        post(addr, Some(TOKEN), body.to_string().as_bytes())
+                    }
+                    other => panic!("unexpected method {other} in the document"),
+                };
+                let ok: Vec<u16> = op["responses"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .filter(|k| k.starts_with('2'))
+                    .map(|k| k.parse().unwrap())
+                    .collect();
+                assert!(
+                    ok.contains(&reply.status),
+                    "{method} {concrete}: {} {}",
+                    reply.status,
+                    reply.text()
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, verbatim_server::API_ROUTES.len());
+        server.stop().unwrap();
+    }
+}
+
+#[test]
+fn a_read_only_server_refuses_writes_and_serves_reads() {
+    let db = backends("readonly").remove(0);
+    // Fill the store, then serve it without a token.
+    let writer = start(&db, Some(TOKEN), 1 << 20);
+    let body = json!({"id": "r1", "text": "\"Fine,\" Bo Ek said."});
+    assert_eq!(
+        post(writer.addr(), Some(TOKEN), body.to_string().as_bytes()).status,
+        201
+    );
+    writer.stop().unwrap();
+    let server = start(&db, None, 1 << 20);
+    let addr = server.addr();
+    check_error(
+        &post(addr, Some(TOKEN), body.to_string().as_bytes()),
+        403,
+        "read_only",
+        "with token",
+    );
+    check_error(&post(addr, None, b"{}"), 403, "read_only", "without token");
+    assert_eq!(get(addr, "/api/health").json()["read_only"], true);
+    assert_eq!(get(addr, "/api/articles/r1").status, 200);
+}
+
+#[test]
+fn a_server_without_a_store_or_with_a_bad_config_does_not_start() {
+    let dir = TempDir::new("server-nostore");
+    let missing = dir.path().join("missing.db").to_string_lossy().into_owned();
+    let config = ServerConfig {
+        addr: "127.0.0.1:0".into(),
+        db: missing.clone(),
+        ..ServerConfig::default()
+    };
+    let err = Server::new(&config).err().expect("no store");
+    assert!(err.to_string().contains("no store at"), "{err}");
+    assert!(
+        !std::path::Path::new(&missing).exists(),
+        "not created when read-only"
+    );
+    let out = verbatim(&["serve", "--db", &missing, "--addr", "127.0.0.1:0"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no store at"));
+    let out = verbatim(&["serve", "--db", &missing, "--token", "short"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 16"));
+    let conf = dir.path().join("server.json");
+    std::fs::write(&conf, r#"{"adress": "127.0.0.1:0"}"#).unwrap();
+    let out = verbatim(&["serve", "--config", conf.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown field"),
+        "{out:?}"
+    );
+}
+
+/// `verbatim serve` as a process: prints its address, answers, stops on SIGINT with status 0.
+struct ServeProcess {
+    child: std::process::Child,
+    addr: SocketAddr,
+}
+
+impl ServeProcess {
+    fn start(args: &[&str], token_env: Option<&str>) -> ServeProcess {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_verbatim"));
+        cmd.arg("serve").args(args).current_dir(workspace());
+        cmd.env_remove("VERBATIM_TOKEN");
+        if let Some(t) = token_env {
+            cmd.env("VERBATIM_TOKEN", t);
+        }
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        // Keep draining stderr so the child never blocks on it.
+        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+        ServeProcess { child, addr }
+    }
+
+    /// SIGINT, then the exit status (None if it had to be killed).
+    fn interrupt(&mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        None
+    }
+}
+
+impl Drop for ServeProcess {
+    /// A failed test still stops its server.
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+#[test]
+fn the_serve_command_serves_and_stops_on_ctrl_c() {
+    let dir = TempDir::new("server-cli");
+    let db = dir.path().join("cli.db").to_string_lossy().into_owned();
+    // A token from the environment lets a new store be created and filled.
+    let mut server = ServeProcess::start(&["--db", &db, "--addr", "127.0.0.1:0"], Some(TOKEN));
+    let body = json!({"id": "c1", "text": "\"Serve it,\" Kim Park said."});
+    let r = post(server.addr, Some(TOKEN), body.to_string().as_bytes());
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(
+        get(server.addr, "/api/health").json()["stats"]["articles"],
+        1
+    );
+    assert_eq!(server.interrupt(), Some(0), "a graceful stop exits 0");
+    // Then read-only over the same file.
+    let mut server = ServeProcess::start(&["--db", &db, "--addr", "127.0.0.1:0"], None);
+    check_error(
+        &post(server.addr, Some(TOKEN), b"{}"),
+        403,
+        "read_only",
+        "read-only CLI",
+    );
+    let quotes = get(server.addr, "/api/quotes").json();
+    assert!(
+        quotes["items"][0]["content_text"]
+            .as_str()
+            .unwrap()
+            .contains("Serve it"),
+        "{quotes}"
+    );
+    assert_eq!(server.interrupt(), Some(0));
+}
+
+// ---- the web UI in headless Chromium ------------------------------------------------------
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("VERBATIM_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    path.exists().then_some(path)
+}
+
+/// The DOM of `url` after its scripts ran.
+fn dump_dom(chromium: &PathBuf, url: &str) -> String {
+    let profile = TempDir::new(&format!("chromium-{}", url.len()));
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--virtual-time-budget=5000", "--dump-dom", url])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run chromium");
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        dom.contains("</html>"),
+        "chromium gave no DOM for {url}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dom
+}
+
+#[test]
+fn the_ui_searches_and_highlights_attributions_in_chromium() {
+    let Some(chromium) = chromium() else {
+        eprintln!("skipping the browser test: /usr/bin/chromium not found (.ci/run installs it)");
+        return;
+    };
+    let db = backends("ui").remove(0);
+    let server = start(&db, Some(TOKEN), 1 << 20);
+    let addr = server.addr();
+    let body = serde_json::to_vec(&example_body()).unwrap();
+    assert_eq!(post(addr, Some(TOKEN), &body).status, 201);
+
+    // Search: quote cards with speaker, quote, outlet, date and a link to the article.
+    let dom = dump_dom(&chromium, &format!("http://{addr}/?q=think"));
+    assert!(dom.contains("class=\"card\""), "no cards:\n{dom}");
+    assert!(dom.contains("Quotes found"), "{dom}");
+    assert!(dom.contains("href=\"/articles/"), "{dom}");
+    assert!(dom.contains("class=\"speaker\""), "{dom}");
+    // The quote with markup is text: escaped in the DOM, never run.
+    assert!(
+        dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"),
+        "{dom}"
+    );
+    assert!(!dom.contains("<script>document.title"), "{dom}");
+    assert!(!dom.contains("<img src=\"x\""), "{dom}");
+    assert!(
+        !dom.contains("<title>pwned"),
+        "a script from the data ran:\n{dom}"
+    );
+    assert!(!dom.contains("href=\"javascript:"), "{dom}");
+
+    // The article page: attributions highlighted by role, with a legend.
+    let hostile = get(addr, "/api/articles/hostile-markup").json();
+    let dom = dump_dom(
+        &chromium,
+        &format!("http://{addr}/articles/{}", hostile["id"]),
+    );
+    for role in ["source", "cue", "content"] {
+        assert!(
+            dom.contains(&format!("<mark class=\"{role}\"")),
+            "no {role} mark:\n{dom}"
+        );
+    }
+    assert!(dom.contains("class=\"legend\""), "{dom}");
+    assert!(
+        dom.contains("Markup &lt;b&gt;in&lt;/b&gt; the \"headline\""),
+        "{dom}"
+    );
+    assert!(!dom.contains("<title>pwned"), "{dom}");
+    assert!(!dom.contains("href=\"javascript:"), "{dom}");
+
+    // A speaker page: the timeline chart and their quotes.
+    let sessions = get(addr, "/api/speakers?name=Sessions").json();
+    let id = &sessions["items"][0]["id"];
+    let dom = dump_dom(&chromium, &format!("http://{addr}/speakers/{id}"));
+    assert!(dom.contains("Jeff Sessions"), "{dom}");
+    assert!(dom.contains("class=\"timeline\""), "{dom}");
+    assert!(dom.contains("class=\"bar\""), "{dom}");
+    assert!(dom.contains("class=\"card\""), "{dom}");
+    server.stop().unwrap();
+}

@@ -1,0 +1,350 @@
+//! The store through the CLI: one suite, two backends. Every test runs on a fresh SQLite file,
+//! and on a fresh PostgreSQL schema when `VERBATIM_TEST_PG` holds a connection URL (`.ci/run`
+//! starts a server and sets it); without it the PostgreSQL half prints a skip reason.
+
+use crate::common::{json_lines, verbatim, TempDir};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use verbatim_store::{Stats, Store};
+
+/// A fresh, empty store, removed on drop.
+enum TestDb {
+    Sqlite {
+        dir: TempDir,
+        target: String,
+    },
+    Postgres {
+        admin: String,
+        schema: String,
+        target: String,
+    },
+}
+
+impl TestDb {
+    fn target(&self) -> &str {
+        match self {
+            TestDb::Sqlite { target, .. } | TestDb::Postgres { target, .. } => target,
+        }
+    }
+    fn name(&self) -> &'static str {
+        match self {
+            TestDb::Sqlite { .. } => "sqlite",
+            TestDb::Postgres { .. } => "postgres",
+        }
+    }
+    fn dir(&self) -> Option<&Path> {
+        match self {
+            TestDb::Sqlite { dir, .. } => Some(dir.path()),
+            TestDb::Postgres { .. } => None,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin, schema, .. } = self {
+            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+/// The backends to run a test on: SQLite always, PostgreSQL when `VERBATIM_TEST_PG` is set.
+fn backends(test: &str) -> Vec<TestDb> {
+    let dir = TempDir::new(&format!("store-{test}"));
+    let target = dir.path().join("test.db").to_string_lossy().into_owned();
+    let mut dbs = vec![TestDb::Sqlite { dir, target }];
+    match std::env::var("VERBATIM_TEST_PG") {
+        Ok(url) if !url.is_empty() => {
+            let schema = format!("t_{}_{}", test, std::process::id());
+            let mut c = postgres::Client::connect(&url, postgres::NoTls)
+                .unwrap_or_else(|e| panic!("VERBATIM_TEST_PG={url}: {e}"));
+            c.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            ))
+            .unwrap();
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let target = format!("{url}{sep}options=-csearch_path%3D{schema}");
+            dbs.push(TestDb::Postgres {
+                admin: url,
+                schema,
+                target,
+            });
+        }
+        _ => eprintln!("skipping {test} on PostgreSQL: VERBATIM_TEST_PG is not set"),
+    }
+    dbs
+}
+
+fn run(db: &TestDb, args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    all.extend(["--db", db.target()]);
+    verbatim(&all, None)
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stats(db: &TestDb) -> Stats {
+    Store::open(db.target()).unwrap().stats().unwrap()
+}
+
+/// Runs `args` and checks the exit status and that stdout contains every `needles`.
+fn check(db: &TestDb, args: &[&str], code: i32, needles: &[&str]) -> String {
+    let out = run(db, args);
+    let text = stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{} {args:?}\nstdout: {text}\nstderr: {}",
+        db.name(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for n in needles {
+        assert!(
+            text.contains(n),
+            "{} {args:?}: no {n:?} in\n{text}",
+            db.name()
+        );
+    }
+    text
+}
+
+#[test]
+fn ingest_then_query_from_the_cli() {
+    for db in backends("cli") {
+        check(&db, &["ingest", "examples/articles/"], 0, &[]);
+        let first = stats(&db);
+        assert!(first.articles >= 3, "{first:?}");
+        assert!(first.attributions >= 10, "{first:?}");
+        // idempotent: a second ingest stores nothing new
+        check(&db, &["ingest", "examples/articles/"], 0, &[]);
+        assert_eq!(stats(&db), first, "{}", db.name());
+
+        check(&db, &["quotes"], 0, &["Jeff Sessions", "Paul Ryan", "date"]);
+        let json = check(
+            &db,
+            &["quotes", "--speaker", "Sessions", "--format", "json"],
+            0,
+            &[],
+        );
+        let rows = json_lines(json.as_bytes());
+        assert!(!rows.is_empty());
+        for r in &rows {
+            assert_eq!(r["speaker"]["name"], "Jeff Sessions", "{r}");
+        }
+        let json = check(
+            &db,
+            &[
+                "quotes",
+                "--search",
+                "Russian officials",
+                "--kind",
+                "direct",
+                "--format",
+                "json",
+            ],
+            0,
+            &[],
+        );
+        for r in json_lines(json.as_bytes()) {
+            let c = r["content_text"].as_str().unwrap().to_lowercase();
+            assert!(c.contains("russian") && c.contains("officials"), "{r}");
+            assert_eq!(r["kind"], "direct");
+        }
+        check(
+            &db,
+            &[
+                "quotes",
+                "--search",
+                "recuse",
+                "--sort",
+                "relevance",
+                "--limit",
+                "1",
+            ],
+            0,
+            &["recuse"],
+        );
+        let csv = check(
+            &db,
+            &["quotes", "--format", "csv", "--outlet", "capitol ledger"],
+            0,
+            &[],
+        );
+        assert!(
+            csv.starts_with("id,article,published,outlet,speaker"),
+            "{csv}"
+        );
+        for line in csv
+            .lines()
+            .skip(1)
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            assert!(line.contains(",Capitol Ledger,"), "{line}");
+        }
+        check(
+            &db,
+            &["quotes", "--since", "2017-03-03", "--until", "2017-03-03"],
+            0,
+            &[],
+        );
+        check(&db, &["quotes", "--speaker", "Zaphod Beeblebrox"], 1, &[]);
+        check(&db, &["quotes", "--search", "xylophone"], 1, &[]);
+        check(&db, &["quotes", "--kind", "shouted"], 2, &[]);
+        check(&db, &["quotes", "--since", "last week"], 2, &[]);
+
+        let speakers = check(&db, &["speakers"], 0, &["Jeff Sessions", "person"]);
+        assert!(speakers.contains("Sessions"), "{speakers}");
+        let json = check(
+            &db,
+            &["speakers", "--name", "sessions", "--format", "json"],
+            0,
+            &[],
+        );
+        let rows = json_lines(json.as_bytes());
+        assert_eq!(rows.len(), 1, "{json}");
+        assert!(rows[0]["quote_count"].as_i64().unwrap() >= 3, "{json}");
+        assert!(rows[0]["article_count"].as_i64().unwrap() >= 3, "{json}");
+        check(&db, &["speakers", "--type", "anonymous"], 0, &["anonymous"]);
+
+        let listed = check(&db, &["articles", "--format", "json"], 0, &[]);
+        let articles = json_lines(listed.as_bytes());
+        assert_eq!(articles.len() as i64, first.articles);
+        let id = articles[0]["id"].as_i64().unwrap().to_string();
+        check(&db, &["show", &id], 0, &["[Q1 ", "[S1 ", "attribution(s)"]);
+        let json = check(&db, &["show", &id, "--format", "json"], 0, &[]);
+        let record: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(record["id"].as_i64().unwrap().to_string(), id);
+        check(&db, &["show", "999999"], 1, &[]);
+        check(
+            &db,
+            &["articles", "--search", "scintilla"],
+            0,
+            &["Sessions"],
+        );
+        check(&db, &["stats"], 0, &["articles", "attributions"]);
+    }
+}
+
+#[test]
+fn queries_without_a_store_fail_cleanly() {
+    let dir = TempDir::new("store-missing");
+    let missing = dir.path().join("none.db");
+    let out = verbatim(&["quotes", "--db", missing.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("verbatim ingest"));
+    assert!(!missing.exists(), "a query must not create a store");
+}
+
+/// A JSONL file of `n` distinct generated articles over a few outlets and days.
+fn generated_input(path: &Path, n: usize) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let names = [
+        "Jeff Sessions",
+        "Nancy Pelosi",
+        "Paul Ryan",
+        "Chuck Schumer",
+        "Sean Spicer",
+    ];
+    let outlets = ["Reuters", "AP", "ANI"];
+    for i in 0..n {
+        let a = names[i % names.len()];
+        let b = names[(i / 5 + 1) % names.len()];
+        let text = format!(
+            "\"We will vote on measure {i} next week,\" {a} said on Thursday. \
+             {b} told reporters the plan number {i} was \"a serious mistake\". \
+             According to a senior official, talks on item {i} would go on. \
+             \"There is no deal yet,\" said {b}, adding that {a} had \"nothing to hide.\""
+        );
+        let record = serde_json::json!({
+            "id": format!("gen-{i}"),
+            "text": text,
+            "outlet": outlets[i % outlets.len()],
+            "published": format!("2017-03-{:02}", 1 + i % 28),
+        });
+        writeln!(f, "{record}").unwrap();
+    }
+}
+
+/// Speakers with their counts, in a stable order, to compare two stores.
+fn speaker_counts(db: &TestDb) -> Vec<(String, String, i64, i64)> {
+    let mut store = Store::open(db.target()).unwrap();
+    let page = store
+        .speakers(&verbatim_store::SpeakerQuery {
+            limit: 100_000,
+            ..Default::default()
+        })
+        .unwrap();
+    let mut v: Vec<_> = page
+        .items
+        .into_iter()
+        .map(|s| (s.name, s.kind, s.quote_count, s.article_count))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn killed_ingest_reruns_to_the_same_store() {
+    let input_dir = TempDir::new("store-kill-input");
+    let input = input_dir.path().join("big.jsonl");
+    let n = 6000;
+    generated_input(&input, n);
+    let input = input.to_str().unwrap().to_string();
+    let clean = backends("killclean");
+    let killed = backends("killed");
+    for (clean, killed) in clean.iter().zip(&killed) {
+        check(clean, &["ingest", &input], 0, &[]);
+        let want = stats(clean);
+        assert_eq!(want.articles, n as i64);
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+            .args(["ingest", &input, "--batch", "16", "--db", killed.target()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until some batches are committed, then SIGKILL.
+        let start = Instant::now();
+        let mut seen = 0;
+        while start.elapsed() < Duration::from_secs(120) {
+            std::thread::sleep(Duration::from_millis(20));
+            if killed.dir().is_some_and(|d| !d.join("test.db").exists()) {
+                continue;
+            }
+            if let Ok(mut s) = Store::open(killed.target()) {
+                seen = s.stats().map(|s| s.articles).unwrap_or(0);
+                if seen >= 200 {
+                    break;
+                }
+            }
+        }
+        let finished_early = child.try_wait().unwrap().is_some();
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        assert!(
+            !finished_early,
+            "{}: ingest finished before the kill",
+            killed.name()
+        );
+        let partial = stats(killed);
+        assert!(
+            partial.articles >= seen && partial.articles < n as i64,
+            "{}: {partial:?} after kill",
+            killed.name()
+        );
+        check(killed, &["ingest", &input], 0, &[]);
+        assert_eq!(stats(killed), want, "{}", killed.name());
+        assert_eq!(
+            speaker_counts(killed),
+            speaker_counts(clean),
+            "{}",
+            killed.name()
+        );
+    }
+}
