@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use verbatim_core::ingest::{Event, Reader};
 use verbatim_core::{Analysis, Article, CharOffsets, Pipeline};
 use verbatim_store::{
-    is_postgres_url, IngestReport, ArticleQuery, ArticleRow, Order, Page, QuoteQuery, QuoteRow, SpeakerQuery,
-    Store,
+    is_postgres_url, ArticleQuery, ArticleRow, IngestReport, Order, Page, QuoteQuery, QuoteRow,
+    SpeakerQuery, Store,
 };
 
 #[derive(Args)]
@@ -227,8 +227,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                     batch_start = Instant::now();
                 }
                 batch.push(*article);
-                if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2)
-                {
+                if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2) {
                     let analysed = analyze_batch(&pipeline, std::mem::take(&mut batch));
                     if tx.send(analysed).is_err() {
                         break; // the writer failed; its error is reported below
@@ -261,7 +260,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         totals.attributions,
         totals.duplicates,
         start.elapsed().as_secs_f64(),
-        if is_postgres_url(&db) { "PostgreSQL" } else { db.as_str() },
+        if is_postgres_url(&db) {
+            "PostgreSQL"
+        } else {
+            db.as_str()
+        },
     );
     if n_failed > 0 {
         eprintln!("verbatim: {n_failed} input item(s) failed; the rest were stored");

@@ -268,11 +268,17 @@ impl QuoteIndex {
         }
         if let Some(kind) = q.kind {
             let t = Term::from_field_text(f.kind, kind);
-            must.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
+            ));
         }
         if let Some(outlet) = q.outlet {
             let t = Term::from_field_text(f.outlet, &outlet.to_lowercase());
-            must.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
+            ));
         }
         if q.since.is_some() || q.until.is_some() {
             let lo = q.since.map_or(1, |s| day_number(s, false)).max(1);
@@ -296,14 +302,20 @@ impl QuoteIndex {
                 .map(|(_, a)| a)
                 .collect(),
             Order::Date => searcher
-                .search(&query, &top.order_by_u64_field("sort", tantivy::Order::Desc))?
+                .search(
+                    &query,
+                    &top.order_by_u64_field("sort", tantivy::Order::Desc),
+                )?
                 .into_iter()
                 .map(|(_, a)| a)
                 .collect(),
         };
         let mut ids = Vec::with_capacity(addresses.len());
         for a in addresses {
-            let column = searcher.segment_reader(a.segment_ord).fast_fields().u64("id")?;
+            let column = searcher
+                .segment_reader(a.segment_ord)
+                .fast_fields()
+                .u64("id")?;
             if let Some(id) = column.first(a.doc_id) {
                 ids.push(id as i64);
             }
