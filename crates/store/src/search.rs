@@ -356,13 +356,13 @@ mod tests {
 
     #[test]
     fn sort_keys_order_newest_day_then_lowest_id() {
-        let mut keys = vec![
+        let mut keys = [
             (sort_key(20170302, 1), "old"),
             (sort_key(20170303, 7), "new-7"),
             (sort_key(20170303, 5), "new-5"),
             (sort_key(0, 2), "undated"),
         ];
-        keys.sort_by(|a, b| b.0.cmp(&a.0));
+        keys.sort_by_key(|k| std::cmp::Reverse(k.0));
         let order: Vec<&str> = keys.iter().map(|k| k.1).collect();
         assert_eq!(order, ["new-5", "new-7", "old", "undated"]);
     }
