@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use verbatim_core::ingest::{Event, Reader};
 use verbatim_core::{Analysis, Article, CharOffsets, Pipeline};
 use verbatim_store::{
-    is_postgres_url, IngestReport, ArticleQuery, ArticleRow, Order, Page, QuoteQuery, QuoteRow, SpeakerQuery,
-    Store,
+    is_postgres_url, ArticleQuery, ArticleRow, IngestReport, Order, Page, QuoteQuery, QuoteRow,
+    SpeakerQuery, Store,
 };
 
 #[derive(Args)]
@@ -227,8 +227,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                     batch_start = Instant::now();
                 }
                 batch.push(*article);
-                if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2)
-                {
+                if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2) {
                     let analysed = analyze_batch(&pipeline, std::mem::take(&mut batch));
                     if tx.send(analysed).is_err() {
                         break; // the writer failed; its error is reported below
@@ -261,7 +260,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         totals.attributions,
         totals.duplicates,
         start.elapsed().as_secs_f64(),
-        if is_postgres_url(&db) { "PostgreSQL" } else { db.as_str() },
+        if is_postgres_url(&db) {
+            "PostgreSQL"
+        } else {
+            db.as_str()
+        },
     );
     if n_failed > 0 {
         eprintln!("verbatim: {n_failed} input item(s) failed; the rest were stored");
@@ -794,6 +797,73 @@ mod tests {
         check_csv("say \"hi\"", "\"say \"\"hi\"\"\"");
         check_csv("two\nlines", "\"two\nlines\"");
         check_csv("", "");
+    }
+
+    fn quote(i: i64, source: [usize; 2], cue: [usize; 2], content: [usize; 2]) -> QuoteRow {
+        QuoteRow {
+            id: i,
+            article_id: 1,
+            article_key: "k".into(),
+            index: i,
+            kind: "direct".into(),
+            source_text: String::new(),
+            cue_text: String::new(),
+            content_text: String::new(),
+            source: vec![source],
+            cue: vec![cue],
+            content: vec![content],
+            speaker: None,
+            outlet: None,
+            headline: None,
+            published: None,
+            url: None,
+        }
+    }
+
+    fn check_marked(text: &str, quotes: Vec<QuoteRow>, expected: &str) {
+        let article = ArticleRow {
+            id: 1,
+            key: "k".into(),
+            url: None,
+            outlet: None,
+            headline: None,
+            published: None,
+            updated: None,
+            dateline: None,
+            byline: None,
+            origin: "-".into(),
+            hash: String::new(),
+            text: text.into(),
+            entities: Vec::new(),
+            attributions: quotes,
+        };
+        assert_eq!(marked_text(&article), expected, "{text:?}");
+    }
+
+    #[test]
+    fn attributions_are_marked_in_the_text() {
+        check_marked(
+            "\"Hi,\" Ann said.",
+            vec![quote(1, [6, 9], [10, 14], [0, 5])],
+            "[Q1 \"Hi,\"] [S1 Ann] [C1 said].",
+        );
+        // code points, not bytes
+        check_marked(
+            "«Ça va», dit Zoë.",
+            vec![quote(1, [13, 16], [9, 12], [0, 7])],
+            "[Q1 «Ça va»], [C1 dit] [S1 Zoë].",
+        );
+        check_marked("No quotes.", vec![], "No quotes.");
+        check_marked("", vec![], "");
+        // two attributions sharing a source
+        check_marked(
+            "A said x. A said y.",
+            vec![
+                quote(1, [0, 1], [2, 6], [7, 8]),
+                quote(2, [0, 1], [12, 16], [17, 18]),
+            ],
+            "[S1 [S2 A]] [C1 said] [Q1 x]. A [C2 said] [Q2 y].",
+        );
     }
 
     #[test]

@@ -289,6 +289,23 @@ fn speaker_counts(db: &TestDb) -> Vec<(String, String, i64, i64)> {
     v
 }
 
+/// Ids of every quote a search finds.
+fn search_ids(db: &TestDb, words: &str) -> Vec<i64> {
+    let mut store = Store::open(db.target()).unwrap();
+    let q = verbatim_store::QuoteQuery {
+        search: Some(words.into()),
+        limit: 100_000,
+        ..Default::default()
+    };
+    store
+        .quotes(&q)
+        .unwrap()
+        .items
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}
+
 #[test]
 fn killed_ingest_reruns_to_the_same_store() {
     let input_dir = TempDir::new("store-kill-input");
@@ -346,5 +363,15 @@ fn killed_ingest_reruns_to_the_same_store() {
             "{}",
             killed.name()
         );
+        // the search index caught up with the record too
+        for words in ["measure", "serious mistake", "deal"] {
+            assert_eq!(
+                search_ids(killed, words).len(),
+                search_ids(clean, words).len(),
+                "{} {words:?}",
+                killed.name()
+            );
+            assert!(!search_ids(clean, words).is_empty(), "{words:?}");
+        }
     }
 }

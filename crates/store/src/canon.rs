@@ -56,8 +56,27 @@ const NAME_PARTICLES: &[&str] = &[
 
 /// Capitalised words that start a clause rather than a name ("But Trump", "When Clinton").
 const LEADING_STOPWORDS: &[&str] = &[
-    "after", "although", "and", "as", "because", "before", "but", "for", "if", "meanwhile",
-    "since", "so", "that", "the", "though", "when", "whether", "while", "yet", "a", "an",
+    "after",
+    "although",
+    "and",
+    "as",
+    "because",
+    "before",
+    "but",
+    "for",
+    "if",
+    "meanwhile",
+    "since",
+    "so",
+    "that",
+    "the",
+    "though",
+    "when",
+    "whether",
+    "while",
+    "yet",
+    "a",
+    "an",
 ];
 
 /// Whether a source phrase or mention can serve as a name to look a speaker up by: every
@@ -73,9 +92,9 @@ pub fn plausible_alias(s: &str) -> bool {
         && s.chars().count() <= 80
         && !PRONOUNS.contains(&first_lower.as_str())
         && !LEADING_STOPWORDS.contains(&first_lower.as_str())
-        && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase) || NAME_PARTICLES.contains(w)
-        })
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase) || NAME_PARTICLES.contains(w))
         && !NAME_PARTICLES.contains(first)
         && !words.last().is_some_and(|w| NAME_PARTICLES.contains(w))
 }

@@ -27,6 +27,7 @@ mod db;
 mod ingest;
 mod query;
 mod schema;
+mod search;
 
 pub use canon::{content_hash, normalize_name, speaker_key};
 pub use query::{ArticleQuery, Order, QuoteQuery, SpeakerQuery};
@@ -46,6 +47,8 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("store schema: {0}")]
     Schema(String),
+    #[error("search index: {0}")]
+    Search(String),
     #[error("invalid query: {0}")]
     InvalidQuery(String),
 }
@@ -63,6 +66,8 @@ pub enum Backend {
 /// The analysed-article store.
 pub struct Store {
     conn: Box<dyn Conn>,
+    /// The quote search index (SQLite stores; PostgreSQL searches in the server).
+    index: Option<search::QuoteIndex>,
 }
 
 /// What one [`Store::ingest_batch`] did.
@@ -214,7 +219,12 @@ impl Store {
             // nothing committed (only a power cut may lose the last transactions).
             conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
             conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;")?;
-            Store::init(Box::new(db::Sqlite(conn)))
+            let mut store = Store::init(Box::new(db::Sqlite(conn)))?;
+            let dir = search::index_dir(target);
+            let mut index = search::QuoteIndex::open(dir.as_deref())?;
+            index.catch_up(store.conn.as_mut())?;
+            store.index = Some(index);
+            Ok(store)
         }
     }
 
@@ -242,7 +252,7 @@ impl Store {
                 schema::SCHEMA_VERSION
             )));
         }
-        Ok(Store { conn })
+        Ok(Store { conn, index: None })
     }
 
     pub fn backend(&self) -> Backend {
@@ -304,6 +314,7 @@ impl Store {
             self.conn.batch("COMMIT")
         })();
         if whole.is_ok() {
+            self.update_index()?;
             return Ok(report);
         }
         self.rollback();
@@ -325,12 +336,21 @@ impl Store {
                 }
             }
         }
+        self.update_index()?;
         Ok(report)
+    }
+
+    /// Brings the search index up to the record (nothing for PostgreSQL).
+    fn update_index(&mut self) -> Result<()> {
+        if let Some(index) = &mut self.index {
+            index.catch_up(self.conn.as_mut())?;
+        }
+        Ok(())
     }
 
     /// Attributions matching `q`, in `q.order`.
     pub fn quotes(&mut self, q: &QuoteQuery) -> Result<Page<QuoteRow>> {
-        query::quotes(self.conn.as_mut(), q)
+        query::quotes(self.conn.as_mut(), self.index.as_ref(), q)
     }
 
     /// Speakers matching `q`, most quoted first.

@@ -3,6 +3,7 @@
 
 use crate::canon::{fts5_query, normalize_name, pg_tsquery, search_words};
 use crate::db::{Conn, Dialect, Row, Value};
+use crate::search::{self, IndexQuery, QuoteIndex};
 use crate::{
     ArticleRow, ArticleSummary, DatelineRow, EntityRow, Error, Page, QuoteRow, Result, SpeakerRef,
     SpeakerRow,
@@ -299,22 +300,104 @@ fn speaker_filter(name: &str) -> Result<Value> {
     Ok(Value::Text(format!("%{norm}%")))
 }
 
-pub(crate) fn quotes(conn: &mut dyn Conn, q: &QuoteQuery) -> Result<Page<QuoteRow>> {
+fn check_quote_filters(q: &QuoteQuery) -> Result<()> {
+    if let Some(kind) = &q.kind {
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(Error::InvalidQuery(format!(
+                "kind {kind:?}: expected one of {}",
+                KINDS.join(", ")
+            )));
+        }
+    }
+    if let Some(s) = &q.since {
+        check_day("--since", s)?;
+    }
+    if let Some(u) = &q.until {
+        check_day("--until", u)?;
+    }
+    if let Some(name) = &q.speaker {
+        speaker_filter(name)?;
+    }
+    Ok(())
+}
+
+/// Quotes with a search, through the tantivy index (SQLite stores).
+fn quotes_by_index(
+    conn: &mut dyn Conn,
+    index: &QuoteIndex,
+    q: &QuoteQuery,
+    words: &str,
+) -> Result<Page<QuoteRow>> {
+    let limit = limit_of(q.limit);
+    let empty = || Page {
+        items: Vec::new(),
+        offset: q.offset,
+        limit,
+        next_offset: None,
+    };
+    let speaker_ids = match &q.speaker {
+        Some(name) => {
+            let ids = search::speaker_ids(conn, name)?;
+            if ids.is_empty() {
+                return Ok(empty());
+            }
+            Some(ids)
+        }
+        None => None,
+    };
+    let (ids, more) = index.search(&IndexQuery {
+        words,
+        speaker_ids,
+        speaker_id: q.speaker_id,
+        article_id: q.article_id,
+        kind: q.kind.as_deref(),
+        outlet: q.outlet.as_deref(),
+        since: q.since.as_deref(),
+        until: q.until.as_deref(),
+        order: q.order,
+        limit: limit as usize,
+        offset: q.offset.min(usize::MAX as u64) as usize,
+    })?;
+    if ids.is_empty() {
+        return Ok(empty());
+    }
+    let mut sql = Sql::new(QUOTE_COLUMNS);
+    sql.push(
+        " FROM attributions a JOIN articles ar ON ar.id = a.article_id WHERE a.id IN (",
+        [],
+    );
+    for (i, id) in ids.iter().enumerate() {
+        sql.push(if i == 0 { "?" } else { ", ?" }, [Value::Int(*id)]);
+    }
+    sql.push(")", []);
+    let mut rows: Vec<QuoteRow> = conn
+        .query(&sql.text, &sql.params)?
+        .iter()
+        .map(quote_row)
+        .collect::<Result<_>>()?;
+    let position: std::collections::BTreeMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    rows.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
+    Ok(Page {
+        items: rows,
+        offset: q.offset,
+        limit,
+        next_offset: more.then_some(q.offset + limit),
+    })
+}
+
+pub(crate) fn quotes(
+    conn: &mut dyn Conn,
+    index: Option<&QuoteIndex>,
+    q: &QuoteQuery,
+) -> Result<Page<QuoteRow>> {
+    check_quote_filters(q)?;
     let dialect = conn.dialect();
     let mut sql = Sql::new(QUOTE_COLUMNS);
     let mut rank = None;
-    match (&q.search, dialect) {
-        (Some(s), Dialect::Sqlite) => {
-            let words = words_of(s)?;
-            sql.push(
-                " FROM attributions a JOIN articles ar ON ar.id = a.article_id
- JOIN (SELECT rowid AS rid, rank AS r FROM quotes_fts WHERE quotes_fts MATCH ?) f
- ON f.rid = a.id WHERE 1 = 1",
-                [fts5_query(&words).into()],
-            );
-            rank = Some("f.r".to_string());
-        }
-        (Some(s), Dialect::Postgres) => {
+    match (&q.search, index) {
+        (Some(s), Some(index)) => return quotes_by_index(conn, index, q, s),
+        (Some(s), None) if dialect == Dialect::Postgres => {
             let words = words_of(s)?;
             sql.push(
                 " FROM attributions a JOIN articles ar ON ar.id = a.article_id
@@ -325,6 +408,9 @@ pub(crate) fn quotes(conn: &mut dyn Conn, q: &QuoteQuery) -> Result<Page<QuoteRo
             rank = Some(format!(
                 "ts_rank(a.content_tsv, to_tsquery('simple', ?{n})) DESC"
             ));
+        }
+        (Some(_), None) => {
+            return Err(Error::Search("this store has no search index".into()));
         }
         (None, _) => sql.push(
             " FROM attributions a JOIN articles ar ON ar.id = a.article_id WHERE 1 = 1",
@@ -341,12 +427,6 @@ pub(crate) fn quotes(conn: &mut dyn Conn, q: &QuoteQuery) -> Result<Page<QuoteRo
         sql.push(" AND a.speaker_id = ?", [id.into()]);
     }
     if let Some(kind) = &q.kind {
-        if !KINDS.contains(&kind.as_str()) {
-            return Err(Error::InvalidQuery(format!(
-                "kind {kind:?}: expected one of {}",
-                KINDS.join(", ")
-            )));
-        }
         sql.push(" AND a.kind = ?", [kind.as_str().into()]);
     }
     if let Some(id) = q.article_id {
@@ -512,6 +592,7 @@ pub(crate) fn article(conn: &mut dyn Conn, id: &str) -> Result<Option<ArticleRow
         .collect::<Result<Vec<_>>>()?;
     let attributions = quotes(
         conn,
+        None,
         &QuoteQuery {
             article_id: Some(s.id),
             limit: MAX_LIMIT,

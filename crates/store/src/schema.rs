@@ -1,6 +1,6 @@
 //! The tables. One schema, two dialects: they differ in the id column and in full-text
-//! search (SQLite: FTS5 tables kept in step by triggers; PostgreSQL: generated `tsvector`
-//! columns with GIN indexes).
+//! search (SQLite: a tantivy index for quotes (search.rs) and an FTS5 table for article text,
+//! kept in step by a trigger; PostgreSQL: generated `tsvector` columns with GIN indexes).
 
 use crate::db::Dialect;
 
@@ -91,11 +91,8 @@ CREATE INDEX IF NOT EXISTS attributions_speaker ON attributions (speaker_id, day
     );
     match dialect {
         Dialect::Sqlite => sql.push_str(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(content_text,
- content='attributions', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS attributions_fts AFTER INSERT ON attributions BEGIN
- INSERT INTO quotes_fts (rowid, content_text) VALUES (new.id, new.content_text); END;
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(headline, text,
+            // Quote search is a tantivy index beside the file (search.rs); articles use FTS5.
+            "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(headline, text,
  content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
 CREATE TRIGGER IF NOT EXISTS articles_fts AFTER INSERT ON articles BEGIN
  INSERT INTO articles_fts (rowid, headline, text) VALUES (new.id, new.headline, new.text); END;

@@ -365,3 +365,45 @@ fn odd_text_is_stored_verbatim() {
         .unwrap();
     assert_eq!(found.items.len(), 1, "diacritics are folded: {found:?}");
 }
+
+#[test]
+fn a_lost_search_index_is_rebuilt_from_the_record() {
+    let dir = std::env::temp_dir().join(format!("verbatim-store-index-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("s.db");
+    let target = db.to_str().unwrap();
+    let search = |store: &mut Store, words: &str| -> Vec<i64> {
+        let q = QuoteQuery {
+            search: Some(words.into()),
+            ..q()
+        };
+        store
+            .quotes(&q)
+            .unwrap()
+            .items
+            .iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    let pipeline = Pipeline::new();
+    let items: Vec<_> = corpus()
+        .into_iter()
+        .map(|a| {
+            let x = pipeline.analyze(&a);
+            (a, x)
+        })
+        .collect();
+    let before = {
+        let mut store = Store::open(target).unwrap();
+        store.ingest_batch(&items).unwrap();
+        search(&mut store, "witch hunt")
+    };
+    assert_eq!(before.len(), 1);
+    std::fs::remove_dir_all(dir.join("s.db-search")).unwrap();
+    let mut store = Store::open(target).unwrap();
+    assert_eq!(search(&mut store, "witch hunt"), before);
+    assert_eq!(search(&mut store, "recuse").len(), 1);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
