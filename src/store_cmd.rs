@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use verbatim_core::ingest::{Event, Reader};
+use verbatim_core::parallel;
 use verbatim_core::{Analysis, Article, CharOffsets, Pipeline};
 use verbatim_store::{
     is_postgres_url, ArticleQuery, ArticleRow, IngestReport, Order, Page, QuoteQuery, QuoteRow,
@@ -33,8 +34,11 @@ pub struct IngestArgs {
     #[arg(long, default_value_t = 64)]
     pub batch: usize,
     /// Which attributor finds the attributions.
-    #[arg(long, value_enum, default_value_t = AttributorChoice::Rules)]
+    #[arg(long, value_enum, default_value_t = AttributorChoice::Model)]
     pub attributor: AttributorChoice,
+    /// Worker threads for the analysis (0 = all cores).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub jobs: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -164,16 +168,30 @@ fn open_existing(db: &str) -> anyhow::Result<Store> {
     Store::open(db).with_context(|| format!("opening the store {db}"))
 }
 
-/// Analyses a batch of articles. The one place analysis happens during ingest, so that a
-/// parallel ordered analysis can replace it.
-fn analyze_batch(pipeline: &Pipeline, articles: Vec<Article>) -> Vec<(Article, Analysis)> {
-    articles
-        .into_iter()
-        .map(|a| {
-            let analysis = pipeline.analyze(&a);
-            (a, analysis)
-        })
-        .collect()
+/// Analyses a batch of articles on `jobs` threads, keeping their order. The one place
+/// analysis happens during ingest.
+fn analyze_batch(
+    pipeline: &Pipeline,
+    articles: Vec<Article>,
+    jobs: usize,
+) -> Vec<(Article, Analysis)> {
+    let mut out = Vec::with_capacity(articles.len());
+    let analyze = |a: Article| {
+        let analysis = pipeline.analyze(&a);
+        (a, analysis)
+    };
+    let collected: Result<(), std::convert::Infallible> = parallel::map_ordered(
+        articles,
+        jobs,
+        parallel::default_window(jobs),
+        analyze,
+        |r| {
+            out.push(r);
+            Ok(())
+        },
+    );
+    let Ok(()) = collected;
+    out
 }
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
@@ -228,7 +246,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 }
                 batch.push(*article);
                 if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2) {
-                    let analysed = analyze_batch(&pipeline, std::mem::take(&mut batch));
+                    let analysed = analyze_batch(&pipeline, std::mem::take(&mut batch), args.jobs);
                     if tx.send(analysed).is_err() {
                         break; // the writer failed; its error is reported below
                     }
@@ -246,7 +264,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if !batch.is_empty() {
-        let _ = tx.send(analyze_batch(&pipeline, batch));
+        let _ = tx.send(analyze_batch(&pipeline, batch, args.jobs));
     }
     drop(tx);
     let (totals, failed_writes) = writer
