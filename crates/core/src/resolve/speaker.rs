@@ -422,6 +422,12 @@ impl Context<'_> {
                 false,
             );
         }
+        if ORGANIZATION_HEADS.contains(&head) {
+            return (
+                self.phrase_speaker(&phrase, SpeakerType::Organization, None),
+                false,
+            );
+        }
         (
             self.phrase_speaker(&phrase, SpeakerType::Unknown, None),
             false,

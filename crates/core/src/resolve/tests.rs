@@ -52,6 +52,14 @@ fn anonymous_groups_documents_and_outlets() {
         "Several Republicans said the bill would fail.",
         &["Several Republicans → Republicans (group)"],
     );
+    check(
+        "Police said the suspect fled on foot.",
+        &["Police → Police (organization)"],
+    );
+    check(
+        "A new poll shows the race tightening.",
+        &["A new poll → A new poll (document)"],
+    );
 }
 
 #[test]
