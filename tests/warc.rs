@@ -177,3 +177,40 @@ fn warc_output_is_the_same_for_any_number_of_jobs() {
     assert_eq!(json_lines(&one.stdout).len(), 20);
     assert_eq!(one.stdout, four.stdout);
 }
+
+#[test]
+fn ingest_stores_a_crawl_and_saved_pages() {
+    let dir = TempDir::new("warc-ingest");
+    let packed: Vec<u8> = crawl().iter().flat_map(|r| gzip(r)).collect();
+    let crawl_path = dir.path().join("crawl.warc.gz");
+    std::fs::write(&crawl_path, &packed).unwrap();
+    let pages = dir.path().join("saved_pages");
+    std::fs::create_dir(&pages).unwrap();
+    for t in ["Fourth", "Fifth"] {
+        let page = news_page(t, "2021-05-05T09:00:00Z", "Bo Park", t);
+        std::fs::write(pages.join(format!("{t}.html")), page).unwrap();
+    }
+    let db = dir.path().join("news.db");
+    let db = db.to_str().unwrap();
+    // The crawl's corrupt record and empty page are reported, the three pages stored.
+    let out = verbatim(&["ingest", "--db", db, crawl_path.to_str().unwrap()], None);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("stored 3 article(s)"), "{stderr}");
+    let out = verbatim(&["ingest", "--db", db, pages.to_str().unwrap()], None);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("stored 2 article(s)"), "{stderr}");
+    let out = verbatim(&["articles", "--db", db, "--format", "json"], None);
+    assert!(out.status.success());
+    let headlines: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|a| a["headline"].as_str().unwrap_or("").to_string())
+        .collect();
+    for h in ["First", "Second", "Third", "Fourth", "Fifth"] {
+        assert!(
+            headlines.iter().any(|x| x == h),
+            "{h} not stored: {headlines:?}"
+        );
+    }
+}
