@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use verbatim_core::attribute::{train, ModelAttributor, TrainConfig};
 use verbatim_core::tag::{train_ner, NerTrainConfig, Tagger};
-use verbatim_core::wire::ExtractRecord;
-use verbatim_core::{corpus, eval, Article, Pipeline};
+use verbatim_core::{corpus, eval, Pipeline};
 
 /// What to train.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -87,18 +86,8 @@ pub fn run(
 
 /// Runs the whole pipeline with the new model over dev and prints the full score table.
 fn report_dev(pipeline: Pipeline, dev: &[corpus::GoldDoc]) {
-    let preds: Vec<eval::PredDoc> = dev
-        .iter()
-        .map(|doc| {
-            let article = Article {
-                id: doc.id.clone(),
-                text: doc.text.clone(),
-                ..Default::default()
-            };
-            let record = ExtractRecord::new(&article, &pipeline.analyze(&article));
-            let line = serde_json::to_string(&record).expect("records serialise");
-            eval::parse_prediction(&line).expect("records parse as predictions")
-        })
-        .collect();
-    println!("{}", eval::score(dev, &preds).table());
+    println!(
+        "{}",
+        eval::score(dev, &eval::predict(&pipeline, dev)).table()
+    );
 }

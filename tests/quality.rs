@@ -2,8 +2,7 @@
 //! (models/baseline.json). A drop of more than one F1 point fails CI.
 
 use crate::common::{shared, workspace};
-use verbatim_core::wire::ExtractRecord;
-use verbatim_core::{corpus, eval, Article, Pipeline};
+use verbatim_core::{corpus, eval, Pipeline};
 
 #[test]
 fn dev_scores_stay_within_a_point_of_the_baseline() {
@@ -11,21 +10,7 @@ fn dev_scores_stay_within_a_point_of_the_baseline() {
         return;
     };
     let dev = corpus::read_jsonl(&shared.join("data/polnear/dev.jsonl")).unwrap();
-    let pipeline = Pipeline::new();
-    let preds: Vec<eval::PredDoc> = dev
-        .iter()
-        .map(|doc| {
-            let article = Article {
-                id: doc.id.clone(),
-                text: doc.text.clone(),
-                ..Default::default()
-            };
-            let line =
-                serde_json::to_string(&ExtractRecord::new(&article, &pipeline.analyze(&article)))
-                    .unwrap();
-            eval::parse_prediction(&line).unwrap()
-        })
-        .collect();
+    let preds = eval::predict(&Pipeline::new(), &dev);
     let scores = eval::score(&dev, &preds);
     let raw = std::fs::read_to_string(workspace().join("models/baseline.json")).unwrap();
     let baseline: serde_json::Value = serde_json::from_str(&raw).unwrap();

@@ -27,7 +27,7 @@ mod speakers;
 pub mod tokens;
 mod unicode_table;
 
-pub use predictions::{parse_prediction, read_predictions, PredDoc};
+pub use predictions::{parse_prediction, predict, read_predictions, PredDoc};
 pub use scorer::{check_baseline, score, Prf, Scores, FAMILIES, ROLES};
 pub use speakers::{
     evaluate_speakers, judged_accuracy, read_judged, JudgedCase, SourceForm, SpeakerCase,

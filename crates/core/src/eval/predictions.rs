@@ -94,6 +94,38 @@ pub fn read_predictions(reader: impl BufRead, origin: &str) -> Result<Vec<PredDo
     Ok(docs)
 }
 
+/// Runs `pipeline` over the texts of `docs` and returns its attributions as predictions (code
+/// points, as `verbatim extract` writes them), ready for [`crate::eval::score`].
+pub fn predict(pipeline: &crate::Pipeline, docs: &[crate::corpus::GoldDoc]) -> Vec<PredDoc> {
+    docs.iter()
+        .map(|doc| {
+            let article = crate::Article {
+                id: doc.id.clone(),
+                text: doc.text.clone(),
+                ..Default::default()
+            };
+            let analysis = pipeline.analyze(&article);
+            let offsets = crate::CharOffsets::new(&doc.text);
+            let chars =
+                |spans: &[crate::Span]| spans.iter().map(|&s| offsets.span_to_chars(s)).collect();
+            let attributions = analysis
+                .attributions
+                .iter()
+                .map(|a| GoldAttribution {
+                    source: chars(&a.source),
+                    cue: chars(&a.cue),
+                    content: chars(&a.content),
+                })
+                .collect();
+            PredDoc {
+                id: doc.id.clone(),
+                text: None,
+                attributions,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
