@@ -73,3 +73,46 @@ pub fn slice_chars(text: &str, span: &serde_json::Value) -> String {
     let e = span[1].as_u64().unwrap() as usize;
     text.chars().skip(s).take(e - s).collect()
 }
+
+/// A PostgreSQL schema of its own for one test, on the server `VERBATIM_TEST_PG` names;
+/// dropped with it. `target` is the connection URL that puts the store in the schema.
+pub struct PgSchema {
+    admin: String,
+    schema: String,
+    pub target: String,
+}
+
+impl PgSchema {
+    /// `None`, with a printed reason, when `VERBATIM_TEST_PG` is not set.
+    pub fn new(prefix: &str, test: &str) -> Option<PgSchema> {
+        let admin = match std::env::var("VERBATIM_TEST_PG") {
+            Ok(url) if !url.is_empty() => url,
+            _ => {
+                eprintln!("skipping {test} on PostgreSQL: VERBATIM_TEST_PG is not set");
+                return None;
+            }
+        };
+        let schema = format!("{prefix}_{test}_{}", std::process::id());
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("VERBATIM_TEST_PG={admin}: {e}"));
+        c.batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+        ))
+        .unwrap();
+        let sep = if admin.contains('?') { '&' } else { '?' };
+        let target = format!("{admin}{sep}options=-csearch_path%3D{schema}");
+        Some(PgSchema {
+            admin,
+            schema,
+            target,
+        })
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}

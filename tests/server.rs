@@ -3,7 +3,7 @@
 //! `VERBATIM_TEST_PG` is set; the CLI's start and graceful stop; and the UI in headless
 //! Chromium when `/usr/bin/chromium` (or `$VERBATIM_CHROMIUM`) exists.
 
-use crate::common::{verbatim, workspace, TempDir};
+use crate::common::{verbatim, workspace, PgSchema, TempDir};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -19,17 +19,7 @@ struct TestDb {
     target: String,
     name: &'static str,
     _dir: Option<TempDir>,
-    pg: Option<(String, String)>,
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, schema)) = &self.pg {
-            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-            }
-        }
-    }
+    _pg: Option<PgSchema>,
 }
 
 /// SQLite always; PostgreSQL too when `VERBATIM_TEST_PG` holds a URL.
@@ -40,26 +30,15 @@ fn backends(test: &str) -> Vec<TestDb> {
         target,
         name: "sqlite",
         _dir: Some(dir),
-        pg: None,
+        _pg: None,
     }];
-    match std::env::var("VERBATIM_TEST_PG") {
-        Ok(url) if !url.is_empty() => {
-            let schema = format!("s_{}_{}", test, std::process::id());
-            let mut c = postgres::Client::connect(&url, postgres::NoTls)
-                .unwrap_or_else(|e| panic!("VERBATIM_TEST_PG={url}: {e}"));
-            c.batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-            ))
-            .unwrap();
-            let sep = if url.contains('?') { '&' } else { '?' };
-            dbs.push(TestDb {
-                target: format!("{url}{sep}options=-csearch_path%3D{schema}"),
-                name: "postgres",
-                _dir: None,
-                pg: Some((url, schema)),
-            });
-        }
-        _ => eprintln!("skipping {test} on PostgreSQL: VERBATIM_TEST_PG is not set"),
+    if let Some(pg) = PgSchema::new("s", test) {
+        dbs.push(TestDb {
+            target: pg.target.clone(),
+            name: "postgres",
+            _dir: None,
+            _pg: Some(pg),
+        });
     }
     dbs
 }

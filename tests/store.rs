@@ -2,7 +2,7 @@
 //! and on a fresh PostgreSQL schema when `VERBATIM_TEST_PG` holds a connection URL (`.ci/run`
 //! starts a server and sets it); without it the PostgreSQL half prints a skip reason.
 
-use crate::common::{json_lines, verbatim, TempDir};
+use crate::common::{json_lines, verbatim, PgSchema, TempDir};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,43 +10,27 @@ use verbatim_store::{Stats, Store};
 
 /// A fresh, empty store, removed on drop.
 enum TestDb {
-    Sqlite {
-        dir: TempDir,
-        target: String,
-    },
-    Postgres {
-        admin: String,
-        schema: String,
-        target: String,
-    },
+    Sqlite { dir: TempDir, target: String },
+    Postgres(PgSchema),
 }
 
 impl TestDb {
     fn target(&self) -> &str {
         match self {
-            TestDb::Sqlite { target, .. } | TestDb::Postgres { target, .. } => target,
+            TestDb::Sqlite { target, .. } => target,
+            TestDb::Postgres(pg) => &pg.target,
         }
     }
     fn name(&self) -> &'static str {
         match self {
             TestDb::Sqlite { .. } => "sqlite",
-            TestDb::Postgres { .. } => "postgres",
+            TestDb::Postgres(_) => "postgres",
         }
     }
     fn dir(&self) -> Option<&Path> {
         match self {
             TestDb::Sqlite { dir, .. } => Some(dir.path()),
-            TestDb::Postgres { .. } => None,
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let TestDb::Postgres { admin, schema, .. } = self {
-            if let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-            }
+            TestDb::Postgres(_) => None,
         }
     }
 }
@@ -56,25 +40,7 @@ fn backends(test: &str) -> Vec<TestDb> {
     let dir = TempDir::new(&format!("store-{test}"));
     let target = dir.path().join("test.db").to_string_lossy().into_owned();
     let mut dbs = vec![TestDb::Sqlite { dir, target }];
-    match std::env::var("VERBATIM_TEST_PG") {
-        Ok(url) if !url.is_empty() => {
-            let schema = format!("t_{}_{}", test, std::process::id());
-            let mut c = postgres::Client::connect(&url, postgres::NoTls)
-                .unwrap_or_else(|e| panic!("VERBATIM_TEST_PG={url}: {e}"));
-            c.batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-            ))
-            .unwrap();
-            let sep = if url.contains('?') { '&' } else { '?' };
-            let target = format!("{url}{sep}options=-csearch_path%3D{schema}");
-            dbs.push(TestDb::Postgres {
-                admin: url,
-                schema,
-                target,
-            });
-        }
-        _ => eprintln!("skipping {test} on PostgreSQL: VERBATIM_TEST_PG is not set"),
-    }
+    dbs.extend(PgSchema::new("t", test).map(TestDb::Postgres));
     dbs
 }
 
