@@ -68,6 +68,19 @@ impl From<Sort> for Order {
     }
 }
 
+/// Paging and output format, shared by the listing commands.
+#[derive(Args)]
+pub struct PageArgs {
+    /// Rows to print.
+    #[arg(long, default_value_t = 20)]
+    pub limit: u64,
+    /// Rows to skip first (for the next page).
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
 #[derive(Args)]
 pub struct QuotesArgs {
     #[command(flatten)]
@@ -92,12 +105,8 @@ pub struct QuotesArgs {
     pub kind: Option<String>,
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
-    #[arg(long, default_value_t = 20)]
-    pub limit: u64,
-    #[arg(long, default_value_t = 0)]
-    pub offset: u64,
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[command(flatten)]
+    pub page: PageArgs,
 }
 
 #[derive(Args)]
@@ -110,12 +119,8 @@ pub struct SpeakersArgs {
     /// person, organization, group, anonymous, document or unknown.
     #[arg(long = "type")]
     pub kind: Option<String>,
-    #[arg(long, default_value_t = 20)]
-    pub limit: u64,
-    #[arg(long, default_value_t = 0)]
-    pub offset: u64,
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[command(flatten)]
+    pub page: PageArgs,
 }
 
 #[derive(Args)]
@@ -144,12 +149,8 @@ pub struct ArticlesArgs {
     pub until: Option<String>,
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
-    #[arg(long, default_value_t = 20)]
-    pub limit: u64,
-    #[arg(long, default_value_t = 0)]
-    pub offset: u64,
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[command(flatten)]
+    pub page: PageArgs,
 }
 
 #[derive(Args)]
@@ -443,12 +444,12 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
         kind: args.kind,
         article_id: None,
         order: args.sort.into(),
-        limit: args.limit,
-        offset: args.offset,
+        limit: args.page.limit,
+        offset: args.page.offset,
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
+    match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
                 serde_json::to_writer(&mut out, r)?;
@@ -532,12 +533,12 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
     let page = store.speakers(&SpeakerQuery {
         name: args.name,
         kind: args.kind,
-        limit: args.limit,
-        offset: args.offset,
+        limit: args.page.limit,
+        offset: args.page.offset,
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
+    match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
                 serde_json::to_writer(&mut out, r)?;
@@ -604,12 +605,12 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
         since: args.since,
         until: args.until,
         order: args.sort.into(),
-        limit: args.limit,
-        offset: args.offset,
+        limit: args.page.limit,
+        offset: args.page.offset,
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
+    match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
                 serde_json::to_writer(&mut out, r)?;
