@@ -21,6 +21,7 @@ pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod ingest;
+pub mod link;
 pub mod parallel;
 mod pipeline;
 pub mod resolve;

@@ -1,0 +1,1 @@
+//! Speaker names across articles.

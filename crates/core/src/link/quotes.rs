@@ -1,0 +1,1 @@
+//! Quote clusters across articles.
