@@ -6,7 +6,7 @@
 
 mod entities;
 mod lexicon;
-mod speaker;
+pub(crate) mod speaker;
 
 pub use entities::{group_entities, refine_mentions, Entity};
 pub use speaker::Resolver;

@@ -13,7 +13,7 @@ use crate::tag::{EntityMention, EntityType};
 pub struct Resolver {}
 
 /// Common first names of women in US political news, so that "she" skips the men.
-const FEMALE_FIRST_NAMES: &[&str] = &[
+pub(crate) const FEMALE_FIRST_NAMES: &[&str] = &[
     "hillary",
     "sarah",
     "nancy",

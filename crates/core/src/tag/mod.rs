@@ -19,7 +19,7 @@
 mod features;
 mod model;
 mod score;
-mod titles;
+pub(crate) mod titles;
 mod train;
 
 pub use score::{evaluate_ner, NerScores, TypeScores};

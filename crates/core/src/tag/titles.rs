@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 /// Titles and roles, lower case; words separated by one space. Plurals are derived.
-const TITLES: &[&str] = &[
+pub(crate) const TITLES: &[&str] = &[
     "president",
     "vice president",
     "president-elect",
