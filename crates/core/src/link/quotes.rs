@@ -24,20 +24,21 @@
 //! ## The S-curve
 //!
 //! Two quotes share at least one band key with probability `1 - (1 - J^ROWS)^BANDS`, `J` the
-//! Jaccard similarity of their sketched bigram sets. With `BANDS = 24`, `ROWS = 2`:
+//! Jaccard similarity of their sketched bigram sets. With `BANDS = 32`, `ROWS = 2`:
 //!
-//! | J | 0.05 | 0.10 | 0.20 | 0.25 | 0.33 | 0.50 | 0.70 | 0.90 |
-//! |---|------|------|------|------|------|------|------|------|
-//! | P | 0.06 | 0.21 | 0.63 | 0.79 | 0.93 | 0.999| 1.00 | 1.00 |
+//! | J | 0.02 | 0.05 | 0.10 | 0.20 | 0.25 | 0.30 | 0.33 | 0.50 | 0.70 |
+//! |---|------|------|------|------|------|------|------|------|------|
+//! | P | 0.013| 0.077| 0.28 | 0.73 | 0.87 | 0.95 | 0.98 | 1.00 | 1.00 |
 //!
-//! A quote trimmed to half its length has `J` about 0.5 (P ≥ 0.99); a partial third about
-//! 0.33 (P ≈ 0.93); re-punctuated, re-quoted or contracted copies have `J = 1`; one changed
+//! A quote trimmed to half its length has `J` about 0.5 (P > 0.999); a partial third about
+//! 0.3 (P ≈ 0.95); re-punctuated, re-quoted or contracted copies have `J = 1`; one changed
 //! word in a 20-word quote leaves `J` ≈ 0.8. Unrelated quotes share no informative bigram
-//! (`J = 0`, never a candidate) or a few (`J` ≤ 0.05: P ≤ 0.06, and verification rejects
-//! them). Partials shorter than about a fifth of the full quote are found with P < 0.6: that
-//! is the price of a fixed, small number of keys per quote (24 rows in `quote_bands`);
-//! three rows per band would cut the candidates at `J` = 0.1 tenfold but drop a partial
-//! third to P ≈ 0.6.
+//! (`J = 0`, never a candidate) or a few (`J` ≤ 0.05: P ≤ 0.08, and verification rejects
+//! them). Partials shorter than about a fifth of the full quote are found with P < 0.75:
+//! the price of a fixed, small number of keys per quote (32 rows in `quote_bands`). Three
+//! rows per band (64 bands) would cut the candidates at `J` = 0.05 tenfold but find a
+//! partial third with P ≈ 0.9 and a fifth with P ≈ 0.4 at twice the rows; 24 bands of two
+//! rows gave P ≈ 0.9 at `J` = 0.3 and missed the middle-third test case.
 //!
 //! ## Too short to link
 //!
@@ -45,6 +46,10 @@
 //! function words: "Make America great again" and "Lock her up now" link, "he said yes", "I
 //! don't think so" and "we will win this" do not: such phrases are said by everyone, and
 //! identical wording would chain unrelated statements into one cluster.
+//!
+//! A quote shorter than [`MIN_PARTIAL_WORDS`] (6) words links only to the same words: on
+//! PolNeAR, partial matching of 4- and 5-word phrases ("the former secretary of state")
+//! chained dozens of different statements into one cluster.
 //!
 //! ## Stability
 //!
@@ -65,6 +70,11 @@ pub const ROWS: usize = 2;
 pub const MIN_WORDS: usize = 4;
 /// Fewest words, other than function words, a quote needs to be linked at all.
 pub const MIN_CONTENT_WORDS: usize = 2;
+/// Fewest words the shorter of two quotes needs to match the longer as a trim or part of it;
+/// shorter quotes match only identical words. Measured on PolNeAR: with partial matching
+/// from 4 words, titles such as "Republican front-runner Donald Trump" chained dozens of
+/// unrelated statements into one cluster.
+pub const MIN_PARTIAL_WORDS: usize = 6;
 /// Fraction of the shorter quote's bigrams that must occur in the longer quote for
 /// [`same_statement`]. 0.7 accepts one changed word in a quote of 8 words and two in a quote
 /// of 15, and rejects "We will build the wall" / "We will not pay for the wall" (0.5).
@@ -234,10 +244,15 @@ impl QuoteText {
 /// Whether two quotes report the same statement: word-bigram containment of the shorter in the
 /// longer at least [`CONTAINMENT`] (so a trimmed or partial quote matches its full version),
 /// robust to punctuation and quote-mark changes, and to one or two changed words in a long
-/// quote. Quotes too short to link never match.
+/// quote. Quotes too short to link never match; a quote shorter than [`MIN_PARTIAL_WORDS`]
+/// matches only the same words (a short phrase such as "Make America great again" or "the
+/// former secretary of state" is part of too many different statements).
 pub fn same_statement(a: &QuoteText, b: &QuoteText) -> bool {
     if !a.linkable || !b.linkable {
         return false;
+    }
+    if a.len().min(b.len()) < MIN_PARTIAL_WORDS {
+        return a.words == b.words;
     }
     let (short, long) = if a.shingles.len() <= b.shingles.len() {
         (&a.shingles, &b.shingles)
@@ -946,6 +961,27 @@ mod tests {
             "I am proud of the campaign we ran and the people who worked on it",
             "We ran a clean campaign and I thank the people of Ohio",
             false,
+        );
+        // Short quotes: only the same words.
+        check_same(
+            "Make America great again!",
+            "\u{201c}make America great again\u{201d}",
+            true,
+        );
+        check_same(
+            "Make America great again",
+            "We will make America great again, believe me",
+            false,
+        );
+        check_same(
+            "the former secretary of state",
+            "the former secretary of state Hillary Clinton",
+            false,
+        );
+        check_same(
+            "I will make America great again",
+            "We will win, and I will make America great again, believe me",
+            true,
         );
         // Too short: never the same statement, even when identical.
         check_same("he said yes", "he said yes", false);
