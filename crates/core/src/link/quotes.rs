@@ -296,6 +296,9 @@ pub struct Comparison {
 /// way). It IS altered when words were substituted, inserted or silently dropped in the middle
 /// ("I do not think so" -> "I think so"), or when it shares no word with the reference.
 ///
+/// A member that does not overlap the reference at all (another part of a long statement,
+/// linked through a longer member) is judged against the unaltered members it overlaps.
+///
 /// The reference is the member consistent with the most members (counting duplicates), ties
 /// broken by the most words, then the lowest index, so that one altered member does not make
 /// everyone else altered. Identical wordings are compared once; at most 64 distinct wordings
@@ -351,10 +354,57 @@ pub fn compare(members: &[QuoteText]) -> Comparison {
         }
     }
     let (_, c, fits) = best.expect("at least one candidate");
+    let altered = variant_flags(members, &variants, c, &fits);
     Comparison {
         reference: variants[c].0,
-        altered: variant_of.iter().map(|&v| !fits[v]).collect(),
+        altered: variant_of.iter().map(|&v| altered[v]).collect(),
     }
+}
+
+/// Altered flags per distinct wording, given the reference `c` and which wordings are
+/// consistent with it. A wording that overlaps the reference ([`same_statement`]) or is
+/// consistent with it is judged against it. One that does not (another part of a long
+/// statement, linked through a longer member) is judged, round by round, against the members
+/// already found unaltered that it overlaps (at most 16): unaltered if consistent with all of
+/// them. What stays undecided is altered.
+fn variant_flags(
+    members: &[QuoteText],
+    variants: &[(usize, usize)],
+    c: usize,
+    fits: &[bool],
+) -> Vec<bool> {
+    let q = |v: usize| &members[variants[v].0];
+    let mut decided: Vec<Option<bool>> = (0..variants.len())
+        .map(|v| {
+            if fits[v] {
+                Some(false)
+            } else if same_statement(q(c), q(v)) {
+                Some(true)
+            } else {
+                None
+            }
+        })
+        .collect();
+    loop {
+        let mut round = Vec::new();
+        for v in (0..variants.len()).filter(|&v| decided[v].is_none()) {
+            let judges: Vec<usize> = (0..variants.len())
+                .filter(|&u| decided[u] == Some(false) && same_statement(q(u), q(v)))
+                .take(16)
+                .collect();
+            if !judges.is_empty() {
+                let ok = judges.iter().all(|&u| consistent(q(u), q(v)));
+                round.push((v, !ok));
+            }
+        }
+        if round.is_empty() {
+            break;
+        }
+        for (v, a) in round {
+            decided[v] = Some(a);
+        }
+    }
+    decided.into_iter().map(|d| d.unwrap_or(true)).collect()
 }
 
 // Alignment. Member `x` against `y`, word by word: a match costs nothing; a word of one side
@@ -1147,6 +1197,21 @@ mod tests {
         check_compare(&["a b c d e f", "d e f g h i"], 0, &[false, false]);
         // No word in common.
         check_compare(&["a b c d", "e f g h"], 0, &[false, true]);
+        // Another part of a long statement, judged against the long member that holds it
+        // (the long member repeats words, so the shorter majority wording is the reference).
+        check_compare(
+            &[
+                "By the way, if she gets to pick her judges, nothing you can do, folks",
+                "by the way if she gets to pick her judges nothing you can do folks",
+                "If she gets to pick her judges, nothing you can do folks",
+                "By the way, if she gets to pick, if she gets to pick her judges, nothing you can \
+                 do, folks. Though the Second Amendment people, maybe there is, I don't know",
+                "Though the Second Amendment people, maybe there is, I don't know",
+                "Though the Second Amendment people, maybe there is not, I don't know",
+            ],
+            2,
+            &[false, false, false, false, false, true],
+        );
         // Ties: the longest, then the lowest index.
         check_compare(&["x y z w", "x y q w"], 0, &[false, true]);
         check_compare(&["x y z w", "x y z w v u"], 1, &[false, false]);
