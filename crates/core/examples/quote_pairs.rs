@@ -120,8 +120,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..quotes.len() {
-        if keys[i].is_some() {
+    for (i, k) in keys.iter().enumerate() {
+        if k.is_some() {
             let r = find(&mut parent, i);
             clusters.entry(r).or_default().push(i);
         }

@@ -334,7 +334,9 @@ pub fn compare(members: &[QuoteText]) -> Comparison {
         )
     });
     candidates.truncate(MAX_REFERENCE_CANDIDATES);
-    let mut best: Option<((usize, usize, std::cmp::Reverse<usize>), usize, Vec<bool>)> = None;
+    // (score, words, lowest index first), candidate, consistency with each wording.
+    type Rank = (usize, usize, std::cmp::Reverse<usize>);
+    let mut best: Option<(Rank, usize, Vec<bool>)> = None;
     for &c in &candidates {
         let reference = &members[variants[c].0];
         let fits: Vec<bool> = variants
