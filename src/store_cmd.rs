@@ -419,7 +419,7 @@ fn exit_for<T>(page: &Page<T>) -> ExitCode {
 
 fn speaker_label(r: &QuoteRow) -> String {
     match &r.speaker {
-        Some(s) => s.name.clone(),
+        Some(s) => s.clone(),
         None if !r.source_text.is_empty() => r.source_text.clone(),
         None => "(no source)".into(),
     }
@@ -443,6 +443,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
         until: args.until,
         kind: args.kind,
         article_id: None,
+        cluster: None,
         order: args.sort.into(),
         limit: args.page.limit,
         offset: args.page.offset,
@@ -474,15 +475,13 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
                 ],
             )?;
             for r in &page.items {
-                let (name, kind) = r
-                    .speaker
-                    .as_ref()
-                    .map_or(("", ""), |s| (s.name.as_str(), s.kind.as_str()));
+                let name = r.speaker.as_deref().unwrap_or("");
+                let kind = r.speaker_type.as_deref().unwrap_or("");
                 write_csv_row(
                     &mut out,
                     &[
                         &r.id.to_string(),
-                        &r.article_id.to_string(),
+                        &r.article.to_string(),
                         r.published.as_deref().unwrap_or(""),
                         r.outlet.as_deref().unwrap_or(""),
                         name,
@@ -512,7 +511,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
                     out,
                     "{}  {}  {}  {}  {}  {}",
                     fit(&day_of(&r.published), 10),
-                    fit(&r.article_id.to_string(), 7),
+                    fit(&r.article.to_string(), 7),
                     fit(r.outlet.as_deref().unwrap_or("-"), 10),
                     fit(&one_line(&speaker_label(r)), 24),
                     fit(&r.kind, 12),
@@ -557,8 +556,8 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
                         &r.id.to_string(),
                         &r.name,
                         &r.kind,
-                        &r.quote_count.to_string(),
-                        &r.article_count.to_string(),
+                        &r.n_quotes.to_string(),
+                        &r.n_articles.to_string(),
                         &r.aliases.join("; "),
                     ],
                 )?;
@@ -581,8 +580,8 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
                 writeln!(
                     out,
                     "{:>6}  {:>8}  {}  {}{}",
-                    r.quote_count,
-                    r.article_count,
+                    r.n_quotes,
+                    r.n_articles,
                     fit(&r.kind, 12),
                     one_line(&r.name),
                     also
@@ -771,10 +770,10 @@ fn write_marked(out: &mut impl Write, a: &ArticleRow) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{} attribution(s)", a.attributions.len())?;
     for (i, q) in a.attributions.iter().enumerate() {
-        let speaker = q
-            .speaker
-            .as_ref()
-            .map_or_else(|| speaker_label(q), |s| format!("{} ({})", s.name, s.kind));
+        let speaker = match (&q.speaker, &q.speaker_type) {
+            (Some(name), Some(kind)) => format!("{name} ({kind})"),
+            _ => speaker_label(q),
+        };
         writeln!(
             out,
             "  [{}] {} — {}: {}",
@@ -821,7 +820,7 @@ mod tests {
     fn quote(i: i64, source: [usize; 2], cue: [usize; 2], content: [usize; 2]) -> QuoteRow {
         QuoteRow {
             id: i,
-            article_id: 1,
+            article: 1,
             article_key: "k".into(),
             index: i,
             kind: "direct".into(),
@@ -832,6 +831,11 @@ mod tests {
             cue: vec![cue],
             content: vec![content],
             speaker: None,
+            speaker_id: None,
+            speaker_type: None,
+            resolved: None,
+            cluster: None,
+            altered: false,
             outlet: None,
             headline: None,
             published: None,

@@ -249,7 +249,7 @@ fn speaker_counts(db: &TestDb) -> Vec<(String, String, i64, i64)> {
     let mut v: Vec<_> = page
         .items
         .into_iter()
-        .map(|s| (s.name, s.kind, s.quote_count, s.article_count))
+        .map(|s| (s.name, s.kind, s.n_quotes, s.n_articles))
         .collect();
     v.sort();
     v

@@ -44,6 +44,7 @@ const QUOTE_PARAMS: &[&str] = &[
     "until",
     "kind",
     "article_id",
+    "cluster",
     "sort",
     "limit",
     "offset",
@@ -61,6 +62,7 @@ pub async fn quotes(State(app): State<App>, query: Pairs) -> Result<Response, Ap
         until: p.text("until"),
         kind: p.text("kind"),
         article_id: p.int("article_id", 1, i64::MAX)?,
+        cluster: p.int("cluster", 1, i64::MAX)?,
         order: order(&p)?,
         limit,
         offset,
@@ -175,8 +177,9 @@ pub async fn speaker(
                 .ok_or_else(|| ApiError::not_found(format!("no speaker {id}")))?;
             // The store has no aggregate query: page through the speaker's quotes.
             let mut published = Vec::new();
+            // A merged speaker's old id answers with the speaker it joined.
             let mut q = QuoteQuery {
-                speaker_id: Some(id),
+                speaker_id: Some(speaker.id),
                 limit: crate::config::STORE_MAX_LIMIT,
                 ..Default::default()
             };

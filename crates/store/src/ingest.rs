@@ -1,23 +1,44 @@
 //! Writing one analysed article: the rows are prepared outside the transaction
 //! ([`prepare`]), then written ([`write`]) inside it.
 
-use crate::canon::{self, content_hash, normalize_name, plausible_alias, speaker_key, tidy};
+use crate::canon::{content_hash, normalize_name, plausible_alias, speaker_key, tidy};
 use crate::db::{Conn, Value};
+use crate::link::{self, MentionInfo, Rules};
 use crate::{IngestReport, Result};
 use std::collections::{BTreeMap, BTreeSet};
+use verbatim_core::link::names::PersonName;
 use verbatim_core::{Analysis, Article, CharOffsets, Span};
 
 pub(crate) struct Prepared {
     pub origin: String,
     article: Vec<Value>,
+    day: String,
     entities: Vec<[Value; 5]>,
-    /// (name, type) → (quotes, aliases)
-    speakers: BTreeMap<(String, &'static str), (i64, BTreeSet<String>)>,
+    /// (name, type) → what the article says of that speaker
+    speakers: BTreeMap<(String, &'static str), Mention>,
     attributions: Vec<PreparedAttribution>,
+}
+
+/// One speaker of one article.
+#[derive(Default)]
+struct Mention {
+    quotes: i64,
+    aliases: BTreeSet<String>,
+    titles: BTreeSet<String>,
+}
+
+/// What the batch being written changed beyond its own rows: the speakers and clusters whose
+/// derived values must be recomputed before it commits.
+#[derive(Default)]
+pub(crate) struct Touched {
+    pub speakers: BTreeSet<i64>,
+    pub clusters: BTreeSet<i64>,
 }
 
 struct PreparedAttribution {
     key: Option<(String, &'static str)>,
+    /// The words quotes are clustered by (see [`crate::cluster::clustering_text`]).
+    cluster_text: Option<String>,
     values: Vec<Value>,
 }
 
@@ -26,6 +47,24 @@ fn words(s: &str) -> BTreeSet<String> {
         .split_whitespace()
         .map(str::to_string)
         .collect()
+}
+
+/// Whether `alias` (a source phrase or a name mention) is another name for the speaker named
+/// `name`: a plausible name sharing a word with it and, for people, naming a compatible person
+/// ("Sessions" and "Sen. Jeff Sessions" for Jeff Sessions; not "Trump May Not Have", not
+/// "Clinton Communication Director Jennifer Palmieri" for Hillary Clinton).
+fn alias_fits(alias: &str, name: &str, kind: &str) -> bool {
+    if !plausible_alias(alias) {
+        return false;
+    }
+    if kind == "person" {
+        return match (PersonName::parse(alias), PersonName::parse(name)) {
+            (Some(a), Some(n)) => a.compatible(&n),
+            _ => false,
+        };
+    }
+    let name_words = words(name);
+    words(alias).iter().any(|w| name_words.contains(w))
 }
 
 fn join_pieces(text: &str, spans: &[Span], sep: &str) -> String {
@@ -93,35 +132,34 @@ pub(crate) fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
             ]
         })
         .collect();
-    let mut speakers: BTreeMap<(String, &'static str), (i64, BTreeSet<String>)> = BTreeMap::new();
+    let mut speakers: BTreeMap<(String, &'static str), Mention> = BTreeMap::new();
     let mut attributions = Vec::new();
     for (idx, a) in analysis.attributions.iter().enumerate() {
         let source_text = join_pieces(text, &a.source, " ");
         let key = a.speaker.as_ref().and_then(speaker_key);
         if let (Some(k), Some(s)) = (&key, &a.speaker) {
             let entry = speakers.entry(k.clone()).or_default();
-            entry.0 += 1;
-            entry.1.insert(k.0.clone());
+            entry.quotes += 1;
+            entry.aliases.insert(k.0.clone());
             let mut names = vec![tidy(&source_text)];
             if let Some(e) = s
                 .entity
                 .and_then(|i| analysis.entities.iter().find(|e| e.id == i))
             {
                 names.extend(e.mentions.iter().map(|m| tidy(m.slice(text))));
+                entry.titles.extend(e.titles.iter().cloned());
             }
-            let name_words = words(&k.0);
             for n in names {
-                // Only names that share a word with the canonical name: "Sessions" for Jeff
-                // Sessions, not a bare title ("the President") or a pronoun.
-                let shares = words(&n).iter().any(|w| name_words.contains(w));
-                if plausible_alias(&n) && shares {
-                    entry.1.insert(n);
+                if alias_fits(&n, &k.0, k.1) {
+                    entry.aliases.insert(n);
                 }
             }
         }
         let sp = a.speaker.as_ref();
+        let content_text = join_pieces(text, &a.content, " … ");
         attributions.push(PreparedAttribution {
             key,
+            cluster_text: crate::cluster::clustering_text(a.kind.as_str(), &content_text),
             values: vec![
                 (idx as i64).into(),
                 day.as_str().into(),
@@ -131,7 +169,7 @@ pub(crate) fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
                 spans_json(&offsets, &a.content).into(),
                 source_text.into(),
                 join_pieces(text, &a.cue, " … ").into(),
-                join_pieces(text, &a.content, " … ").into(),
+                content_text.into(),
                 sp.map(|s| s.name.clone()).into(),
                 sp.map(|s| s.kind.as_str()).into(),
                 sp.and_then(|s| s.entity).map(|e| e as i64).into(),
@@ -143,13 +181,22 @@ pub(crate) fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
     Prepared {
         origin: article.origin.clone(),
         article: article_values,
+        day,
         entities,
         speakers,
         attributions,
     }
 }
 
-pub(crate) fn write(conn: &mut dyn Conn, p: &Prepared, report: &mut IngestReport) -> Result<()> {
+/// Writes one prepared article, linking its speakers and clustering its quotes; `touched`
+/// collects what [`finish`] must recompute before the transaction commits.
+pub(crate) fn write(
+    conn: &mut dyn Conn,
+    p: &Prepared,
+    rules: &Rules,
+    touched: &mut Touched,
+    report: &mut IngestReport,
+) -> Result<()> {
     let rows = conn.query(
         "INSERT INTO articles (key, url, url_hash, hash, outlet, headline, published, updated,
              day, dateline_place, dateline_date, dateline_agency, byline, origin, text,
@@ -173,44 +220,62 @@ pub(crate) fn write(conn: &mut dyn Conn, p: &Prepared, report: &mut IngestReport
         )?;
     }
     let mut speaker_ids = BTreeMap::new();
-    for ((name, kind), (count, aliases)) in &p.speakers {
+    for ((name, kind), m) in &p.speakers {
+        let aliases: Vec<&String> = m.aliases.iter().collect();
+        let titles: Vec<&String> = m.titles.iter().collect();
         let rows = conn.query(
-            "INSERT INTO speakers (name, type, quote_count, article_count) VALUES (?1, ?2, ?3, 1)
-             ON CONFLICT (name, type) DO UPDATE SET
-               quote_count = speakers.quote_count + excluded.quote_count,
-               article_count = speakers.article_count + 1
-             RETURNING id",
-            &[name.as_str().into(), (*kind).into(), (*count).into()],
+            "INSERT INTO mentions (article_id, name, type, quote_count, aliases, titles, day)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            &[
+                article_id.into(),
+                name.as_str().into(),
+                (*kind).into(),
+                m.quotes.into(),
+                serde_json::to_string(&aliases)?.into(),
+                serde_json::to_string(&titles)?.into(),
+                p.day.as_str().into(),
+            ],
         )?;
-        let id = rows.first().and_then(|r| r[0].int()).unwrap_or_default();
-        speaker_ids.insert((name.clone(), *kind), id);
-        for alias in aliases {
-            let alias: String = alias.chars().take(canon::MAX_NAME).collect();
-            conn.exec(
-                "INSERT INTO speaker_aliases (speaker_id, alias, norm) VALUES (?1, ?2, ?3)
-                 ON CONFLICT DO NOTHING",
-                &[
-                    id.into(),
-                    alias.as_str().into(),
-                    normalize_name(&alias).into(),
-                ],
-            )?;
-        }
+        let mention_id = rows.first().and_then(|r| r[0].int()).unwrap_or_default();
+        let info = MentionInfo {
+            id: mention_id,
+            name,
+            kind,
+            quotes: m.quotes,
+        };
+        let speaker_id = link::link_mention(conn, &info, rules, &mut touched.speakers)?;
+        let aliases: Vec<String> = m.aliases.iter().cloned().collect();
+        link::add_aliases(conn, speaker_id, &aliases)?;
+        speaker_ids.insert((name.clone(), *kind), (mention_id, speaker_id));
     }
+    let mut quotes = Vec::new();
     for a in &p.attributions {
-        let speaker_id = a.key.as_ref().and_then(|k| speaker_ids.get(k).copied());
-        let mut params = Vec::with_capacity(a.values.len() + 2);
+        let ids = a.key.as_ref().and_then(|k| speaker_ids.get(k).copied());
+        let mut params = Vec::with_capacity(a.values.len() + 3);
         params.push(Value::Int(article_id));
         params.extend(a.values.iter().cloned());
-        params.push(speaker_id.into());
-        conn.exec(
+        params.push(ids.map(|(_, s)| s).into());
+        params.push(ids.map(|(m, _)| m).into());
+        let rows = conn.query(
             "INSERT INTO attributions (article_id, idx, day, kind, source, cue, content,
                  source_text, cue_text, content_text, speaker_name, speaker_type,
-                 speaker_entity, speaker_description, speaker_affiliation, speaker_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 speaker_entity, speaker_description, speaker_affiliation, speaker_id,
+                 mention_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             RETURNING id",
             &params,
         )?;
+        if let (Some(id), Some(text)) = (rows.first().and_then(|r| r[0].int()), &a.cluster_text) {
+            quotes.push((id, text.as_str()));
+        }
         report.attributions += 1;
     }
+    crate::cluster::add_quotes(conn, article_id, &quotes, &mut touched.clusters)?;
     Ok(())
+}
+
+/// Recomputes what a batch touched: speaker counts and names, cluster members' flags.
+pub(crate) fn finish(conn: &mut dyn Conn, touched: &Touched) -> Result<()> {
+    link::refresh(conn, &touched.speakers)?;
+    crate::cluster::refresh(conn, &touched.clusters)
 }

@@ -19,18 +19,21 @@
 //! let analysis = Pipeline::new().analyze(&article);
 //! store.ingest_batch(&[(article, analysis)]).unwrap();
 //! let page = store.quotes(&QuoteQuery { speaker: Some("Smith".into()), ..Default::default() }).unwrap();
-//! assert_eq!(page.items[0].speaker.as_ref().unwrap().name, "Jeff Smith");
+//! assert_eq!(page.items[0].speaker.as_deref(), Some("Jeff Smith"));
 //! ```
 
 mod canon;
+mod cluster;
 mod db;
 mod ingest;
+mod link;
 mod query;
 mod schema;
 mod search;
 
 pub use canon::{content_hash, normalize_name, speaker_key};
-pub use query::{ArticleQuery, Order, QuoteQuery, SpeakerQuery};
+pub use query::{ArticleQuery, ClusterQuery, Order, QuoteQuery, SpeakerQuery};
+pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
 
 use db::{Conn, Dialect};
 use serde::{Deserialize, Serialize};
@@ -92,11 +95,10 @@ pub struct Page<T> {
     pub next_offset: Option<u64>,
 }
 
-/// The speaker of a stored attribution, as the pipeline resolved it in its article, with
-/// the id of the store-wide speaker it was counted under.
+/// The speaker of a stored attribution as the pipeline resolved it in its article (before
+/// linking across articles).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpeakerRef {
-    pub id: Option<i64>,
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -112,7 +114,8 @@ pub struct SpeakerRef {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuoteRow {
     pub id: i64,
-    pub article_id: i64,
+    /// The article's store id.
+    pub article: i64,
     /// The article's input id (JSONL `id` or file stem).
     pub article_key: String,
     /// Position of the attribution in its article (text order).
@@ -124,23 +127,122 @@ pub struct QuoteRow {
     pub source: Vec<[usize; 2]>,
     pub cue: Vec<[usize; 2]>,
     pub content: Vec<[usize; 2]>,
-    pub speaker: Option<SpeakerRef>,
+    /// The canonical speaker's name (linked across articles), if the source was resolved.
+    pub speaker: Option<String>,
+    pub speaker_id: Option<i64>,
+    pub speaker_type: Option<String>,
+    /// The speaker as resolved in this article.
+    pub resolved: Option<SpeakerRef>,
+    /// The quote cluster (the same statement in other articles), if any.
+    pub cluster: Option<i64>,
+    /// Whether this quote's wording differs materially from its cluster's reference wording.
+    pub altered: bool,
     pub outlet: Option<String>,
     pub headline: Option<String>,
     pub published: Option<String>,
     pub url: Option<String>,
 }
 
-/// A store-wide speaker: canonical name and type, and every name it appeared under.
+/// A role or title a speaker was given, with the days it was seen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoleRow {
+    pub title: String,
+    pub n_articles: i64,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+}
+
+/// A canonical speaker: one person, organisation or description across articles, with every
+/// name it appeared under.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpeakerRow {
     pub id: i64,
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
-    pub quote_count: i64,
-    pub article_count: i64,
     pub aliases: Vec<String>,
+    pub n_quotes: i64,
+    pub n_articles: i64,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    /// Titles and roles seen with the name, most frequent first (only from
+    /// [`Store::speaker`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleRow>,
+}
+
+/// Why the names of a speaker were joined: each name it was quoted under, with the rule that
+/// linked it (`speakers --explain`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub speaker: SpeakerRow,
+    pub names: Vec<NameLink>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NameLink {
+    /// The name as an article's resolver gave it.
+    pub name: String,
+    /// The rule that linked it to the speaker.
+    pub reason: String,
+    pub n_quotes: i64,
+    pub n_articles: i64,
+}
+
+/// A user rule about speaker names (kept in the store; applied before the automatic rules).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum SpeakerRule {
+    /// Quotes under `name` belong to the speaker known as `target`.
+    Join { name: String, target: String },
+    /// `name` is a speaker of its own, never joined to another by the automatic rules.
+    Split { name: String },
+}
+
+/// A quote cluster in a listing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSummary {
+    pub id: i64,
+    pub speaker: Option<String>,
+    pub speaker_id: Option<i64>,
+    /// The reference wording (the member most others agree with).
+    pub text: String,
+    /// The earliest article (store id), by published time.
+    pub earliest: i64,
+    pub first_day: String,
+    pub size: i64,
+    pub n_articles: i64,
+    pub n_altered: i64,
+    pub outlets: Vec<String>,
+}
+
+/// One quote of a cluster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterMember {
+    /// The attribution id.
+    pub quote: i64,
+    pub article: i64,
+    pub article_key: String,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub headline: Option<String>,
+    pub url: Option<String>,
+    pub speaker: Option<String>,
+    pub text: String,
+    pub altered: bool,
+    /// This member's words against the reference wording.
+    pub diff: Vec<verbatim_core::link::quotes::DiffPiece>,
+}
+
+/// A whole quote cluster (`verbatim cluster ID`), members in order of publication.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterRow {
+    pub id: i64,
+    pub speaker: Option<String>,
+    pub speaker_id: Option<i64>,
+    pub text: String,
+    pub earliest: i64,
+    pub members: Vec<ClusterMember>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -198,6 +300,7 @@ pub struct Stats {
     pub speakers: i64,
     pub aliases: i64,
     pub entities: i64,
+    pub clusters: i64,
 }
 
 /// Whether `target` names a PostgreSQL server rather than a SQLite file.
@@ -248,7 +351,8 @@ impl Store {
         let version = version.unwrap_or_default();
         if version != schema::SCHEMA_VERSION {
             return Err(Error::Schema(format!(
-                "store has schema version {version}, this verbatim reads {}",
+                "store has schema version {version}, this verbatim reads {} \
+                 (ingest the articles again into a new store)",
                 schema::SCHEMA_VERSION
             )));
         }
@@ -267,7 +371,7 @@ impl Store {
         let rows = self.conn.query(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM attributions),
                     (SELECT count(*) FROM speakers), (SELECT count(*) FROM speaker_aliases),
-                    (SELECT count(*) FROM entities)",
+                    (SELECT count(*) FROM entities), (SELECT count(*) FROM clusters)",
             &[],
         )?;
         let r = &rows[0];
@@ -278,6 +382,7 @@ impl Store {
             speakers: n(2),
             aliases: n(3),
             entities: n(4),
+            clusters: n(5),
         })
     }
 
@@ -308,9 +413,12 @@ impl Store {
         let mut report = IngestReport::default();
         self.begin()?;
         let whole = (|| {
+            let rules = link::load_rules(self.conn.as_mut())?;
+            let mut touched = ingest::Touched::default();
             for p in &prepared {
-                ingest::write(self.conn.as_mut(), p, &mut report)?;
+                ingest::write(self.conn.as_mut(), p, &rules, &mut touched, &mut report)?;
             }
+            ingest::finish(self.conn.as_mut(), &touched)?;
             self.conn.batch("COMMIT")
         })();
         if whole.is_ok() {
@@ -322,9 +430,14 @@ impl Store {
         for p in &prepared {
             self.begin()?;
             let mut one = IngestReport::default();
-            match ingest::write(self.conn.as_mut(), p, &mut one)
-                .and_then(|_| self.conn.batch("COMMIT"))
-            {
+            let conn = self.conn.as_mut();
+            let written = link::load_rules(conn).and_then(|rules| {
+                let mut touched = ingest::Touched::default();
+                ingest::write(conn, p, &rules, &mut touched, &mut one)?;
+                ingest::finish(conn, &touched)?;
+                conn.batch("COMMIT")
+            });
+            match written {
                 Ok(()) => {
                     report.stored += one.stored;
                     report.duplicates += one.duplicates;
@@ -360,6 +473,95 @@ impl Store {
 
     pub fn speaker(&mut self, id: i64) -> Result<Option<SpeakerRow>> {
         query::speaker(self.conn.as_mut(), id)
+    }
+
+    /// Why the speakers known under `name` have the names they have.
+    pub fn explain(&mut self, name: &str) -> Result<Vec<Explanation>> {
+        query::explain(self.conn.as_mut(), name)
+    }
+
+    /// The user's speaker rules, by name.
+    pub fn rules(&mut self) -> Result<Vec<SpeakerRule>> {
+        query::rules(self.conn.as_mut())
+    }
+
+    /// Adds or replaces user rules (one per name) and relinks every speaker with them.
+    pub fn add_rules(&mut self, rules: &[SpeakerRule]) -> Result<()> {
+        for r in rules {
+            let (name, target) = match r {
+                SpeakerRule::Join { name, target } => (name, Some(target)),
+                SpeakerRule::Split { name } => (name, None),
+            };
+            if normalize_name(name).trim().is_empty()
+                || target.is_some_and(|t| normalize_name(t).trim().is_empty())
+            {
+                return Err(Error::InvalidQuery(format!(
+                    "rule for {name:?}: names need words"
+                )));
+            }
+        }
+        self.in_transaction(|conn| {
+            for r in rules {
+                let (action, name, target) = match r {
+                    SpeakerRule::Join { name, target } => ("join", name, Some(target.as_str())),
+                    SpeakerRule::Split { name } => ("split", name, None),
+                };
+                conn.exec(
+                    "INSERT INTO speaker_rules (norm, action, name, target) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (norm) DO UPDATE SET action = excluded.action,
+                       name = excluded.name, target = excluded.target",
+                    &[
+                        normalize_name(name).into(),
+                        action.into(),
+                        name.as_str().into(),
+                        target.into(),
+                    ],
+                )?;
+            }
+            link::relink_all(conn)
+        })
+    }
+
+    /// Removes the user rule for `name` (true if there was one) and relinks.
+    pub fn remove_rule(&mut self, name: &str) -> Result<bool> {
+        let mut removed = false;
+        self.in_transaction(|conn| {
+            removed = conn.exec(
+                "DELETE FROM speaker_rules WHERE norm = ?1",
+                &[normalize_name(name).into()],
+            )? > 0;
+            if removed {
+                link::relink_all(conn)?;
+            }
+            Ok(())
+        })?;
+        Ok(removed)
+    }
+
+    /// Recomputes every canonical speaker from the stored mentions and the user's rules.
+    pub fn relink(&mut self) -> Result<()> {
+        self.in_transaction(link::relink_all)
+    }
+
+    fn in_transaction(&mut self, f: impl FnOnce(&mut dyn Conn) -> Result<()>) -> Result<()> {
+        self.begin()?;
+        match f(self.conn.as_mut()).and_then(|_| self.conn.batch("COMMIT")) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// Quote clusters matching `q`, largest first.
+    pub fn clusters(&mut self, q: &ClusterQuery) -> Result<Page<ClusterSummary>> {
+        query::clusters(self.conn.as_mut(), q)
+    }
+
+    /// One quote cluster with its members.
+    pub fn cluster(&mut self, id: i64) -> Result<Option<ClusterRow>> {
+        query::cluster(self.conn.as_mut(), id)
     }
 
     /// The article with this store id (a number) or input id (its `key`; the first stored

@@ -5,8 +5,9 @@ use crate::canon::{fts5_query, normalize_name, pg_tsquery, search_words};
 use crate::db::{Conn, Dialect, Row, Value};
 use crate::search::{self, IndexQuery, QuoteIndex};
 use crate::{
-    ArticleRow, ArticleSummary, DatelineRow, EntityRow, Error, Page, QuoteRow, Result, SpeakerRef,
-    SpeakerRow,
+    ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, DatelineRow, EntityRow,
+    Error, Explanation, NameLink, Page, QuoteRow, Result, RoleRow, SpeakerRef, SpeakerRow,
+    SpeakerRule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,8 @@ pub struct QuoteQuery {
     pub kind: Option<String>,
     /// Only this article (store id).
     pub article_id: Option<i64>,
+    /// Only the quotes of this cluster.
+    pub cluster: Option<i64>,
     pub order: Order,
     pub limit: u64,
     pub offset: u64,
@@ -59,7 +62,36 @@ impl Default for QuoteQuery {
             until: None,
             kind: None,
             article_id: None,
+            cluster: None,
             order: Order::Date,
+            limit: 20,
+            offset: 0,
+        }
+    }
+}
+
+/// A filter over quote clusters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClusterQuery {
+    /// Speaker name words, matched like [`QuoteQuery::speaker`].
+    pub speaker: Option<String>,
+    pub speaker_id: Option<i64>,
+    /// Only clusters with at least this many quotes (2 or more).
+    pub min_size: u64,
+    /// Only clusters with an altered member.
+    pub altered: bool,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl Default for ClusterQuery {
+    fn default() -> Self {
+        ClusterQuery {
+            speaker: None,
+            speaker_id: None,
+            min_size: 2,
+            altered: false,
             limit: 20,
             offset: 0,
         }
@@ -253,7 +285,11 @@ fn page<T>(
 const QUOTE_COLUMNS: &str = "SELECT a.id, a.article_id, ar.key, a.idx, a.kind, a.source_text,
  a.cue_text, a.content_text, a.source, a.cue, a.content, a.speaker_id, a.speaker_name,
  a.speaker_type, a.speaker_entity, a.speaker_description, a.speaker_affiliation, ar.outlet,
- ar.headline, ar.published, ar.url";
+ ar.headline, ar.published, ar.url, sp.name, sp.type, a.cluster_id, a.altered";
+
+/// The tables behind [`QUOTE_COLUMNS`].
+const QUOTE_TABLES: &str = " FROM attributions a JOIN articles ar ON ar.id = a.article_id
+ LEFT JOIN speakers sp ON sp.id = a.speaker_id";
 
 fn spans(v: &Value) -> Result<Vec<[usize; 2]>> {
     Ok(serde_json::from_str(
@@ -262,8 +298,7 @@ fn spans(v: &Value) -> Result<Vec<[usize; 2]>> {
 }
 
 fn quote_row(r: &Row) -> Result<QuoteRow> {
-    let speaker = r[12].text().map(|name| SpeakerRef {
-        id: r[11].int(),
+    let resolved = r[12].text().map(|name| SpeakerRef {
         name,
         kind: r[13].text().unwrap_or_default(),
         entity: r[14].int(),
@@ -272,7 +307,7 @@ fn quote_row(r: &Row) -> Result<QuoteRow> {
     });
     Ok(QuoteRow {
         id: r[0].int().unwrap_or_default(),
-        article_id: r[1].int().unwrap_or_default(),
+        article: r[1].int().unwrap_or_default(),
         article_key: r[2].text().unwrap_or_default(),
         index: r[3].int().unwrap_or_default(),
         kind: r[4].text().unwrap_or_default(),
@@ -282,7 +317,12 @@ fn quote_row(r: &Row) -> Result<QuoteRow> {
         source: spans(&r[8])?,
         cue: spans(&r[9])?,
         content: spans(&r[10])?,
-        speaker,
+        speaker: r[21].text(),
+        speaker_id: r[11].int(),
+        speaker_type: r[22].text(),
+        resolved,
+        cluster: r[23].int(),
+        altered: r[24].int().unwrap_or(0) != 0,
         outlet: r[17].text(),
         headline: r[18].text(),
         published: r[19].text(),
@@ -335,9 +375,22 @@ fn quotes_by_index(
         limit,
         next_offset: None,
     };
-    let speaker_ids = match &q.speaker {
-        Some(name) => {
-            let ids = search::speaker_ids(conn, name)?;
+    let mention_ids = if q.speaker.is_some() || q.speaker_id.is_some() {
+        let ids = search::mention_ids(conn, q.speaker.as_deref(), q.speaker_id)?;
+        if ids.is_empty() {
+            return Ok(empty());
+        }
+        Some(ids)
+    } else {
+        None
+    };
+    let attribution_ids = match q.cluster {
+        Some(c) => {
+            let rows = conn.query(
+                "SELECT id FROM attributions WHERE cluster_id = ?1",
+                &[c.into()],
+            )?;
+            let ids: Vec<i64> = rows.iter().filter_map(|r| r[0].int()).collect();
             if ids.is_empty() {
                 return Ok(empty());
             }
@@ -347,8 +400,8 @@ fn quotes_by_index(
     };
     let (ids, more) = index.search(&IndexQuery {
         words,
-        speaker_ids,
-        speaker_id: q.speaker_id,
+        mention_ids,
+        attribution_ids,
         article_id: q.article_id,
         kind: q.kind.as_deref(),
         outlet: q.outlet.as_deref(),
@@ -362,10 +415,8 @@ fn quotes_by_index(
         return Ok(empty());
     }
     let mut sql = Sql::new(QUOTE_COLUMNS);
-    sql.push(
-        " FROM attributions a JOIN articles ar ON ar.id = a.article_id WHERE a.id IN (",
-        [],
-    );
+    sql.push(QUOTE_TABLES, []);
+    sql.push(" WHERE a.id IN (", []);
     for (i, id) in ids.iter().enumerate() {
         sql.push(if i == 0 { "?" } else { ", ?" }, [Value::Int(*id)]);
     }
@@ -399,9 +450,9 @@ pub(crate) fn quotes(
         (Some(s), Some(index)) => return quotes_by_index(conn, index, q, s),
         (Some(s), None) if dialect == Dialect::Postgres => {
             let words = words_of(s)?;
+            sql.push(QUOTE_TABLES, []);
             sql.push(
-                " FROM attributions a JOIN articles ar ON ar.id = a.article_id
- WHERE a.content_tsv @@ to_tsquery('simple', ?)",
+                " WHERE a.content_tsv @@ to_tsquery('simple', ?)",
                 [pg_tsquery(&words).into()],
             );
             let n = sql.params.len();
@@ -412,10 +463,10 @@ pub(crate) fn quotes(
         (Some(_), None) => {
             return Err(Error::Search("this store has no search index".into()));
         }
-        (None, _) => sql.push(
-            " FROM attributions a JOIN articles ar ON ar.id = a.article_id WHERE 1 = 1",
-            [],
-        ),
+        (None, _) => {
+            sql.push(QUOTE_TABLES, []);
+            sql.push(" WHERE 1 = 1", []);
+        }
     }
     if let Some(name) = &q.speaker {
         sql.push(
@@ -431,6 +482,9 @@ pub(crate) fn quotes(
     }
     if let Some(id) = q.article_id {
         sql.push(" AND a.article_id = ?", [id.into()]);
+    }
+    if let Some(c) = q.cluster {
+        sql.push(" AND a.cluster_id = ?", [c.into()]);
     }
     push_common(&mut sql, "a.day", &q.outlet, &q.since, &q.until)?;
     sql.push(" ORDER BY ", []);
@@ -454,14 +508,17 @@ fn speaker_row(r: &Row) -> SpeakerRow {
         id: r[0].int().unwrap_or_default(),
         name: r[1].text().unwrap_or_default(),
         kind: r[2].text().unwrap_or_default(),
-        quote_count: r[3].int().unwrap_or_default(),
-        article_count: r[4].int().unwrap_or_default(),
         aliases: Vec::new(),
+        n_quotes: r[3].int().unwrap_or_default(),
+        n_articles: r[4].int().unwrap_or_default(),
+        first_day: r[5].text(),
+        last_day: r[6].text(),
+        roles: Vec::new(),
     }
 }
 
-const SPEAKER_COLUMNS: &str =
-    "SELECT s.id, s.name, s.type, s.quote_count, s.article_count FROM speakers s WHERE 1 = 1";
+const SPEAKER_COLUMNS: &str = "SELECT s.id, s.name, s.type, s.quote_count, s.article_count,
+ s.first_day, s.last_day FROM speakers s WHERE 1 = 1";
 
 pub(crate) fn speakers(conn: &mut dyn Conn, q: &SpeakerQuery) -> Result<Page<SpeakerRow>> {
     let mut sql = Sql::new(SPEAKER_COLUMNS);
@@ -488,16 +545,223 @@ pub(crate) fn speakers(conn: &mut dyn Conn, q: &SpeakerQuery) -> Result<Page<Spe
     Ok(page)
 }
 
+/// The speaker with this id, or the one it was merged into.
 pub(crate) fn speaker(conn: &mut dyn Conn, id: i64) -> Result<Option<SpeakerRow>> {
     let mut sql = Sql::new(SPEAKER_COLUMNS);
-    sql.push(" AND s.id = ?", [id.into()]);
+    sql.push(
+        " AND s.id = coalesce((SELECT new_id FROM speaker_redirects WHERE old_id = ?), ?)",
+        [id.into(), id.into()],
+    );
     let rows = conn.query(&sql.text, &sql.params)?;
     let Some(r) = rows.first() else {
         return Ok(None);
     };
     let mut s = speaker_row(r);
     s.aliases = aliases(conn, s.id)?;
+    s.roles = roles(conn, s.id)?;
     Ok(Some(s))
+}
+
+/// The titles seen with a speaker's names, most articles first.
+fn roles(conn: &mut dyn Conn, speaker_id: i64) -> Result<Vec<RoleRow>> {
+    let rows = conn.query(
+        "SELECT titles, day, article_id FROM mentions WHERE speaker_id = ?1 AND titles <> '[]'",
+        &[speaker_id.into()],
+    )?;
+    let mut by_title: std::collections::BTreeMap<String, RoleRow> = Default::default();
+    for r in &rows {
+        let titles: Vec<String> =
+            serde_json::from_str(&r[0].text().unwrap_or_else(|| "[]".into()))?;
+        let day = r[1].text().filter(|d| !d.is_empty());
+        for t in titles {
+            let role = by_title.entry(t.clone()).or_insert(RoleRow {
+                title: t,
+                n_articles: 0,
+                first_day: None,
+                last_day: None,
+            });
+            role.n_articles += 1;
+            if let Some(d) = &day {
+                if role.first_day.as_ref().is_none_or(|f| d < f) {
+                    role.first_day = Some(d.clone());
+                }
+                if role.last_day.as_ref().is_none_or(|l| d > l) {
+                    role.last_day = Some(d.clone());
+                }
+            }
+        }
+    }
+    let mut roles: Vec<RoleRow> = by_title.into_values().collect();
+    roles.sort_by(|a, b| b.n_articles.cmp(&a.n_articles).then(a.title.cmp(&b.title)));
+    Ok(roles)
+}
+
+/// Every speaker known under `name`, with the names it was quoted under and why each joined.
+pub(crate) fn explain(conn: &mut dyn Conn, name: &str) -> Result<Vec<Explanation>> {
+    let page = speakers(
+        conn,
+        &SpeakerQuery {
+            name: Some(name.to_string()),
+            limit: 20,
+            ..Default::default()
+        },
+    )?;
+    let mut out = Vec::new();
+    for s in page.items {
+        let Some(speaker) = speaker(conn, s.id)? else {
+            continue;
+        };
+        let rows = conn.query(
+            "SELECT name, coalesce(reason, ''), CAST(sum(quote_count) AS BIGINT),
+                    count(DISTINCT article_id), min(id)
+             FROM mentions WHERE speaker_id = ?1 GROUP BY name, reason
+             ORDER BY min(id)",
+            &[s.id.into()],
+        )?;
+        let names = rows
+            .iter()
+            .map(|r| NameLink {
+                name: r[0].text().unwrap_or_default(),
+                reason: r[1].text().unwrap_or_default(),
+                n_quotes: r[2].int().unwrap_or_default(),
+                n_articles: r[3].int().unwrap_or_default(),
+            })
+            .collect();
+        out.push(Explanation { speaker, names });
+    }
+    Ok(out)
+}
+
+pub(crate) fn rules(conn: &mut dyn Conn) -> Result<Vec<SpeakerRule>> {
+    let rows = conn.query(
+        "SELECT action, name, target FROM speaker_rules ORDER BY norm",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let name = r[1].text()?;
+            Some(match r[0].text()?.as_str() {
+                "join" => SpeakerRule::Join {
+                    name,
+                    target: r[2].text()?,
+                },
+                _ => SpeakerRule::Split { name },
+            })
+        })
+        .collect())
+}
+
+const CLUSTER_COLUMNS: &str = "SELECT c.id, c.speaker_id, sp.name, ref.content_text,
+ c.earliest_article, c.first_day, c.size, c.n_articles, c.n_altered, ref.kind
+ FROM clusters c JOIN attributions ref ON ref.id = c.reference_id
+ LEFT JOIN speakers sp ON sp.id = c.speaker_id WHERE 1 = 1";
+
+fn cluster_outlets(conn: &mut dyn Conn, id: i64) -> Result<Vec<String>> {
+    let rows = conn.query(
+        "SELECT DISTINCT ar.outlet FROM attributions a JOIN articles ar ON ar.id = a.article_id
+         WHERE a.cluster_id = ?1 AND ar.outlet IS NOT NULL ORDER BY ar.outlet",
+        &[id.into()],
+    )?;
+    Ok(rows.iter().filter_map(|r| r[0].text()).collect())
+}
+
+pub(crate) fn clusters(conn: &mut dyn Conn, q: &ClusterQuery) -> Result<Page<ClusterSummary>> {
+    let mut sql = Sql::new(CLUSTER_COLUMNS);
+    if let Some(name) = &q.speaker {
+        sql.push(
+            " AND c.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE norm LIKE ?)",
+            [speaker_filter(name)?],
+        );
+    }
+    if let Some(id) = q.speaker_id {
+        sql.push(" AND c.speaker_id = ?", [id.into()]);
+    }
+    if q.min_size > 2 {
+        sql.push(
+            " AND c.size >= ?",
+            [(q.min_size.min(i64::MAX as u64) as i64).into()],
+        );
+    }
+    if q.altered {
+        sql.push(" AND c.n_altered > 0", []);
+    }
+    sql.push(" ORDER BY c.n_articles DESC, c.size DESC, c.id", []);
+    let mut page = page(conn, sql, q.limit, q.offset, |r| {
+        Ok(ClusterSummary {
+            id: r[0].int().unwrap_or_default(),
+            speaker_id: r[1].int(),
+            speaker: r[2].text(),
+            text: crate::cluster::quote_text(&r[9], &r[3]),
+            earliest: r[4].int().unwrap_or_default(),
+            first_day: r[5].text().unwrap_or_default(),
+            size: r[6].int().unwrap_or_default(),
+            n_articles: r[7].int().unwrap_or_default(),
+            n_altered: r[8].int().unwrap_or_default(),
+            outlets: Vec::new(),
+        })
+    })?;
+    for c in &mut page.items {
+        c.outlets = cluster_outlets(conn, c.id)?;
+    }
+    Ok(page)
+}
+
+pub(crate) fn cluster(conn: &mut dyn Conn, id: i64) -> Result<Option<ClusterRow>> {
+    let mut sql = Sql::new(CLUSTER_COLUMNS);
+    sql.push(" AND c.id = ?", [id.into()]);
+    let rows = conn.query(&sql.text, &sql.params)?;
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
+    let reference = crate::cluster::quote_text(&r[9], &r[3]);
+    let earliest = r[4].int().unwrap_or_default();
+    let rows = conn.query(
+        "SELECT a.id, a.article_id, ar.key, ar.outlet, ar.published, ar.headline, ar.url,
+                sp.name, a.content_text, a.altered, a.kind
+         FROM attributions a JOIN articles ar ON ar.id = a.article_id
+         LEFT JOIN speakers sp ON sp.id = a.speaker_id
+         WHERE a.cluster_id = ?1 ORDER BY a.id",
+        &[id.into()],
+    )?;
+    let mut members: Vec<ClusterMember> = rows
+        .iter()
+        .map(|m| {
+            let text = crate::cluster::quote_text(&m[10], &m[8]);
+            ClusterMember {
+                quote: m[0].int().unwrap_or_default(),
+                article: m[1].int().unwrap_or_default(),
+                article_key: m[2].text().unwrap_or_default(),
+                outlet: m[3].text(),
+                published: m[4].text(),
+                headline: m[5].text(),
+                url: m[6].text(),
+                speaker: m[7].text(),
+                diff: verbatim_core::link::quotes::diff(&reference, &text),
+                text,
+                altered: m[9].int().unwrap_or(0) != 0,
+            }
+        })
+        .collect();
+    // Publication order (UTC), the earliest article first; undated last.
+    members.sort_by_key(|m| {
+        (
+            m.article != earliest,
+            m.published
+                .as_deref()
+                .and_then(crate::cluster::published_minutes)
+                .unwrap_or(i64::MAX),
+            m.quote,
+        )
+    });
+    Ok(Some(ClusterRow {
+        id,
+        speaker_id: r[1].int(),
+        speaker: r[2].text(),
+        text: reference,
+        earliest,
+        members,
+    }))
 }
 
 const ARTICLE_COLUMNS: &str = "SELECT ar.id, ar.key, ar.url, ar.outlet, ar.headline,

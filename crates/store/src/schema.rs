@@ -5,7 +5,7 @@
 use crate::db::Dialect;
 
 /// Bumped when the tables change; a store with another version is refused.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 pub fn ddl(dialect: Dialect) -> String {
     let id = match dialect {
@@ -20,6 +20,10 @@ pub fn ddl(dialect: Dialect) -> String {
             ",\n text_tsv TSVECTOR GENERATED ALWAYS AS \
              (to_tsvector('simple', left(coalesce(headline, '') || ' ' || text, 200000))) STORED",
         ),
+    };
+    let without_rowid = match dialect {
+        Dialect::Sqlite => " WITHOUT ROWID",
+        Dialect::Postgres => "",
     };
     let mut sql = format!(
         "CREATE TABLE IF NOT EXISTS verbatim_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,20 +56,62 @@ CREATE TABLE IF NOT EXISTS entities (
  mentions TEXT NOT NULL,
  titles TEXT NOT NULL,
  PRIMARY KEY (article_id, idx));
+CREATE TABLE IF NOT EXISTS mentions (
+ id {id},
+ article_id BIGINT NOT NULL,
+ name TEXT NOT NULL,
+ type TEXT NOT NULL,
+ quote_count BIGINT NOT NULL,
+ aliases TEXT NOT NULL,
+ titles TEXT NOT NULL,
+ day TEXT NOT NULL,
+ speaker_id BIGINT,
+ reason TEXT,
+ UNIQUE (article_id, name, type));
+CREATE INDEX IF NOT EXISTS mentions_speaker ON mentions (speaker_id, name);
 CREATE TABLE IF NOT EXISTS speakers (
  id {id},
  name TEXT NOT NULL,
  type TEXT NOT NULL,
+ link TEXT,
  quote_count BIGINT NOT NULL,
  article_count BIGINT NOT NULL,
- UNIQUE (name, type));
+ first_day TEXT,
+ last_day TEXT);
 CREATE INDEX IF NOT EXISTS speakers_count ON speakers (quote_count DESC, name, id);
+CREATE TABLE IF NOT EXISTS speaker_keys (
+ key TEXT NOT NULL,
+ speaker_id BIGINT NOT NULL,
+ PRIMARY KEY (key, speaker_id));
+CREATE INDEX IF NOT EXISTS speaker_keys_speaker ON speaker_keys (speaker_id);
 CREATE TABLE IF NOT EXISTS speaker_aliases (
  speaker_id BIGINT NOT NULL,
  alias TEXT NOT NULL,
  norm TEXT NOT NULL,
  PRIMARY KEY (speaker_id, alias));
 CREATE INDEX IF NOT EXISTS speaker_aliases_norm ON speaker_aliases (norm);
+CREATE TABLE IF NOT EXISTS speaker_redirects (
+ old_id BIGINT PRIMARY KEY,
+ new_id BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS speaker_rules (
+ norm TEXT PRIMARY KEY,
+ action TEXT NOT NULL,
+ name TEXT NOT NULL,
+ target TEXT);
+CREATE TABLE IF NOT EXISTS clusters (
+ id {id},
+ speaker_id BIGINT,
+ reference_id BIGINT NOT NULL,
+ earliest_article BIGINT NOT NULL,
+ size BIGINT NOT NULL,
+ n_articles BIGINT NOT NULL,
+ n_altered BIGINT NOT NULL,
+ first_day TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS clusters_size ON clusters (size DESC, id);
+CREATE TABLE IF NOT EXISTS quote_bands (
+ band BIGINT NOT NULL,
+ attribution_id BIGINT NOT NULL,
+ PRIMARY KEY (band, attribution_id)){without_rowid};
 CREATE TABLE IF NOT EXISTS attributions (
  id {id},
  article_id BIGINT NOT NULL,
@@ -83,10 +129,15 @@ CREATE TABLE IF NOT EXISTS attributions (
  speaker_type TEXT,
  speaker_entity BIGINT,
  speaker_description TEXT,
- speaker_affiliation TEXT{quote_tsv},
+ speaker_affiliation TEXT,
+ mention_id BIGINT,
+ cluster_id BIGINT,
+ altered BIGINT NOT NULL DEFAULT 0{quote_tsv},
  UNIQUE (article_id, idx));
 CREATE INDEX IF NOT EXISTS attributions_order ON attributions (day DESC, article_id, idx);
 CREATE INDEX IF NOT EXISTS attributions_speaker ON attributions (speaker_id, day DESC, article_id, idx);
+CREATE INDEX IF NOT EXISTS attributions_cluster ON attributions (cluster_id);
+CREATE INDEX IF NOT EXISTS attributions_mention ON attributions (mention_id);
 "
     );
     match dialect {

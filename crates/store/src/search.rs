@@ -38,7 +38,7 @@ impl From<tantivy::TantivyError> for Error {
 struct Fields {
     id: Field,
     content: Field,
-    speaker: Field,
+    mention: Field,
     article: Field,
     day: Field,
     sort: Field,
@@ -55,8 +55,11 @@ pub(crate) struct QuoteIndex {
 /// The filters the index applies itself.
 pub(crate) struct IndexQuery<'a> {
     pub words: &'a str,
-    pub speaker_ids: Option<Vec<i64>>,
-    pub speaker_id: Option<i64>,
+    /// Only quotes of these speaker mentions (the per-article speakers a canonical speaker
+    /// gathers; mention ids never change when speakers are merged or relinked).
+    pub mention_ids: Option<Vec<i64>>,
+    /// Only these attributions.
+    pub attribution_ids: Option<Vec<i64>>,
     pub article_id: Option<i64>,
     pub kind: Option<&'a str>,
     pub outlet: Option<&'a str>,
@@ -85,7 +88,8 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_u64_field("id", FAST | INDEXED),
         content: b.add_text_field("content", text),
-        speaker: b.add_u64_field("speaker", INDEXED),
+        // The speaker mention id (named "speaker" since the first index version).
+        mention: b.add_u64_field("speaker", INDEXED),
         article: b.add_u64_field("article", INDEXED),
         day: b.add_u64_field("day", INDEXED | FAST),
         sort: b.add_u64_field("sort", FAST),
@@ -182,7 +186,7 @@ impl QuoteIndex {
         )))?;
         while mark < max {
             let rows = conn.query(
-                "SELECT a.id, a.content_text, a.speaker_id, a.article_id, a.day, a.kind,
+                "SELECT a.id, a.content_text, a.mention_id, a.article_id, a.day, a.kind,
                         ar.outlet
                  FROM attributions a JOIN articles ar ON ar.id = a.article_id
                  WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
@@ -211,7 +215,7 @@ impl QuoteIndex {
         doc.add_u64(f.id, id as u64);
         doc.add_text(f.content, r[1].text().unwrap_or_default());
         if let Some(s) = r[2].int() {
-            doc.add_u64(f.speaker, s as u64);
+            doc.add_u64(f.mention, s as u64);
         }
         doc.add_u64(f.article, r[3].int().unwrap_or(0) as u64);
         doc.add_u64(f.day, day);
@@ -256,15 +260,15 @@ impl QuoteIndex {
             })
             .collect();
         let u64_term = |field, v: i64| Term::from_field_u64(field, v.max(0) as u64);
-        if let Some(ids) = &q.speaker_ids {
-            let set = TermSetQuery::new(ids.iter().map(|&i| u64_term(f.speaker, i)));
-            must.push((Occur::Must, Box::new(set)));
-        }
-        for (field, value) in [(f.speaker, q.speaker_id), (f.article, q.article_id)] {
-            if let Some(v) = value {
-                let t = TermQuery::new(u64_term(field, v), IndexRecordOption::Basic);
-                must.push((Occur::Must, Box::new(t)));
+        for (field, ids) in [(f.mention, &q.mention_ids), (f.id, &q.attribution_ids)] {
+            if let Some(ids) = ids {
+                let set = TermSetQuery::new(ids.iter().map(|&i| u64_term(field, i)));
+                must.push((Occur::Must, Box::new(set)));
             }
+        }
+        if let Some(v) = q.article_id {
+            let t = TermQuery::new(u64_term(f.article, v), IndexRecordOption::Basic);
+            must.push((Occur::Must, Box::new(t)));
         }
         if let Some(kind) = q.kind {
             let t = Term::from_field_text(f.kind, kind);
@@ -326,12 +330,21 @@ impl QuoteIndex {
     }
 }
 
-/// Speaker ids known under `name` (see `QuoteQuery::speaker`).
-pub(crate) fn speaker_ids(conn: &mut dyn Conn, name: &str) -> Result<Vec<i64>> {
-    let norm = normalize_name(name);
+/// The mention ids of the speakers known under `name` (see `QuoteQuery::speaker`) and of
+/// speaker `id`; both filters hold when both are given.
+pub(crate) fn mention_ids(
+    conn: &mut dyn Conn,
+    name: Option<&str>,
+    id: Option<i64>,
+) -> Result<Vec<i64>> {
+    let norm = name.map(|n| format!("%{}%", normalize_name(n)));
     let rows = conn.query(
-        "SELECT DISTINCT speaker_id FROM speaker_aliases WHERE norm LIKE ?1",
-        &[format!("%{norm}%").into()],
+        "SELECT id FROM mentions WHERE speaker_id IN (
+           SELECT s.id FROM speakers s
+           WHERE (?1 IS NULL OR s.id IN (SELECT speaker_id FROM speaker_aliases WHERE norm LIKE ?1))
+             AND (?2 IS NULL OR s.id = ?2))
+         ORDER BY id",
+        &[norm.into(), id.into()],
     )?;
     Ok(rows.iter().filter_map(|r| r[0].int()).collect())
 }

@@ -61,7 +61,7 @@ fn check(store: &mut Store, q: QuoteQuery, expected: &[(&str, &str)]) {
         .items
         .iter()
         .map(|r| {
-            let name = r.speaker.as_ref().map_or("-".into(), |s| s.name.clone());
+            let name = r.speaker.clone().unwrap_or_else(|| "-".into());
             (name, r.content_text.clone())
         })
         .collect();
@@ -274,15 +274,15 @@ fn speakers_count_quotes_and_keep_aliases() {
         .find(|r| r.name == "Jeff Sessions")
         .expect("Jeff Sessions is a speaker");
     assert_eq!(sessions.kind, "person");
-    assert!(sessions.quote_count >= 2, "{sessions:?}");
-    assert_eq!(sessions.article_count, 1);
+    assert!(sessions.n_quotes >= 2, "{sessions:?}");
+    assert_eq!(sessions.n_articles, 1);
     assert!(
         sessions.aliases.iter().any(|a| a == "Sessions"),
         "{:?}",
         sessions.aliases
     );
     // most quoted first
-    let counts: Vec<i64> = page.items.iter().map(|r| r.quote_count).collect();
+    let counts: Vec<i64> = page.items.iter().map(|r| r.n_quotes).collect();
     let mut sorted = counts.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(counts, sorted);
@@ -294,7 +294,16 @@ fn speakers_count_quotes_and_keep_aliases() {
         })
         .unwrap();
     assert_eq!(found.items.len(), 1);
-    assert_eq!(s.speaker(sessions.id).unwrap().as_ref(), Some(sessions));
+    let detail = s.speaker(sessions.id).unwrap().expect("speaker by id");
+    let titles: Vec<&str> = detail.roles.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(titles, ["attorney general"]);
+    assert_eq!(
+        &SpeakerRow {
+            roles: Vec::new(),
+            ..detail
+        },
+        sessions
+    );
     assert_eq!(s.speaker(-1).unwrap(), None);
     let anon = s
         .speakers(&SpeakerQuery {
@@ -406,4 +415,217 @@ fn a_lost_search_index_is_rebuilt_from_the_record() {
     assert_eq!(search(&mut store, "recuse").len(), 1);
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// (canonical name, type, quotes, articles) of every speaker, most quoted first.
+fn speaker_table(s: &mut Store) -> Vec<(String, String, i64, i64)> {
+    let page = s
+        .speakers(&SpeakerQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap();
+    page.items
+        .into_iter()
+        .map(|r| (r.name, r.kind, r.n_quotes, r.n_articles))
+        .collect()
+}
+
+fn row(name: &str, kind: &str, quotes: i64, articles: i64) -> (String, String, i64, i64) {
+    (name.into(), kind.into(), quotes, articles)
+}
+
+fn ingest_one_by_one(s: &mut Store, articles: &[Article]) {
+    let pipeline = Pipeline::new();
+    for a in articles {
+        let report = s.ingest_batch(&[(a.clone(), pipeline.analyze(a))]).unwrap();
+        assert_eq!(report.stored, 1, "{}", a.id);
+    }
+}
+
+fn linking_corpus() -> Vec<Article> {
+    let day = Some((2016, 5, 1));
+    vec![
+        article("l1", "\"We will win,\" Obama said.", Some("AP"), day),
+        article(
+            "l2",
+            "\"The economy is growing,\" President Barack Obama said on Monday.",
+            Some("Reuters"),
+            day,
+        ),
+        article(
+            "l3",
+            "\"I am running,\" Hillary Clinton said. \"We are ready,\" Clinton added.",
+            Some("AP"),
+            day,
+        ),
+        article(
+            "l4",
+            "\"She will be a great president,\" former President Bill Clinton said.",
+            Some("CNN"),
+            day,
+        ),
+        article(
+            "l5",
+            "\"Nobody is above the rules,\" the DNC said in a statement.",
+            Some("CNN"),
+            day,
+        ),
+        article(
+            "l6",
+            "\"We found no evidence,\" the Democratic National Committee said.",
+            Some("AP"),
+            day,
+        ),
+        article(
+            "l7",
+            "A White House official said the talks had failed. \"It was a disaster,\" \
+             Donald J. Trump said.",
+            Some("AP"),
+            day,
+        ),
+        article(
+            "l8",
+            "\"Trade deals are terrible,\" Donald Trump said. A White House official said \
+             nothing had changed.",
+            Some("CNN"),
+            day,
+        ),
+    ]
+}
+
+#[test]
+fn speakers_are_linked_across_articles() {
+    let mut s = Store::open(":memory:").unwrap();
+    ingest_one_by_one(&mut s, &linking_corpus());
+    let table = speaker_table(&mut s);
+    let find = |name: &str| table.iter().find(|r| r.0 == name).cloned();
+    // "Obama" came first, then settled by "Barack Obama": one speaker, the full name.
+    assert_eq!(
+        find("Barack Obama"),
+        Some(row("Barack Obama", "person", 2, 2))
+    );
+    assert_eq!(find("Obama"), None, "{table:?}");
+    // Two Clintons stay two people.
+    assert_eq!(
+        find("Hillary Clinton"),
+        Some(row("Hillary Clinton", "person", 2, 1))
+    );
+    assert_eq!(
+        find("Bill Clinton"),
+        Some(row("Bill Clinton", "person", 1, 1))
+    );
+    // An acronym meets its organisation.
+    let fbi: Vec<_> = table.iter().filter(|r| r.1 == "organization").collect();
+    assert_eq!(fbi.len(), 1, "{table:?}");
+    assert_eq!((fbi[0].2, fbi[0].3), (2, 2), "{table:?}");
+    // A middle initial does not make another person.
+    let trumps: Vec<_> = table.iter().filter(|r| r.0.contains("Trump")).collect();
+    assert_eq!(trumps.len(), 1, "{table:?}");
+    assert_eq!((trumps[0].2, trumps[0].3), (2, 2));
+    // Anonymous sources are never merged into a person; same description, same row.
+    let anon: Vec<_> = table.iter().filter(|r| r.1 == "anonymous").collect();
+    assert_eq!(anon.len(), 1, "{table:?}");
+    assert_eq!(anon[0].2, 2);
+    // Quotes carry the canonical name; the article's own resolution is kept beside it.
+    let page = s
+        .quotes(&QuoteQuery {
+            speaker: Some("Obama".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let names: Vec<(Option<&str>, &str)> = page
+        .items
+        .iter()
+        .map(|q| {
+            (
+                q.speaker.as_deref(),
+                q.resolved.as_ref().map_or("", |r| r.name.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (Some("Barack Obama"), "Obama"),
+            (Some("Barack Obama"), "Barack Obama")
+        ]
+    );
+}
+
+#[test]
+fn merged_speaker_ids_redirect_and_explain_says_why() {
+    let mut s = Store::open(":memory:").unwrap();
+    let corpus = linking_corpus();
+    ingest_one_by_one(&mut s, &corpus[..1]);
+    let first_id = s.speakers(&SpeakerQuery::default()).unwrap().items[0].id;
+    ingest_one_by_one(&mut s, &corpus[1..2]);
+    let merged = s.speaker(first_id).unwrap().expect("old id redirects");
+    assert_eq!(merged.name, "Barack Obama");
+    let explained = s.explain("Obama").unwrap();
+    assert_eq!(explained.len(), 1);
+    let names: Vec<(&str, &str)> = explained[0]
+        .names
+        .iter()
+        .map(|n| (n.name.as_str(), n.reason.as_str()))
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0].0, "Obama");
+    assert!(names[0].1.contains("only person named Obama"), "{names:?}");
+    assert_eq!(names[1], ("Barack Obama", "first seen full name"));
+}
+
+#[test]
+fn user_rules_split_and_join_and_survive_new_articles() {
+    let mut s = Store::open(":memory:").unwrap();
+    let corpus = linking_corpus();
+    ingest_one_by_one(&mut s, &corpus[..4]);
+    s.add_rules(&[SpeakerRule::Split {
+        name: "Obama".into(),
+    }])
+    .unwrap();
+    let table = speaker_table(&mut s);
+    assert!(table.contains(&row("Obama", "person", 1, 1)), "{table:?}");
+    assert!(
+        table.contains(&row("Barack Obama", "person", 1, 1)),
+        "{table:?}"
+    );
+    // Joining Bill into Hillary (a wrong but deliberate user choice) is obeyed...
+    s.add_rules(&[SpeakerRule::Join {
+        name: "Bill Clinton".into(),
+        target: "Hillary Clinton".into(),
+    }])
+    .unwrap();
+    let table = speaker_table(&mut s);
+    assert!(
+        table.contains(&row("Hillary Clinton", "person", 3, 2)),
+        "{table:?}"
+    );
+    // ...and still holds for articles ingested afterwards.
+    ingest_one_by_one(
+        &mut s,
+        &[article(
+            "l9",
+            "\"Thank you,\" Bill Clinton said. \"Good night,\" Obama said.",
+            Some("AP"),
+            Some((2016, 5, 2)),
+        )],
+    );
+    let table = speaker_table(&mut s);
+    assert!(
+        table.contains(&row("Hillary Clinton", "person", 4, 3)),
+        "{table:?}"
+    );
+    assert!(table.contains(&row("Obama", "person", 2, 2)), "{table:?}");
+    assert_eq!(s.rules().unwrap().len(), 2);
+    assert!(s.remove_rule("obama").unwrap());
+    assert!(!s.remove_rule("obama").unwrap());
+    let table = speaker_table(&mut s);
+    assert!(
+        table.contains(&row("Barack Obama", "person", 3, 3)),
+        "{table:?}"
+    );
+    assert!(s
+        .add_rules(&[SpeakerRule::Split { name: "...".into() }])
+        .is_err());
 }

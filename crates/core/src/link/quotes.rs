@@ -59,7 +59,7 @@
 //! Unicode tables of the Rust standard library; a new Unicode version may change it for
 //! characters it newly assigns.)
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Number of LSH bands (band keys per quote).
@@ -560,7 +560,7 @@ fn pieces_within(a: &QuoteText, b: &QuoteText) -> bool {
 }
 
 /// What a [`DiffOp`] piece is, relative to the reference.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiffOp {
     /// Words both have (text from the member).
@@ -579,7 +579,7 @@ pub enum DiffOp {
 
 /// One piece of a [`diff`]: consecutive words with the same [`DiffOp`], as written in the
 /// original text (punctuation between those words included).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffPiece {
     pub op: DiffOp,
     pub text: String,
