@@ -3,6 +3,7 @@
 
 mod evaluate;
 mod extract;
+mod link_cmd;
 mod serve_cmd;
 mod store_cmd;
 mod train;
@@ -166,10 +167,44 @@ enum Command {
     ///   verbatim quotes --speaker Sessions
     ///   verbatim quotes --search "recuse himself" --kind direct --format json
     ///   verbatim quotes --outlet Reuters --since 2017-03 --until 2017-03 --format csv
+    ///   verbatim quotes --cluster                 # statements carried by several articles
     #[command(verbatim_doc_comment)]
     Quotes(store_cmd::QuotesArgs),
-    /// Who is quoted most: speakers in the store with quote counts, types and aliases.
+    /// Who is quoted most: speakers across articles, with quote counts, types and aliases.
+    ///
+    /// A speaker is one person, organisation or source description across every article:
+    /// "Jeff Sessions", "Sessions" and "Attorney General Jeff Sessions" are one speaker;
+    /// Bill and Hillary Clinton are two; "a Justice official" is never merged into a person.
+    /// --explain shows why names were joined; `verbatim alias` corrects it.
+    ///
+    /// Examples:
+    ///   verbatim speakers --type person --limit 50
+    ///   verbatim speakers --name Clinton --format json
+    ///   verbatim speakers --explain Sessions
+    #[command(verbatim_doc_comment)]
     Speakers(store_cmd::SpeakersArgs),
+    /// One quote cluster: the statement, its speaker, every article that carried it with
+    /// outlet and publication time (earliest first), and each wording's changes marked.
+    ///
+    /// A member is ALTERED when its words differ materially from the cluster's reference
+    /// wording (words changed, added or silently dropped), not when it is only trimmed,
+    /// re-punctuated or elided with "…".
+    ///
+    /// Examples:
+    ///   verbatim quotes --cluster --altered      # find the clusters with altered wordings
+    ///   verbatim cluster 12
+    ///   verbatim cluster 12 --format json
+    #[command(verbatim_doc_comment)]
+    Cluster(link_cmd::ClusterArgs),
+    /// Correct how speaker names are joined: rules kept in the store, applied to every
+    /// article stored and ingested later (`ingest --aliases FILE` brings them to a new store).
+    ///
+    /// Examples:
+    ///   verbatim alias join "Barry Obama" "Barack Obama"
+    ///   verbatim alias split "Clinton"
+    ///   verbatim alias list > rules.tsv && verbatim alias load rules.tsv --db other.db
+    #[command(verbatim_doc_comment)]
+    Alias(link_cmd::AliasArgs),
     /// One stored article with its attributions marked: [S1 source] [C1 cue] [Q1 content].
     Show(store_cmd::ShowArgs),
     /// Stored articles, newest first; --search finds words in headline and text.
@@ -291,6 +326,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(args) => store_cmd::ingest(args),
         Command::Quotes(args) => store_cmd::quotes(args),
         Command::Speakers(args) => store_cmd::speakers(args),
+        Command::Cluster(args) => link_cmd::cluster(args),
+        Command::Alias(args) => link_cmd::alias(args),
         Command::Show(args) => store_cmd::show(args),
         Command::Articles(args) => store_cmd::articles(args),
         Command::Stats(args) => store_cmd::stats(args),

@@ -39,6 +39,9 @@ pub struct IngestArgs {
     /// Worker threads for the analysis (0 = all cores).
     #[arg(long, short = 'j', default_value_t = 0)]
     pub jobs: usize,
+    /// A speaker rules file to add to the store before ingesting (see `verbatim alias`).
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +108,14 @@ pub struct QuotesArgs {
     pub kind: Option<String>,
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
+    /// List quote clusters instead: each statement carried by several articles once, with
+    /// how many articles and altered wordings (takes --speaker and --altered; see `verbatim
+    /// cluster ID` for one cluster).
+    #[arg(long, conflicts_with_all = ["search", "outlet", "since", "until", "kind", "sort"])]
+    pub cluster: bool,
+    /// With --cluster: only clusters where some outlet's wording differs materially.
+    #[arg(long, requires = "cluster")]
+    pub altered: bool,
     #[command(flatten)]
     pub page: PageArgs,
 }
@@ -119,6 +130,10 @@ pub struct SpeakersArgs {
     /// person, organization, group, anonymous, document or unknown.
     #[arg(long = "type")]
     pub kind: Option<String>,
+    /// Show why the names of the speakers known as NAME were joined: each name quoted, the
+    /// rule that linked it, its counts, the speaker's roles.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["name", "kind"])]
+    pub explain: Option<String>,
     #[command(flatten)]
     pub page: PageArgs,
 }
@@ -162,7 +177,7 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
-fn open_existing(db: &str) -> anyhow::Result<Store> {
+pub fn open_existing(db: &str) -> anyhow::Result<Store> {
     if !is_postgres_url(db) && db != ":memory:" && !Path::new(db).exists() {
         bail!("no store at {db}: run `verbatim ingest --db {db} PATH...` first");
     }
@@ -199,6 +214,9 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let paths = input_paths(args.paths)?;
     let db = args.db.db.clone();
     let mut store = Store::open(&db).with_context(|| format!("opening the store {db}"))?;
+    if let Some(file) = &args.aliases {
+        crate::link_cmd::load_rules_file(&mut store, file)?;
+    }
     let pipeline = build_pipeline(args.attributor);
     let batch_size = args.batch.max(1);
     let progress = Progress::new(total_input_bytes(&paths));
@@ -381,7 +399,7 @@ fn clock(secs: f64) -> String {
 }
 
 /// `s` cut or padded to exactly `width` characters.
-fn fit(s: &str, width: usize) -> String {
+pub fn fit(s: &str, width: usize) -> String {
     let n = s.chars().count();
     if n <= width {
         format!("{s}{}", " ".repeat(width - n))
@@ -392,7 +410,7 @@ fn fit(s: &str, width: usize) -> String {
     }
 }
 
-fn one_line(s: &str) -> String {
+pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -404,7 +422,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn write_csv_row(out: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
+pub fn write_csv_row(out: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
     let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
     writeln!(out, "{}", line.join(","))
 }
@@ -433,6 +451,9 @@ fn day_of(published: &Option<String>) -> String {
 }
 
 pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
+    if args.cluster {
+        return crate::link_cmd::clusters(&args.db.db, args.speaker, args.altered, &args.page);
+    }
     let mut store = open_existing(&args.db.db)?;
     let page = store.quotes(&QuoteQuery {
         speaker: args.speaker,
@@ -528,6 +549,9 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
+    if let Some(name) = &args.explain {
+        return crate::link_cmd::explain(&args.db.db, name, args.page.format);
+    }
     let mut store = open_existing(&args.db.db)?;
     let page = store.speakers(&SpeakerQuery {
         name: args.name,
@@ -539,10 +563,9 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.page.format {
         TableFormat::Json => {
-            for r in &page.items {
-                serde_json::to_writer(&mut out, r)?;
-                writeln!(out)?;
-            }
+            // One JSON array (a page of speakers is small; quotes are one object per line).
+            serde_json::to_writer(&mut out, &page.items)?;
+            writeln!(out)?;
         }
         TableFormat::Csv => {
             write_csv_row(

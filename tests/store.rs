@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use verbatim_store::{Stats, Store};
 
 /// A fresh, empty store, removed on drop.
-enum TestDb {
+pub(crate) enum TestDb {
     Sqlite { dir: TempDir, target: String },
     Postgres(PgSchema),
 }
 
 impl TestDb {
-    fn target(&self) -> &str {
+    pub(crate) fn target(&self) -> &str {
         match self {
             TestDb::Sqlite { target, .. } => target,
             TestDb::Postgres(pg) => &pg.target,
@@ -36,7 +36,7 @@ impl TestDb {
 }
 
 /// The backends to run a test on: SQLite always, PostgreSQL when `VERBATIM_TEST_PG` is set.
-fn backends(test: &str) -> Vec<TestDb> {
+pub(crate) fn backends(test: &str) -> Vec<TestDb> {
     let dir = TempDir::new(&format!("store-{test}"));
     let target = dir.path().join("test.db").to_string_lossy().into_owned();
     let mut dbs = vec![TestDb::Sqlite { dir, target }];
@@ -59,7 +59,7 @@ fn stats(db: &TestDb) -> Stats {
 }
 
 /// Runs `args` and checks the exit status and that stdout contains every `needles`.
-fn check(db: &TestDb, args: &[&str], code: i32, needles: &[&str]) -> String {
+pub(crate) fn check(db: &TestDb, args: &[&str], code: i32, needles: &[&str]) -> String {
     let out = run(db, args);
     let text = stdout(&out);
     assert_eq!(
@@ -100,7 +100,7 @@ fn ingest_then_query_from_the_cli() {
         let rows = json_lines(json.as_bytes());
         assert!(!rows.is_empty());
         for r in &rows {
-            assert_eq!(r["speaker"]["name"], "Jeff Sessions", "{r}");
+            assert_eq!(r["speaker"], "Jeff Sessions", "{r}");
         }
         let json = check(
             &db,
@@ -171,10 +171,10 @@ fn ingest_then_query_from_the_cli() {
             0,
             &[],
         );
-        let rows = json_lines(json.as_bytes());
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
         assert_eq!(rows.len(), 1, "{json}");
-        assert!(rows[0]["quote_count"].as_i64().unwrap() >= 3, "{json}");
-        assert!(rows[0]["article_count"].as_i64().unwrap() >= 3, "{json}");
+        assert!(rows[0]["n_quotes"].as_i64().unwrap() >= 3, "{json}");
+        assert!(rows[0]["n_articles"].as_i64().unwrap() >= 3, "{json}");
         check(&db, &["speakers", "--type", "anonymous"], 0, &["anonymous"]);
 
         let listed = check(&db, &["articles", "--format", "json"], 0, &[]);

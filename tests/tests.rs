@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod eval;
 mod html;
+mod link;
 mod properties;
 mod quality;
 mod seed;

@@ -13,7 +13,7 @@
 use crate::db::{Conn, Row, Value};
 use crate::Result;
 use std::collections::{BTreeMap, BTreeSet};
-use verbatim_core::link::quotes::{compare, same_statement, QuoteText};
+use verbatim_core::link::quotes::{compare, consistent, same_statement, QuoteText};
 
 /// The words a quote is clustered by: a direct quote's content, the quoted parts of a mixed
 /// quote (joined as elided pieces: the writer's own words around them differ from outlet to
@@ -54,6 +54,14 @@ fn quoted_parts(text: &str) -> Vec<&str> {
 
 /// Parameters per statement when looking band keys up (below every backend's limit).
 const CHUNK: usize = 900;
+/// Quotes kept under one band key. A key shared by more quotes (a boilerplate phrase, a
+/// statement reprinted thousands of times) tells little more: later quotes are not added to
+/// it, which bounds the rows read per lookup whatever the size of the store.
+const BUCKET_CAP: usize = 16;
+/// Candidates verified per new quote: those sharing the most band keys with it.
+const MAX_VERIFIED: usize = 64;
+/// Verification stops after this many matches: enough to tell which cluster a quote joins.
+const ENOUGH_MATCHES: usize = 8;
 
 /// Clusters the new quotes `(attribution id, content text)` of article `article_id`, adding
 /// the clusters to recompute to `touched`.
@@ -61,7 +69,7 @@ pub(crate) fn add_quotes(
     conn: &mut dyn Conn,
     article_id: i64,
     quotes: &[(i64, &str)],
-    touched: &mut BTreeSet<i64>,
+    touched: &mut BTreeMap<i64, BTreeSet<i64>>,
 ) -> Result<()> {
     let new: Vec<(i64, QuoteText, Vec<i64>)> = quotes
         .iter()
@@ -81,41 +89,67 @@ pub(crate) fn add_quotes(
     for chunk in keys.chunks(CHUNK) {
         let sql = format!(
             "SELECT band, attribution_id FROM quote_bands WHERE band IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(1, padded(chunk.len()))
         );
-        let params: Vec<Value> = chunk.iter().map(|&k| k.into()).collect();
+        let params = in_params(chunk);
         for r in conn.query(&sql, &params)? {
             if let (Some(b), Some(a)) = (r[0].int(), r[1].int()) {
                 bucket.entry(b).or_default().push(a);
             }
         }
     }
-    let candidate_ids: BTreeSet<i64> = bucket.values().flatten().copied().collect();
-    // The candidates' text and cluster, other articles only.
-    let mut candidates: BTreeMap<i64, (QuoteText, Option<i64>)> = BTreeMap::new();
-    let ids: Vec<i64> = candidate_ids.into_iter().collect();
+    // Per new quote, the stored quotes sharing the most band keys with it (ties: oldest).
+    // (This article's own quotes are not in `quote_bands` yet.)
+    let ranked: Vec<Vec<i64>> = new
+        .iter()
+        .map(|(_, _, bands)| {
+            let mut shared: BTreeMap<i64, usize> = BTreeMap::new();
+            for c in bands.iter().filter_map(|b| bucket.get(b)).flatten() {
+                *shared.entry(*c).or_default() += 1;
+            }
+            let mut ranked: Vec<(i64, usize)> = shared.into_iter().collect();
+            ranked.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
+            ranked
+                .into_iter()
+                .take(MAX_VERIFIED)
+                .map(|(c, _)| c)
+                .collect()
+        })
+        .collect();
+    // Their text and cluster.
+    let ids: Vec<i64> = ranked
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // id → (clustering text, parsed when first verified; cluster)
+    let mut candidates: BTreeMap<i64, (Candidate, Option<i64>)> = BTreeMap::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
-            "SELECT id, content_text, cluster_id, kind FROM attributions
-             WHERE article_id <> ?1 AND id IN ({})",
-            placeholders(2, chunk.len())
+            "SELECT id, content_text, cluster_id, kind FROM attributions WHERE id IN ({})",
+            placeholders(1, padded(chunk.len()))
         );
-        let mut params: Vec<Value> = vec![article_id.into()];
-        params.extend(chunk.iter().map(|&k| Value::from(k)));
+        let params = in_params(chunk);
         for r in conn.query(&sql, &params)? {
             let Some(id) = r[0].int() else { continue };
-            let text = QuoteText::new(&quote_text(&r[3], &r[1]));
+            let text = Candidate::new(quote_text(&r[3], &r[1]));
             candidates.insert(id, (text, r[2].int()));
         }
     }
-    for (id, q, bands) in &new {
-        let matched: BTreeSet<i64> = bands
-            .iter()
-            .filter_map(|b| bucket.get(b))
-            .flatten()
-            .copied()
-            .filter(|c| candidates.get(c).is_some_and(|(t, _)| same_statement(q, t)))
-            .collect();
+    for ((id, q, _), ranked) in new.iter().zip(&ranked) {
+        let mut matched: BTreeSet<i64> = BTreeSet::new();
+        for &c in ranked {
+            if let Some((text, _)) = candidates.get(&c) {
+                if same_statement(q, text.parsed()) {
+                    matched.insert(c);
+                    if matched.len() >= ENOUGH_MATCHES {
+                        break;
+                    }
+                }
+            }
+        }
         if matched.is_empty() {
             continue;
         }
@@ -154,35 +188,45 @@ pub(crate) fn add_quotes(
             .collect();
         let sql = format!(
             "UPDATE attributions SET cluster_id = ?1 WHERE id IN ({})",
-            placeholders(2, members.len())
+            placeholders(2, padded(members.len()))
         );
         let mut params: Vec<Value> = vec![target.into()];
-        params.extend(members.iter().map(|&m| Value::from(m)));
+        params.extend(in_params(&members));
         conn.exec(&sql, &params)?;
         for m in &members {
             if let Some((_, k)) = candidates.get_mut(m) {
                 *k = Some(target);
             }
         }
-        touched.insert(target);
+        touched.entry(target).or_default().extend(members);
     }
-    // This article's band keys, for the articles that come after it.
+    // This article's band keys, for the articles that come after it; full buckets stay full.
+    let mut sizes: BTreeMap<i64, usize> = bucket.iter().map(|(b, ids)| (*b, ids.len())).collect();
     let rows: Vec<(i64, i64)> = new
         .iter()
         .flat_map(|(id, _, bands)| bands.iter().map(move |&b| (b, *id)))
         .collect::<BTreeSet<_>>()
         .into_iter()
+        .filter(|(b, _)| {
+            let n = sizes.entry(*b).or_default();
+            *n += 1;
+            *n <= BUCKET_CAP
+        })
         .collect();
     for chunk in rows.chunks(CHUNK / 2) {
-        let values: Vec<String> = (0..chunk.len())
+        // Padded by repeating the last row (ignored as a conflict) to a few statement shapes.
+        let n = padded(chunk.len());
+        let values: Vec<String> = (0..n)
             .map(|i| format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2))
             .collect();
         let sql = format!(
             "INSERT INTO quote_bands (band, attribution_id) VALUES {} ON CONFLICT DO NOTHING",
             values.join(", ")
         );
+        let last = chunk[chunk.len() - 1];
         let params: Vec<Value> = chunk
             .iter()
+            .chain(std::iter::repeat_n(&last, n - chunk.len()))
             .flat_map(|&(b, a)| [Value::from(b), Value::from(a)])
             .collect();
         conn.exec(&sql, &params)?;
@@ -197,6 +241,24 @@ pub(crate) fn quote_text(kind: &Value, content: &Value) -> String {
     clustering_text(&kind.text().unwrap_or_default(), &content).unwrap_or(content)
 }
 
+/// A stored quote's words, parsed only if it is verified.
+struct Candidate {
+    text: String,
+    parsed: std::cell::OnceCell<QuoteText>,
+}
+
+impl Candidate {
+    fn new(text: String) -> Candidate {
+        Candidate {
+            text,
+            parsed: std::cell::OnceCell::new(),
+        }
+    }
+    fn parsed(&self) -> &QuoteText {
+        self.parsed.get_or_init(|| QuoteText::new(&self.text))
+    }
+}
+
 /// `?from, ?from+1, ...` for `n` parameters.
 fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
@@ -205,85 +267,176 @@ fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// Members of a cluster, in store order: attribution id, article id, content text, speaker
-/// id, published, day, kind.
-fn members(conn: &mut dyn Conn, cluster: i64) -> Result<Vec<Row>> {
-    conn.query(
-        "SELECT a.id, a.article_id, a.content_text, a.speaker_id, ar.published, ar.day, a.kind
-         FROM attributions a JOIN articles ar ON ar.id = a.article_id
-         WHERE a.cluster_id = ?1 ORDER BY a.id",
-        &[cluster.into()],
-    )
+/// `n` padded to a power of two (at least 4), so that statements with lists of varying length
+/// come in a few shapes the statement cache keeps.
+fn padded(n: usize) -> usize {
+    n.max(4).next_power_of_two()
 }
 
-/// Recomputes each cluster in `ids` from its members: the altered flags, the reference, the
-/// earliest article, the counts and the speaker (the one most members name).
-pub(crate) fn refresh(conn: &mut dyn Conn, ids: &BTreeSet<i64>) -> Result<()> {
-    for &id in ids {
-        let rows = members(conn, id)?;
-        if rows.len() < 2 {
+/// The parameters of an `IN (...)` list of `ids` (not empty), padded to [`padded`] length by
+/// repeating the last id (a repeat changes nothing in `IN`).
+fn in_params(ids: &[i64]) -> Vec<Value> {
+    let last = ids.last().copied().unwrap_or_default();
+    let mut params: Vec<Value> = ids.iter().map(|&i| Value::from(i)).collect();
+    params.resize(padded(ids.len()), Value::from(last));
+    params
+}
+
+/// Members of a cluster (all, or those in `only`), in store order: attribution id, article
+/// id, content text, speaker id, published, day, kind, altered.
+fn members(conn: &mut dyn Conn, cluster: i64, only: Option<&BTreeSet<i64>>) -> Result<Vec<Row>> {
+    let mut sql = String::from(
+        "SELECT a.id, a.article_id, a.content_text, a.speaker_id, ar.published, ar.day, a.kind,
+                a.altered
+         FROM attributions a JOIN articles ar ON ar.id = a.article_id
+         WHERE a.cluster_id = ?1",
+    );
+    let mut params: Vec<Value> = vec![cluster.into()];
+    if let Some(ids) = only {
+        let ids: Vec<i64> = ids.iter().copied().collect();
+        sql.push_str(&format!(
+            " AND a.id IN ({})",
+            placeholders(2, padded(ids.len()))
+        ));
+        params.extend(in_params(&ids));
+    }
+    sql.push_str(" ORDER BY a.id");
+    conn.query(&sql, &params)
+}
+
+/// Clusters up to this size are recomputed whole when they change; a larger one keeps its
+/// reference wording and speaker, and only its new members are compared with the reference
+/// (so a statement reprinted thousands of times costs each batch only its new copies).
+const FULL_RECOMPUTE: i64 = 64;
+
+/// Recomputes each touched cluster (id → the quotes that joined it): the altered flags, the
+/// reference, the earliest article, the counts and the speaker (the one most members name).
+pub(crate) fn refresh(conn: &mut dyn Conn, touched: &BTreeMap<i64, BTreeSet<i64>>) -> Result<()> {
+    for (&id, joined) in touched {
+        let size = conn
+            .query(
+                "SELECT count(*) FROM attributions WHERE cluster_id = ?1",
+                &[id.into()],
+            )?
+            .first()
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        if size < 2 {
             conn.exec(
                 "UPDATE attributions SET cluster_id = NULL, altered = 0 WHERE cluster_id = ?1",
                 &[id.into()],
             )?;
             conn.exec("DELETE FROM clusters WHERE id = ?1", &[id.into()])?;
-            continue;
+        } else if size <= FULL_RECOMPUTE {
+            recompute(conn, id)?;
+        } else {
+            add_members(conn, id, joined)?;
         }
-        let texts: Vec<QuoteText> = rows
-            .iter()
-            .map(|r| QuoteText::new(&quote_text(&r[6], &r[2])))
-            .collect();
-        let cmp = compare(&texts);
-        for (r, &altered) in rows.iter().zip(&cmp.altered) {
-            conn.exec(
-                "UPDATE attributions SET altered = ?1 WHERE id = ?2",
-                &[i64::from(altered).into(), r[0].clone()],
-            )?;
-        }
-        let earliest = rows
-            .iter()
-            .min_by_key(|r| {
-                let published = r[4].text().unwrap_or_default();
-                (
-                    published_minutes(&published).unwrap_or(i64::MAX),
-                    r[1].int().unwrap_or(i64::MAX),
-                )
-            })
-            .and_then(|r| r[1].int())
-            .unwrap_or_default();
-        let mut speakers: BTreeMap<i64, usize> = BTreeMap::new();
-        for r in &rows {
-            if let Some(s) = r[3].int() {
-                *speakers.entry(s).or_default() += 1;
-            }
-        }
-        let reference = &rows[cmp.reference.min(rows.len() - 1)];
-        let speaker = speakers
-            .iter()
-            .max_by_key(|(s, n)| (**n, Some(**s) == reference[3].int(), -**s))
-            .map(|(s, _)| *s);
-        let articles: BTreeSet<i64> = rows.iter().filter_map(|r| r[1].int()).collect();
-        let first_day = rows
-            .iter()
-            .filter_map(|r| r[5].text().filter(|d| !d.is_empty()))
-            .min()
-            .unwrap_or_default();
-        let n_altered = cmp.altered.iter().filter(|a| **a).count();
+    }
+    Ok(())
+}
+
+fn set_altered(conn: &mut dyn Conn, row: &Row, altered: bool) -> Result<()> {
+    if row[7].int().unwrap_or(0) != i64::from(altered) {
         conn.exec(
-            "UPDATE clusters SET speaker_id = ?1, reference_id = ?2, earliest_article = ?3,
-                 size = ?4, n_articles = ?5, n_altered = ?6, first_day = ?7 WHERE id = ?8",
-            &[
-                speaker.into(),
-                reference[0].clone(),
-                earliest.into(),
-                (rows.len() as i64).into(),
-                (articles.len() as i64).into(),
-                (n_altered as i64).into(),
-                first_day.into(),
-                id.into(),
-            ],
+            "UPDATE attributions SET altered = ?1 WHERE id = ?2",
+            &[i64::from(altered).into(), row[0].clone()],
         )?;
     }
+    Ok(())
+}
+
+/// The sort key of a member for "earliest": published time in UTC (undated last), then
+/// article id.
+fn age(r: &Row) -> (i64, i64) {
+    let published = r[4].text().unwrap_or_default();
+    (
+        published_minutes(&published).unwrap_or(i64::MAX),
+        r[1].int().unwrap_or(i64::MAX),
+    )
+}
+
+/// Recomputes a cluster from all its members.
+fn recompute(conn: &mut dyn Conn, id: i64) -> Result<()> {
+    let rows = members(conn, id, None)?;
+    let texts: Vec<QuoteText> = rows
+        .iter()
+        .map(|r| QuoteText::new(&quote_text(&r[6], &r[2])))
+        .collect();
+    let cmp = compare(&texts);
+    for (r, &altered) in rows.iter().zip(&cmp.altered) {
+        set_altered(conn, r, altered)?;
+    }
+    let earliest = rows
+        .iter()
+        .min_by_key(|r| age(r))
+        .and_then(|r| r[1].int())
+        .unwrap_or_default();
+    let mut speakers: BTreeMap<i64, usize> = BTreeMap::new();
+    for r in &rows {
+        if let Some(s) = r[3].int() {
+            *speakers.entry(s).or_default() += 1;
+        }
+    }
+    let reference = &rows[cmp.reference.min(rows.len() - 1)];
+    let speaker = speakers
+        .iter()
+        .max_by_key(|(s, n)| (**n, Some(**s) == reference[3].int(), -**s))
+        .map(|(s, _)| *s);
+    conn.exec(
+        "UPDATE clusters SET speaker_id = ?1, reference_id = ?2, earliest_article = ?3
+         WHERE id = ?4",
+        &[
+            speaker.into(),
+            reference[0].clone(),
+            earliest.into(),
+            id.into(),
+        ],
+    )?;
+    update_counts(conn, id)
+}
+
+/// Adds the flags of new members of a large cluster against its reference wording, and moves
+/// its earliest article if a new member is older.
+fn add_members(conn: &mut dyn Conn, id: i64, joined: &BTreeSet<i64>) -> Result<()> {
+    let head = conn.query(
+        "SELECT c.earliest_article, r.kind, r.content_text, ar.published
+         FROM clusters c JOIN attributions r ON r.id = c.reference_id
+         JOIN articles ar ON ar.id = c.earliest_article WHERE c.id = ?1",
+        &[id.into()],
+    )?;
+    let Some(head) = head.first() else {
+        return recompute(conn, id);
+    };
+    let reference = QuoteText::new(&quote_text(&head[1], &head[2]));
+    let mut earliest = (
+        published_minutes(&head[3].text().unwrap_or_default()).unwrap_or(i64::MAX),
+        head[0].int().unwrap_or(i64::MAX),
+    );
+    for r in members(conn, id, Some(joined))? {
+        let text = QuoteText::new(&quote_text(&r[6], &r[2]));
+        set_altered(conn, &r, !consistent(&text, &reference))?;
+        earliest = earliest.min(age(&r));
+    }
+    conn.exec(
+        "UPDATE clusters SET earliest_article = ?1 WHERE id = ?2",
+        &[earliest.1.into(), id.into()],
+    )?;
+    update_counts(conn, id)
+}
+
+fn update_counts(conn: &mut dyn Conn, id: i64) -> Result<()> {
+    conn.exec(
+        "UPDATE clusters SET
+           size = (SELECT count(*) FROM attributions WHERE cluster_id = ?1),
+           n_articles = (SELECT count(DISTINCT article_id) FROM attributions
+                         WHERE cluster_id = ?1),
+           n_altered = (SELECT count(*) FROM attributions WHERE cluster_id = ?1 AND altered = 1),
+           first_day = coalesce((SELECT min(nullif(a.day, '')) FROM attributions a
+                                 WHERE a.cluster_id = ?1), '')
+         WHERE id = ?1",
+        &[id.into()],
+    )?;
     Ok(())
 }
 

@@ -32,7 +32,8 @@ struct Mention {
 #[derive(Default)]
 pub(crate) struct Touched {
     pub speakers: BTreeSet<i64>,
-    pub clusters: BTreeSet<i64>,
+    /// Cluster id → the quotes that joined it in this batch.
+    pub clusters: BTreeMap<i64, BTreeSet<i64>>,
 }
 
 struct PreparedAttribution {

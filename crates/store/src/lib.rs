@@ -318,6 +318,9 @@ impl Store {
         } else {
             let conn = rusqlite::Connection::open(target)?;
             conn.busy_timeout(std::time::Duration::from_secs(30))?;
+            // Ingest runs a few dozen distinct statements per article; the default cache (16)
+            // would prepare them again and again.
+            conn.set_prepared_statement_cache_capacity(128);
             // WAL: readers never block the writer; synchronous=NORMAL: a killed process loses
             // nothing committed (only a power cut may lose the last transactions).
             conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
