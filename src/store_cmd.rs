@@ -11,10 +11,10 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use verbatim_core::ingest::{Event, Reader};
 use verbatim_core::parallel;
-use verbatim_core::{Analysis, Article, CharOffsets, Pipeline};
+use verbatim_core::{Article, CharOffsets, Pipeline};
 use verbatim_store::{
-    is_postgres_url, ArticleQuery, ArticleRow, IngestReport, Order, Page, QuoteQuery, QuoteRow,
-    SpeakerQuery, Store,
+    is_postgres_url, ArticleQuery, ArticleRow, IngestReport, Order, Page, Prepared, QuoteQuery,
+    QuoteRow, SpeakerQuery, Store,
 };
 
 #[derive(Args)]
@@ -184,17 +184,13 @@ pub fn open_existing(db: &str) -> anyhow::Result<Store> {
     Store::open(db).with_context(|| format!("opening the store {db}"))
 }
 
-/// Analyses a batch of articles on `jobs` threads, keeping their order. The one place
-/// analysis happens during ingest.
-fn analyze_batch(
-    pipeline: &Pipeline,
-    articles: Vec<Article>,
-    jobs: usize,
-) -> Vec<(Article, Analysis)> {
+/// Analyses a batch of articles on `jobs` threads and turns them into store rows there,
+/// keeping their order: (rows, text bytes). The one place analysis happens during ingest.
+fn analyze_batch(pipeline: &Pipeline, articles: Vec<Article>, jobs: usize) -> Vec<(Prepared, u64)> {
     let mut out = Vec::with_capacity(articles.len());
     let analyze = |a: Article| {
         let analysis = pipeline.analyze(&a);
-        (a, analysis)
+        (verbatim_store::prepare(&a, &analysis), a.text.len() as u64)
     };
     let collected: Result<(), std::convert::Infallible> = parallel::map_ordered(
         articles,
@@ -223,15 +219,16 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     // The store is written on its own thread while the next batch is analysed, so ingest
     // runs at the speed of the pipeline.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Article, Analysis)>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Prepared, u64)>>(2);
     let writer_db = db.clone();
     let writer = std::thread::spawn(move || -> anyhow::Result<(IngestReport, usize)> {
         let mut progress = progress;
         let mut totals = IngestReport::default();
         let mut n_failed = 0;
         for batch in rx {
+            let (rows, sizes): (Vec<Prepared>, Vec<u64>) = batch.into_iter().unzip();
             let report = store
-                .ingest_batch(&batch)
+                .ingest_prepared(&rows)
                 .with_context(|| format!("writing to the store {writer_db}"))?;
             for (origin, message) in &report.failed {
                 progress.clear();
@@ -241,8 +238,8 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             totals.stored += report.stored;
             totals.duplicates += report.duplicates;
             totals.attributions += report.attributions;
-            for (a, _) in &batch {
-                progress.article(a);
+            for bytes in sizes {
+                progress.article(bytes);
             }
         }
         progress.clear();
@@ -360,9 +357,9 @@ impl Progress {
         }
     }
 
-    fn article(&mut self, article: &Article) {
+    fn article(&mut self, bytes: u64) {
         self.n_articles += 1;
-        self.n_bytes += article.text.len() as u64;
+        self.n_bytes += bytes;
         if !self.enabled || self.last.elapsed() < Duration::from_millis(250) {
             return;
         }

@@ -63,22 +63,14 @@ const MAX_VERIFIED: usize = 64;
 /// Verification stops after this many matches: enough to tell which cluster a quote joins.
 const ENOUGH_MATCHES: usize = 8;
 
-/// Clusters the new quotes `(attribution id, content text)` of article `article_id`, adding
-/// the clusters to recompute to `touched`.
+/// Clusters the new quotes `(attribution id, clustering words, band keys)` of article
+/// `article_id`, adding the clusters to recompute to `touched`.
 pub(crate) fn add_quotes(
     conn: &mut dyn Conn,
     article_id: i64,
-    quotes: &[(i64, &str)],
+    new: &[(i64, &QuoteText, &[i64])],
     touched: &mut BTreeMap<i64, BTreeSet<i64>>,
 ) -> Result<()> {
-    let new: Vec<(i64, QuoteText, Vec<i64>)> = quotes
-        .iter()
-        .filter_map(|&(id, text)| {
-            let q = QuoteText::new(text);
-            let bands = q.bands()?;
-            Some((id, q, bands))
-        })
-        .collect();
     if new.is_empty() {
         return Ok(());
     }

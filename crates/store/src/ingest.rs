@@ -7,10 +7,12 @@ use crate::link::{self, MentionInfo, Rules};
 use crate::{IngestReport, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use verbatim_core::link::names::PersonName;
+use verbatim_core::link::quotes::QuoteText;
 use verbatim_core::{Analysis, Article, CharOffsets, Span};
 
-pub(crate) struct Prepared {
-    pub origin: String,
+/// An analysed article turned into rows, ready to write: see [`crate::prepare`].
+pub struct Prepared {
+    pub(crate) origin: String,
     article: Vec<Value>,
     day: String,
     entities: Vec<[Value; 5]>,
@@ -31,15 +33,16 @@ struct Mention {
 /// derived values must be recomputed before it commits.
 #[derive(Default)]
 pub(crate) struct Touched {
-    pub speakers: BTreeSet<i64>,
+    pub speakers: link::Pending,
     /// Cluster id → the quotes that joined it in this batch.
     pub clusters: BTreeMap<i64, BTreeSet<i64>>,
 }
 
 struct PreparedAttribution {
     key: Option<(String, &'static str)>,
-    /// The words quotes are clustered by (see [`crate::cluster::clustering_text`]).
-    cluster_text: Option<String>,
+    /// The words quotes are clustered by (see [`crate::cluster::clustering_text`]) and their
+    /// band keys, when long enough to cluster.
+    cluster: Option<(QuoteText, Vec<i64>)>,
     values: Vec<Value>,
 }
 
@@ -91,7 +94,8 @@ fn day(article: &Article) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
+/// Turns an analysed article into rows (pure: no database; callers may run it on any thread).
+pub fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
     let text = &article.text;
     let offsets = CharOffsets::new(text);
     let meta = &article.meta;
@@ -160,7 +164,12 @@ pub(crate) fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
         let content_text = join_pieces(text, &a.content, " … ");
         attributions.push(PreparedAttribution {
             key,
-            cluster_text: crate::cluster::clustering_text(a.kind.as_str(), &content_text),
+            cluster: crate::cluster::clustering_text(a.kind.as_str(), &content_text).and_then(
+                |t| {
+                    let q = QuoteText::new(&t);
+                    q.bands().map(|b| (q, b))
+                },
+            ),
             values: vec![
                 (idx as i64).into(),
                 day.as_str().into(),
@@ -224,9 +233,16 @@ pub(crate) fn write(
     for ((name, kind), m) in &p.speakers {
         let aliases: Vec<&String> = m.aliases.iter().collect();
         let titles: Vec<&String> = m.titles.iter().collect();
+        let info = MentionInfo {
+            name,
+            kind,
+            quotes: m.quotes,
+        };
+        let (speaker_id, reason) = link::link_mention(conn, &info, rules, &mut touched.speakers)?;
         let rows = conn.query(
-            "INSERT INTO mentions (article_id, name, type, quote_count, aliases, titles, day)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            "INSERT INTO mentions (article_id, name, type, quote_count, aliases, titles, day,
+                 speaker_id, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
             &[
                 article_id.into(),
                 name.as_str().into(),
@@ -235,18 +251,13 @@ pub(crate) fn write(
                 serde_json::to_string(&aliases)?.into(),
                 serde_json::to_string(&titles)?.into(),
                 p.day.as_str().into(),
+                speaker_id.into(),
+                reason.into(),
             ],
         )?;
         let mention_id = rows.first().and_then(|r| r[0].int()).unwrap_or_default();
-        let info = MentionInfo {
-            id: mention_id,
-            name,
-            kind,
-            quotes: m.quotes,
-        };
-        let speaker_id = link::link_mention(conn, &info, rules, &mut touched.speakers)?;
         let aliases: Vec<String> = m.aliases.iter().cloned().collect();
-        link::add_aliases(conn, speaker_id, &aliases)?;
+        link::add_aliases(conn, speaker_id, &aliases, &mut touched.speakers)?;
         speaker_ids.insert((name.clone(), *kind), (mention_id, speaker_id));
     }
     let mut quotes = Vec::new();
@@ -266,8 +277,9 @@ pub(crate) fn write(
              RETURNING id",
             &params,
         )?;
-        if let (Some(id), Some(text)) = (rows.first().and_then(|r| r[0].int()), &a.cluster_text) {
-            quotes.push((id, text.as_str()));
+        if let (Some(id), Some((text, bands))) = (rows.first().and_then(|r| r[0].int()), &a.cluster)
+        {
+            quotes.push((id, text, bands.as_slice()));
         }
         report.attributions += 1;
     }
@@ -277,6 +289,6 @@ pub(crate) fn write(
 
 /// Recomputes what a batch touched: speaker counts and names, cluster members' flags.
 pub(crate) fn finish(conn: &mut dyn Conn, touched: &Touched) -> Result<()> {
-    link::refresh(conn, &touched.speakers)?;
+    link::refresh(conn, &touched.speakers.speakers)?;
     crate::cluster::refresh(conn, &touched.clusters)
 }

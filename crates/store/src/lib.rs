@@ -32,6 +32,7 @@ mod schema;
 mod search;
 
 pub use canon::{content_hash, normalize_name, speaker_key};
+pub use ingest::{prepare, Prepared};
 pub use query::{ArticleQuery, ClusterQuery, Order, QuoteQuery, SpeakerQuery};
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
 
@@ -409,16 +410,22 @@ impl Store {
         &mut self,
         items: &[(verbatim_core::Article, verbatim_core::Analysis)],
     ) -> Result<IngestReport> {
-        let prepared: Vec<ingest::Prepared> = items
+        let prepared: Vec<Prepared> = items
             .iter()
-            .map(|(article, analysis)| ingest::prepare(article, analysis))
+            .map(|(article, analysis)| prepare(article, analysis))
             .collect();
+        self.ingest_prepared(&prepared)
+    }
+
+    /// [`Store::ingest_batch`] for articles already turned into rows by [`prepare`] (which
+    /// callers can run on worker threads while the store writes the previous batch).
+    pub fn ingest_prepared(&mut self, prepared: &[Prepared]) -> Result<IngestReport> {
         let mut report = IngestReport::default();
         self.begin()?;
         let whole = (|| {
             let rules = link::load_rules(self.conn.as_mut())?;
             let mut touched = ingest::Touched::default();
-            for p in &prepared {
+            for p in prepared {
                 ingest::write(self.conn.as_mut(), p, &rules, &mut touched, &mut report)?;
             }
             ingest::finish(self.conn.as_mut(), &touched)?;
@@ -430,7 +437,7 @@ impl Store {
         }
         self.rollback();
         let mut report = IngestReport::default();
-        for p in &prepared {
+        for p in prepared {
             self.begin()?;
             let mut one = IngestReport::default();
             let conn = self.conn.as_mut();

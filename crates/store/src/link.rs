@@ -23,10 +23,19 @@ use verbatim_core::link::names::{
 
 /// A mention to link: what an article says about one of its speakers.
 pub(crate) struct MentionInfo<'a> {
-    pub id: i64,
     pub name: &'a str,
     pub kind: &'a str,
     pub quotes: i64,
+}
+
+/// What linking changed in the batch being written, kept in memory until [`refresh`]: quote
+/// counts not yet written to `speakers` (linking decisions read stored count + pending), the
+/// speakers to refresh, and the aliases already written (not written again).
+#[derive(Default)]
+pub(crate) struct Pending {
+    pub quotes: std::collections::BTreeMap<i64, i64>,
+    pub speakers: BTreeSet<i64>,
+    aliases: BTreeSet<(i64, String)>,
 }
 
 /// A user's rule for one name (matched by its normalised form).
@@ -85,7 +94,13 @@ fn add_keys(conn: &mut dyn Conn, id: i64, keys: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn speakers_with_key(conn: &mut dyn Conn, key: &str, kind: &str) -> Result<Vec<(i64, Row)>> {
+/// The speakers of `kind` under `key`: (id, link JSON, quote count with pending quotes).
+fn speakers_with_key(
+    conn: &mut dyn Conn,
+    key: &str,
+    kind: &str,
+    pending: &Pending,
+) -> Result<Vec<(i64, Option<String>, i64)>> {
     let rows = conn.query(
         "SELECT s.id, s.link, s.quote_count FROM speaker_keys k
          JOIN speakers s ON s.id = k.speaker_id
@@ -94,21 +109,24 @@ fn speakers_with_key(conn: &mut dyn Conn, key: &str, kind: &str) -> Result<Vec<(
     )?;
     Ok(rows
         .into_iter()
-        .map(|r| (r[0].int().unwrap_or_default(), r))
+        .map(|r| {
+            let id = r[0].int().unwrap_or_default();
+            let quotes = r[2].int().unwrap_or_default() + pending.quotes.get(&id).unwrap_or(&0);
+            (id, r[1].text(), quotes)
+        })
         .collect())
 }
 
 type Row = crate::db::Row;
 
-/// Links one stored mention to its canonical speaker (creating or merging speakers as the
-/// rules say) and returns the speaker id. `touched` collects every speaker whose counts or
-/// name must be refreshed.
+/// Links a mention to its canonical speaker (creating or merging speakers as the rules say)
+/// and returns the speaker id and the reason, for the caller to store with the mention.
 pub(crate) fn link_mention(
     conn: &mut dyn Conn,
     m: &MentionInfo,
     rules: &Rules,
-    touched: &mut BTreeSet<i64>,
-) -> Result<i64> {
+    pending: &mut Pending,
+) -> Result<(i64, String)> {
     let norm = normalize_name(m.name);
     let (name, user_reason) = match rules.get(&norm) {
         Some(Rule::Split) => {
@@ -121,7 +139,7 @@ pub(crate) fn link_mention(
                 Some(id) => id,
                 None => new_speaker(conn, &tidy(m.name), m.kind, None, &[key])?,
             };
-            return attach(conn, m, id, "kept apart by a user rule", touched);
+            return Ok(attach(m, id, "kept apart by a user rule", pending));
         }
         Some(Rule::Join(target)) => (
             target.as_str(),
@@ -130,12 +148,12 @@ pub(crate) fn link_mention(
         None => (m.name, None),
     };
     let (id, reason) = match m.kind {
-        "person" => link_person_mention(conn, name, touched)?,
-        "organization" => link_organization(conn, name)?,
+        "person" => link_person_mention(conn, name, pending)?,
+        "organization" => link_organization(conn, name, pending)?,
         kind => {
             let key = description_key(kind, name);
-            match speakers_with_key(conn, &key, kind)?.first() {
-                Some((id, _)) => (*id, "same description".to_string()),
+            match speakers_with_key(conn, &key, kind, pending)?.first() {
+                Some((id, _, _)) => (*id, "same description".to_string()),
                 None => (
                     new_speaker(conn, &tidy(name), kind, None, &[key])?,
                     "first seen description".to_string(),
@@ -143,56 +161,43 @@ pub(crate) fn link_mention(
             }
         }
     };
-    attach(
-        conn,
+    Ok(attach(
         m,
         id,
         user_reason.as_deref().unwrap_or(&reason),
-        touched,
-    )
+        pending,
+    ))
 }
 
-fn attach(
-    conn: &mut dyn Conn,
-    m: &MentionInfo,
-    id: i64,
-    reason: &str,
-    touched: &mut BTreeSet<i64>,
-) -> Result<i64> {
-    conn.exec(
-        "UPDATE mentions SET speaker_id = ?1, reason = ?2 WHERE id = ?3",
-        &[id.into(), reason.into(), m.id.into()],
-    )?;
-    conn.exec(
-        "UPDATE speakers SET quote_count = quote_count + ?1 WHERE id = ?2",
-        &[m.quotes.into(), id.into()],
-    )?;
-    touched.insert(id);
-    Ok(id)
+fn attach(m: &MentionInfo, id: i64, reason: &str, pending: &mut Pending) -> (i64, String) {
+    *pending.quotes.entry(id).or_default() += m.quotes;
+    pending.speakers.insert(id);
+    (id, reason.to_string())
 }
 
 fn link_person_mention(
     conn: &mut dyn Conn,
     name: &str,
-    touched: &mut BTreeSet<i64>,
+    pending: &mut Pending,
 ) -> Result<(i64, String)> {
     let Some(person) = PersonName::parse(name) else {
         // Nothing name-like ("the"): keyed by its words like a description.
         let key = description_key("person", name);
-        return Ok(match speakers_with_key(conn, &key, "person")?.first() {
-            Some((id, _)) => (*id, "same words".to_string()),
-            None => (
-                new_speaker(conn, &tidy(name), "person", None, &[key])?,
-                "first seen".to_string(),
-            ),
-        });
+        return Ok(
+            match speakers_with_key(conn, &key, "person", pending)?.first() {
+                Some((id, _, _)) => (*id, "same words".to_string()),
+                None => (
+                    new_speaker(conn, &tidy(name), "person", None, &[key])?,
+                    "first seen".to_string(),
+                ),
+            },
+        );
     };
     let key = person.key();
-    let (ids, known): (Vec<i64>, Vec<Known>) = speakers_with_key(conn, &key, "person")?
+    let (ids, known): (Vec<i64>, Vec<Known>) = speakers_with_key(conn, &key, "person", pending)?
         .into_iter()
-        .filter_map(|(id, r)| {
-            let name: PersonName = serde_json::from_str(&r[1].text()?).ok()?;
-            let quotes = r[2].int().unwrap_or_default();
+        .filter_map(|(id, link, quotes)| {
+            let name: PersonName = serde_json::from_str(&link?).ok()?;
             Some((id, Known { name, quotes }))
         })
         .unzip();
@@ -216,9 +221,8 @@ fn link_person_mention(
                     title_case(&person.last),
                     tidy(name)
                 );
-                merge(conn, ids[index], id, &why)?;
+                merge(conn, ids[index], id, &why, pending)?;
             }
-            touched.insert(id);
             Ok((id, reason))
         }
     }
@@ -247,13 +251,13 @@ fn title_case(word: &str) -> String {
         .unwrap_or_default()
 }
 
-fn link_organization(conn: &mut dyn Conn, name: &str) -> Result<(i64, String)> {
+fn link_organization(conn: &mut dyn Conn, name: &str, pending: &Pending) -> Result<(i64, String)> {
     let keys = organization_keys(name);
     if keys.is_empty() {
         let key = description_key("organization", name);
         return Ok(
-            match speakers_with_key(conn, &key, "organization")?.first() {
-                Some((id, _)) => (*id, "same words".to_string()),
+            match speakers_with_key(conn, &key, "organization", pending)?.first() {
+                Some((id, _, _)) => (*id, "same words".to_string()),
                 None => (
                     new_speaker(conn, &tidy(name), "organization", None, &[key])?,
                     "first seen".to_string(),
@@ -263,13 +267,15 @@ fn link_organization(conn: &mut dyn Conn, name: &str) -> Result<(i64, String)> {
     }
     // The most quoted organisation under any of the keys; the name key before the acronym.
     for (i, key) in keys.iter().enumerate() {
-        let rows = speakers_with_key(conn, key, "organization")?;
+        let rows = speakers_with_key(conn, key, "organization", pending)?;
         let best = rows
             .iter()
-            .max_by_key(|(id, r)| (r[2].int().unwrap_or_default(), -id))
-            .map(|(id, _)| *id);
+            .max_by_key(|(id, _, quotes)| (*quotes, -id))
+            .map(|(id, _, _)| *id);
         if let Some(id) = best {
-            add_keys(conn, id, &keys)?;
+            if keys.len() > 1 {
+                add_keys(conn, id, &keys)?;
+            }
             let reason = if i == 0 {
                 "same name".to_string()
             } else {
@@ -289,10 +295,22 @@ fn link_organization(conn: &mut dyn Conn, name: &str) -> Result<(i64, String)> {
 
 /// Moves everything of speaker `from` to speaker `into` and removes `from`; its id then
 /// redirects to `into`.
-pub(crate) fn merge(conn: &mut dyn Conn, from: i64, into: i64, reason: &str) -> Result<()> {
+pub(crate) fn merge(
+    conn: &mut dyn Conn,
+    from: i64,
+    into: i64,
+    reason: &str,
+    pending: &mut Pending,
+) -> Result<()> {
     if from == into {
         return Ok(());
     }
+    if let Some(q) = pending.quotes.remove(&from) {
+        *pending.quotes.entry(into).or_default() += q;
+    }
+    pending.speakers.remove(&from);
+    pending.speakers.insert(into);
+    pending.aliases.retain(|(id, _)| *id != from);
     let p = |a: i64, b: i64| -> [Value; 2] { [a.into(), b.into()] };
     conn.exec(
         "UPDATE mentions SET reason = ?1 WHERE speaker_id = ?2",
@@ -352,6 +370,7 @@ pub(crate) fn merge(conn: &mut dyn Conn, from: i64, into: i64, reason: &str) -> 
 /// The display name is the name it was quoted under most often, a full name before a lone
 /// surname for people; ties go to the shorter, then the alphabetically first.
 pub(crate) fn refresh(conn: &mut dyn Conn, ids: &BTreeSet<i64>) -> Result<()> {
+    // Counts are recomputed from the mentions below: pending counts need no writing.
     let rules = load_rules(conn)?;
     // A name the user joined to another is not a display name; its target is.
     let joined = |name: &str| matches!(rules.get(&normalize_name(name)), Some(Rule::Join(_)));
@@ -446,22 +465,25 @@ pub(crate) fn relink_all(conn: &mut dyn Conn) -> Result<()> {
     };
     let (first, rest): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| full_person(r));
     let rules = load_rules(conn)?;
-    let mut touched = BTreeSet::new();
+    let mut pending = Pending::default();
     for r in first.into_iter().chain(rest) {
         let (name, kind) = (
             r[1].text().unwrap_or_default(),
             r[2].text().unwrap_or_default(),
         );
         let m = MentionInfo {
-            id: r[0].int().unwrap_or_default(),
             name: &name,
             kind: &kind,
             quotes: r[3].int().unwrap_or_default(),
         };
-        let id = link_mention(conn, &m, &rules, &mut touched)?;
+        let (id, reason) = link_mention(conn, &m, &rules, &mut pending)?;
+        conn.exec(
+            "UPDATE mentions SET speaker_id = ?1, reason = ?2 WHERE id = ?3",
+            &[id.into(), reason.into(), r[0].clone()],
+        )?;
         let aliases: Vec<String> =
             serde_json::from_str(&r[4].text().unwrap_or_else(|| "[]".into()))?;
-        add_aliases(conn, id, &aliases)?;
+        add_aliases(conn, id, &aliases, &mut pending)?;
     }
     // Speakers merged away during the loop are gone; refresh the living.
     let living: BTreeSet<i64> = conn
@@ -479,10 +501,18 @@ pub(crate) fn relink_all(conn: &mut dyn Conn) -> Result<()> {
     Ok(())
 }
 
-/// Adds names a speaker was seen under.
-pub(crate) fn add_aliases(conn: &mut dyn Conn, id: i64, aliases: &[String]) -> Result<()> {
+/// Adds names a speaker was seen under (each once per batch).
+pub(crate) fn add_aliases(
+    conn: &mut dyn Conn,
+    id: i64,
+    aliases: &[String],
+    pending: &mut Pending,
+) -> Result<()> {
     for alias in aliases {
         let alias: String = alias.chars().take(crate::canon::MAX_NAME).collect();
+        if !pending.aliases.insert((id, alias.clone())) {
+            continue;
+        }
         conn.exec(
             "INSERT INTO speaker_aliases (speaker_id, alias, norm) VALUES (?1, ?2, ?3)
              ON CONFLICT DO NOTHING",
