@@ -350,9 +350,7 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
         let sessions = by("speaker=sessions");
         assert!(!sessions.is_empty());
         assert!(
-            sessions
-                .iter()
-                .all(|q| q["speaker"]["name"] == "Jeff Sessions"),
+            sessions.iter().all(|q| q["speaker"] == "Jeff Sessions"),
             "{sessions:?}"
         );
         let direct = by("kind=direct&limit=500");
@@ -444,7 +442,7 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
             .expect("Jeff Sessions");
         let counts: Vec<i64> = list
             .iter()
-            .map(|s| s["quote_count"].as_i64().unwrap())
+            .map(|s| s["n_quotes"].as_i64().unwrap())
             .collect();
         assert!(counts.windows(2).all(|w| w[0] >= w[1]), "most quoted first");
         let id = jeff["id"].as_i64().unwrap();
@@ -456,7 +454,7 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
         let in_months: i64 = timeline.iter().map(|m| m["quotes"].as_i64().unwrap()).sum();
         assert_eq!(
             in_months + one["undated"].as_i64().unwrap(),
-            one["quote_count"].as_i64().unwrap(),
+            one["n_quotes"].as_i64().unwrap(),
             "{one}"
         );
         assert!(timeline.iter().any(|m| m["month"] == "2017-03"), "{one}");
@@ -556,6 +554,7 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
             "/assets/app.css",
             "/speakers/1",
             "/articles/hostile-markup",
+            "/clusters/1",
         ] {
             assert_eq!(get(addr, path).status, 200, "{path}");
         }
@@ -571,18 +570,24 @@ fn every_route_of_the_openapi_document_answers() {
         let doc = get(addr, "/api/openapi.json");
         assert_eq!(doc.status, 200);
         let doc = doc.json();
-        let article =
-            json!({"id": "oa-1", "text": "\"We are ready,\" Maria Lopez said on Monday."});
-        let stored = post(addr, Some(TOKEN), article.to_string().as_bytes()).json();
+        // The same statement in two articles, so that there is a cluster to ask for.
+        let articles = json!([
+            {"id": "oa-1", "text": "\"We are ready to vote on the budget next week,\" Maria Lopez said on Monday."},
+            {"id": "oa-2", "text": "Maria Lopez said: \"We are ready to vote on the budget next week.\""},
+        ]);
+        let stored = post(addr, Some(TOKEN), articles.to_string().as_bytes()).json();
         let article_id = stored["articles"][0]["id"].as_i64().unwrap();
         let speaker_id = get(addr, "/api/speakers").json()["items"][0]["id"]
             .as_i64()
             .unwrap();
+        let clusters = get(addr, "/api/clusters").json();
+        let cluster_id = clusters["items"][0]["id"].as_i64().expect("a cluster");
         let mut checked = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             let concrete = path
                 .replace("/speakers/{id}", &format!("/speakers/{speaker_id}"))
-                .replace("/articles/{id}", &format!("/articles/{article_id}"));
+                .replace("/articles/{id}", &format!("/articles/{article_id}"))
+                .replace("/clusters/{id}", &format!("/clusters/{cluster_id}"));
             for (method, op) in item.as_object().unwrap() {
                 let reply = match method.as_str() {
                     "get" => get(addr, &concrete),
@@ -861,5 +866,25 @@ fn the_ui_searches_and_highlights_attributions_in_chromium() {
     assert!(dom.contains("class=\"timeline\""), "{dom}");
     assert!(dom.contains("class=\"bar\""), "{dom}");
     assert!(dom.contains("class=\"card\""), "{dom}");
+
+    // A quote page: the statement, its speaker, every outlet and date, the change marked.
+    let altered = get(addr, "/api/clusters?altered=true").json();
+    let id = &altered["items"][0]["id"];
+    let dom = dump_dom(&chromium, &format!("http://{addr}/clusters/{id}"));
+    assert!(dom.contains("Jeff Sessions"), "{dom}");
+    for outlet in [
+        "Delhi Gazette",
+        "Harbor Herald",
+        "Lakeside Tribune",
+        "Evening Bulletin",
+    ] {
+        assert!(dom.contains(outlet), "no {outlet}:\n{dom}");
+    }
+    assert!(dom.contains("<ins"), "{dom}");
+    assert!(dom.contains("election"), "{dom}");
+    assert!(dom.contains("<del"), "{dom}");
+    assert!(dom.contains("class=\"earliest\""), "{dom}");
+    assert!(dom.contains("class=\"card altered-card\""), "{dom}");
+    assert!(dom.contains("2017-03-03T08:30:00+05:30"), "{dom}");
     server.stop().unwrap();
 }

@@ -103,10 +103,10 @@ function setTitle(text) {
 // ---- quote cards ---------------------------------------------------------------------
 
 function speakerOf(q) {
-  if (q.speaker && q.speaker.id) {
-    return h("a", { class: "speaker", href: `/speakers/${q.speaker.id}` }, q.speaker.name);
+  if (q.speaker && q.speaker_id) {
+    return h("a", { class: "speaker", href: `/speakers/${q.speaker_id}` }, q.speaker);
   }
-  const name = q.speaker ? q.speaker.name : q.source_text || "unattributed";
+  const name = q.speaker || q.source_text || "unattributed";
   return h("span", { class: "speaker" }, name);
 }
 
@@ -117,7 +117,7 @@ function quoteCard(q, options) {
     "p",
     { class: "meta" },
     opts.noSpeaker ? null : speakerOf(q),
-    q.speaker && q.speaker.description ? h("span", { class: "desc" }, q.speaker.description) : null,
+    q.resolved && q.resolved.description ? h("span", { class: "desc" }, q.resolved.description) : null,
     h("span", { class: `kind kind-${q.kind}` }, kindLabel(q.kind)),
     q.outlet ? h("span", { class: "outlet" }, q.outlet) : null,
     q.published ? h("time", { datetime: day(q.published) }, day(q.published)) : null
@@ -125,7 +125,8 @@ function quoteCard(q, options) {
   const links = h(
     "p",
     { class: "links" },
-    h("a", { href: `/articles/${q.article_id}#a${q.index}` }, q.headline ? `Article: ${q.headline}` : "Article"),
+    h("a", { href: `/articles/${q.article}#a${q.index}` }, q.headline ? `Article: ${q.headline}` : "Article"),
+    q.cluster ? h("a", { class: "cluster-link", href: `/clusters/${q.cluster}` }, q.altered ? "other outlets (this wording is altered)" : "other outlets") : null,
     link ? h("a", { class: "external", href: link, rel: "noopener noreferrer" }, "original ↗") : null
   );
   const cue = q.cue_text ? h("p", { class: "cue-line" }, h("span", { class: "label" }, "cue: "), q.cue_text) : null;
@@ -242,7 +243,7 @@ async function searchView() {
         h(
           "ol",
           { class: "top-speakers" },
-          speakers.items.map((sp) => h("li", {}, h("a", { href: `/speakers/${sp.id}` }, sp.name), " ", h("span", { class: "count" }, String(sp.quote_count))))
+          speakers.items.map((sp) => h("li", {}, h("a", { href: `/speakers/${sp.id}` }, sp.name), " ", h("span", { class: "count" }, String(sp.n_quotes))))
         )
       );
     }
@@ -313,8 +314,11 @@ async function speakerView(id) {
   show(
     h("p", { class: "crumbs" }, h("a", { href: "/" }, "← search")),
     h("h1", {}, sp.name),
-    h("p", { class: "meta" }, h("span", { class: "type" }, sp.type), `${plural(sp.quote_count, "quote")} in ${plural(sp.article_count, "article")}`, sp.undated ? ` (${sp.undated} undated)` : ""),
+    h("p", { class: "meta" }, h("span", { class: "type" }, sp.type), `${plural(sp.n_quotes, "quote")} in ${plural(sp.n_articles, "article")}`, sp.undated ? ` (${sp.undated} undated)` : ""),
     others.length ? h("p", { class: "aliases" }, "Also named: ", others.join("; ")) : null,
+    sp.roles && sp.roles.length
+      ? h("p", { class: "roles" }, "Roles: ", sp.roles.map((r) => (r.first_day ? `${r.title} (${r.first_day}${r.last_day && r.last_day !== r.first_day ? ` to ${r.last_day}` : ""})` : r.title)).join("; "))
+      : null,
     timelineChart(sp.timeline, sp.name),
     quotes
   );
@@ -370,7 +374,7 @@ function markedText(text, attributions) {
     covering.sort((x, y) => rank[x.role] - rank[y.role] || x.i - y.i);
     const top = covering[0];
     const attr = attributions[top.i];
-    const who = attr.speaker ? attr.speaker.name : attr.source_text;
+    const who = attr.speaker || attr.source_text;
     const mark = h("mark", { class: top.role, "data-attribution": top.i + 1, title: `${top.role} of attribution ${top.i + 1}${who ? ` (${who})` : ""}` }, piece);
     if (!seen.has(top.i)) {
       seen.add(top.i);
@@ -399,10 +403,11 @@ function attributionList(a) {
       h(
         "li",
         {},
-        h("a", { href: `#a${q.index}` }, q.speaker && q.speaker.name ? q.speaker.name : q.source_text || "unattributed"),
+        h("a", { href: `#a${q.index}` }, q.speaker || q.source_text || "unattributed"),
         " ",
         h("span", { class: `kind kind-${q.kind}` }, kindLabel(q.kind)),
-        q.speaker && q.speaker.id ? h("a", { class: "more", href: `/speakers/${q.speaker.id}` }, "all quotes") : null,
+        q.speaker_id ? h("a", { class: "more", href: `/speakers/${q.speaker_id}` }, "all quotes") : null,
+        q.cluster ? h("a", { class: "more", href: `/clusters/${q.cluster}` }, "other outlets") : null,
         h("p", { class: "excerpt" }, q.content_text)
       )
     )
@@ -447,6 +452,70 @@ async function articleView(id) {
   }
 }
 
+// ---- quote cluster view --------------------------------------------------------------
+
+/** A member's wording with its differences from the reference marked. */
+function diffWords(pieces) {
+  const out = [];
+  for (const p of pieces) {
+    if (out.length) out.push(" ");
+    if (p.op === "added") out.push(h("ins", { title: "not in the reference wording" }, p.text));
+    else if (p.op === "removed") out.push(h("del", { title: "dropped from the middle" }, p.text));
+    else if (p.op === "trimmed") out.push(h("span", { class: "trimmed", title: "trimmed (not a change)" }, `…${p.text}…`));
+    else if (p.op === "extra") out.push(h("span", { class: "extra", title: "beyond the reference wording (a longer version)" }, p.text));
+    else out.push(p.text);
+  }
+  return out;
+}
+
+async function clusterView(id) {
+  show(h("p", { class: "loading" }, "Loading…"));
+  let c;
+  try {
+    c = await api(`/api/clusters/${encodeURIComponent(id)}`);
+  } catch (err) {
+    setTitle("not found");
+    show(errorBox(err));
+    return;
+  }
+  setTitle(c.text);
+  const first = c.members.find((m) => m.article === c.earliest);
+  const altered = c.members.filter((m) => m.altered).length;
+  show(
+    h("p", { class: "crumbs" }, h("a", { href: "/" }, "← search")),
+    h("h1", {}, "One statement, ", plural(new Set(c.members.map((m) => m.article)).size, "article")),
+    h("blockquote", { class: "quote statement" }, c.text),
+    h(
+      "p",
+      { class: "meta" },
+      c.speaker_id ? h("a", { class: "speaker", href: `/speakers/${c.speaker_id}` }, c.speaker) : h("span", { class: "speaker" }, c.speaker || "speaker not resolved"),
+      first ? h("span", {}, `first published by ${first.outlet || "an unnamed outlet"}${first.published ? `, ${first.published}` : ""}`) : null,
+      altered ? h("span", { class: "altered" }, `${plural(altered, "altered wording")}`) : h("span", {}, "no altered wording")
+    ),
+    h("p", { class: "legend-line" }, "Marks: ", h("ins", {}, "added"), " ", h("del", {}, "dropped"), " ", h("span", { class: "trimmed" }, "…trimmed…"), " ", h("span", { class: "extra" }, "longer version")),
+    h(
+      "ol",
+      { class: "cards members" },
+      c.members.map((m) =>
+        h(
+          "li",
+          { class: m.altered ? "card altered-card" : "card" },
+          h("blockquote", { class: "quote marked" }, diffWords(m.diff)),
+          h(
+            "p",
+            { class: "meta" },
+            m.outlet ? h("span", { class: "outlet" }, m.outlet) : null,
+            m.published ? h("time", { datetime: m.published }, m.published) : null,
+            m.article === c.earliest ? h("span", { class: "earliest" }, "earliest") : null,
+            m.altered ? h("span", { class: "altered" }, "altered") : null
+          ),
+          h("p", { class: "links" }, h("a", { href: `/articles/${m.article}` }, m.headline ? `Article: ${m.headline}` : "Article"))
+        )
+      )
+    )
+  );
+}
+
 // ---- routing -------------------------------------------------------------------------
 
 function route() {
@@ -455,6 +524,7 @@ function route() {
   if (path === "/" || path === "") return searchView();
   if ((m = path.match(/^\/speakers\/([^/]+)\/?$/))) return speakerView(decodeURIComponent(m[1]));
   if ((m = path.match(/^\/articles\/([^/]+)\/?$/))) return articleView(decodeURIComponent(m[1]));
+  if ((m = path.match(/^\/clusters\/([^/]+)\/?$/))) return clusterView(decodeURIComponent(m[1]));
   setTitle("not found");
   show(h("p", { class: "error", role: "alert" }, "No such page."), h("p", {}, h("a", { href: "/" }, "Search quotes")));
   return null;

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use verbatim_store::{ArticleQuery, Order, QuoteQuery, SpeakerQuery, SpeakerRow};
+use verbatim_store::{ArticleQuery, ClusterQuery, Order, QuoteQuery, SpeakerQuery, SpeakerRow};
 
 type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
@@ -82,6 +82,50 @@ pub async fn speakers(State(app): State<App>, query: Pairs) -> Result<Response, 
     };
     let page = app.pool.run(move |s| Ok(s.speakers(&q)?)).await?;
     Ok(Json(page).into_response())
+}
+
+pub async fn clusters(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
+    let p = params(
+        query,
+        &["speaker", "speaker_id", "altered", "limit", "offset"],
+    )?;
+    let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
+    let q = ClusterQuery {
+        speaker: p.text("speaker"),
+        speaker_id: p.int("speaker_id", 1, i64::MAX)?,
+        altered: p.choice("altered", &["true", "false"])?.as_deref() == Some("true"),
+        limit,
+        offset,
+        ..Default::default()
+    };
+    let page = app.pool.run(move |s| Ok(s.clusters(&q)?)).await?;
+    Ok(Json(page).into_response())
+}
+
+pub async fn cluster(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    query: Pairs,
+) -> Result<Response, ApiError> {
+    params(query, &[])?;
+    let raw = path_id(path)?;
+    let id = match raw.parse::<i64>() {
+        Ok(n) if n >= 1 => n,
+        _ => {
+            let shown: String = raw.chars().take(40).collect();
+            return Err(ApiError::bad_parameter(format!(
+                "cluster id {shown:?}: expected a positive integer"
+            )));
+        }
+    };
+    let row = app
+        .pool
+        .run(move |s| {
+            s.cluster(id)?
+                .ok_or_else(|| ApiError::not_found(format!("no cluster {id}")))
+        })
+        .await?;
+    Ok(Json(row).into_response())
 }
 
 /// One month of a speaker's timeline.

@@ -11,9 +11,10 @@
 //! | `GET /api/quotes` | attributions, filtered like `verbatim quotes`, paged |
 //! | `GET /api/speakers`, `GET /api/speakers/{id}` | speakers; one with its monthly timeline |
 //! | `GET /api/articles`, `GET /api/articles/{id}` | articles; one whole, with attributions |
+//! | `GET /api/clusters`, `GET /api/clusters/{id}` | quote clusters; one with every outlet's wording |
 //! | `POST /api/articles` | analyse and store articles (bearer token) |
 //! | `GET /api/health`, `GET /api/openapi.json` | liveness and row counts; the API description |
-//! | `GET /`, `/speakers/{id}`, `/articles/{id}` | the web UI |
+//! | `GET /`, `/speakers/{id}`, `/articles/{id}`, `/clusters/{id}` | the web UI |
 //!
 //! Every error is `{"error": {"code", "message"}}` with the status of [`error::CODES`].
 //!
@@ -52,10 +53,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/articles"),
     ("POST", "/api/articles"),
     ("GET", "/api/articles/{id}"),
+    ("GET", "/api/clusters"),
+    ("GET", "/api/clusters/{id}"),
 ];
 
 /// The paths of the web UI.
-pub const UI_ROUTES: &[&str] = &["/", "/speakers/{id}", "/articles/{id}"];
+pub const UI_ROUTES: &[&str] = &["/", "/speakers/{id}", "/articles/{id}", "/clusters/{id}"];
 
 /// State shared by the handlers.
 #[derive(Clone)]
@@ -123,11 +126,14 @@ impl Server {
             .route("/api/speakers", get(api::speakers))
             .route("/api/speakers/{id}", get(api::speaker))
             .route("/api/articles", get(api::articles).post(api::post_articles))
-            .route("/api/articles/{id}", get(api::article));
+            .route("/api/articles/{id}", get(api::article))
+            .route("/api/clusters", get(api::clusters))
+            .route("/api/clusters/{id}", get(api::cluster));
         let ui = Router::new()
             .route("/", get(ui::index))
             .route("/speakers/{id}", get(ui::index))
             .route("/articles/{id}", get(ui::index))
+            .route("/clusters/{id}", get(ui::index))
             .route("/assets/app.js", get(ui::app_js))
             .route("/assets/app.css", get(ui::app_css));
         api.merge(ui)
