@@ -11,6 +11,7 @@ mod features;
 mod format;
 mod hash;
 mod perceptron;
+pub(crate) mod pos;
 mod train;
 
 pub use train::{evaluate, train, DevScores, TrainConfig};
@@ -21,6 +22,7 @@ use crate::segment::Segmentation;
 use crate::span::Span;
 use features::{base_features, cue_features, CueContext, Doc, Feats, Mark, Near};
 use perceptron::{Scorer, Weights};
+use pos::PosTagger;
 use serde::{Deserialize, Serialize};
 
 static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
@@ -35,6 +37,9 @@ struct Settings {
     cue_bias: f32,
     /// Pass 2 re-decides the cues ([`Pass::Joint`]) instead of keeping those of pass 1.
     joint: bool,
+    /// The file holds a POS tagger (a third weight table) whose tags are features.
+    #[serde(default)]
+    pos: bool,
 }
 
 impl Settings {
@@ -477,6 +482,7 @@ fn keep_contiguous(d: &Doc, l: &mut Linked) {
 pub struct ModelAttributor {
     cue: Weights,
     role: Weights,
+    pos: Option<PosTagger>,
     settings: Settings,
 }
 
@@ -494,25 +500,35 @@ impl ModelAttributor {
             name: "attribution".into(),
             message: format!("bad settings: {e}"),
         })?;
-        if tables.len() != 2
+        if tables.len() != 2 + usize::from(settings.pos)
             || tables[0].n_labels != Pass::Cue.n_labels()
             || tables[1].n_labels != settings.role_pass().n_labels()
+            || tables.get(2).is_some_and(|t| t.n_labels != pos::TAGS.len())
         {
             return Err(Error::Model {
                 name: "attribution".into(),
                 message: "unexpected weight tables".into(),
             });
         }
+        let pos = (tables.len() == 3).then(|| PosTagger {
+            weights: tables.pop().unwrap(),
+        });
         let role = tables.pop().unwrap();
         let cue = tables.pop().unwrap();
         Ok(ModelAttributor {
             cue,
             role,
+            pos,
             settings,
         })
     }
 
-    pub(crate) fn from_parts(cue: Weights, role: Weights, config: &TrainConfig) -> Self {
+    pub(crate) fn from_parts(
+        cue: Weights,
+        role: Weights,
+        pos: Option<PosTagger>,
+        config: &TrainConfig,
+    ) -> Self {
         ModelAttributor {
             cue,
             role,
@@ -520,14 +536,27 @@ impl ModelAttributor {
                 keep_contentless: config.keep_contentless,
                 cue_bias: config.cue_bias,
                 joint: config.joint,
+                pos: pos.is_some(),
             },
+            pos,
         }
     }
 
     /// The model file bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let json = serde_json::to_string(&self.settings).expect("settings serialise");
-        format::write(&json, &[&self.cue, &self.role])
+        let mut tables = vec![&self.cue, &self.role];
+        tables.extend(self.pos.as_ref().map(|p| &p.weights));
+        format::write(&json, &tables)
+    }
+
+    /// The observations of a text, POS tags included when the model has a tagger.
+    pub(crate) fn doc(&self, text: &str, seg: &Segmentation) -> Doc {
+        let mut d = Doc::new(text, seg);
+        if let Some(p) = &self.pos {
+            d.pos = p.tag(text, &d.spans);
+        }
+        d
     }
 
     /// Cue labels and margins of pass 1 for a prepared document.
@@ -608,6 +637,10 @@ impl Attributor for ModelAttributor {
             || d.spans.windows(2).any(|w| w[0].end > w[1].start)
         {
             return Vec::new();
+        }
+        let mut d = d;
+        if let Some(p) = &self.pos {
+            d.pos = p.tag(text, &d.spans);
         }
         self.link_doc(&d)
             .into_iter()
