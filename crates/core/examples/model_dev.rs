@@ -15,7 +15,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = ModelAttributor::from_bytes(&std::fs::read(model)?)?;
     let docs = corpus::read_jsonl(std::path::Path::new(gold))?;
     let pipeline = Pipeline::with_attributor(Box::new(model));
+    let start = std::time::Instant::now();
     let preds = eval::predict(&pipeline, &docs);
+    let secs = start.elapsed().as_secs_f64();
+    let words: usize = docs.iter().map(|d| d.text.split_whitespace().count()).sum();
+    eprintln!("predict: {secs:.3}s, {:.0} words/s", words as f64 / secs);
     if let Some(out) = rest.first() {
         let mut f = std::io::BufWriter::new(std::fs::File::create(out)?);
         for p in &preds {

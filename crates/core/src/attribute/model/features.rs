@@ -555,6 +555,15 @@ impl Doc {
         }
     }
 
+    /// Whether token `t` is a colon.
+    pub fn is_colon(&self, t: usize) -> bool {
+        self.shape[t] == {
+            let mut h = Fnv::default();
+            h.char(':');
+            h.finish()
+        }
+    }
+
     fn comma_shape(&self) -> u64 {
         let mut h = Fnv::default();
         h.char(',');

@@ -394,7 +394,7 @@ pub(crate) fn link(
         let mut bestk: Option<(usize, usize, usize, usize)> = None;
         for (k, &q) in cues.iter().enumerate() {
             let qs = d.sent[q.0];
-            if d.para[q.0] != para && d.para[q.1 - 1] != d.para[c.1 - 1] {
+            if d.para[q.0] != para && d.para[q.1 - 1] != d.para[c.1 - 1] && !introduces(d, q, c) {
                 continue;
             }
             // Sentence distance outside the content's sentences.
@@ -430,6 +430,112 @@ pub(crate) fn link(
         keep_contiguous(d, l);
     }
     out
+}
+
+/// Whether cue `q` ends its paragraph with a colon (`He said:`) and content run `c` opens the
+/// next one.
+fn introduces(d: &Doc, q: (usize, usize), c: (usize, usize)) -> bool {
+    let p = d.para[q.1 - 1];
+    let mut t = q.1;
+    let mut colon = d.is_colon(q.1 - 1);
+    while t < d.len() && d.para[t] == p {
+        if !d.punct[t] {
+            return false;
+        }
+        colon |= d.is_colon(t);
+        t += 1;
+    }
+    colon && c.0 == t && t < d.len() && d.para[t] == p + 1
+}
+
+/// A cue (with its source) ending a sentence the tagger gave no content takes the sentence
+/// before it as content (`The plan fails, sources said.`), without the punctuation before the
+/// cue. The content must not touch another attribution's tokens and must hold at least `MIN`
+/// tokens. (Filling the rest of the sentence after a contentless cue loses more than it wins.)
+pub(crate) fn fill_contentless(d: &Doc, linked: &mut [Linked]) {
+    const MIN: usize = 3;
+    let mut taken = vec![false; d.len()];
+    for l in linked.iter() {
+        let mut mark = |(a, b): (usize, usize)| taken[a..b].iter_mut().for_each(|x| *x = true);
+        mark(l.cue);
+        l.source.into_iter().for_each(&mut mark);
+        l.content.iter().copied().for_each(&mut mark);
+    }
+    for l in linked.iter_mut() {
+        if !l.content.is_empty() {
+            continue;
+        }
+        let (sa, sb) = d.sents[d.sent[l.cue.0]];
+        // Sentence end without closing punctuation.
+        let mut end = sb;
+        while end > sa && d.punct[end - 1] && d.mark[end - 1] == Mark::None {
+            end -= 1;
+        }
+        let last = l.source.map_or(l.cue.1, |s| s.1.max(l.cue.1));
+        if last < end {
+            continue;
+        }
+        let mut b = l.source.map_or(l.cue.0, |s| s.0.min(l.cue.0));
+        while b > sa && d.punct[b - 1] && d.mark[b - 1] == Mark::None {
+            b -= 1;
+        }
+        if b >= sa + MIN && !taken[sa..b].iter().any(|&x| x) {
+            taken[sa..b].iter_mut().for_each(|x| *x = true);
+            l.content.push((sa, b));
+        }
+    }
+}
+
+/// A cue the tagger gave no source takes a noun phrase (by the POS tags) next to it: the
+/// phrase ending at most `GAP` tokens before the cue, or, when the content lies before the
+/// cue (`..., said John Smith`), the phrase right after it. Nothing another attribution holds.
+pub(crate) fn fill_sourceless(d: &Doc, linked: &mut [Linked]) {
+    const GAP: usize = 4;
+    if d.pos.is_empty() {
+        return;
+    }
+    let mut taken = vec![false; d.len()];
+    for l in linked.iter() {
+        let mut mark = |(a, b): (usize, usize)| taken[a..b].iter_mut().for_each(|x| *x = true);
+        mark(l.cue);
+        l.source.into_iter().for_each(&mut mark);
+        l.content.iter().copied().for_each(&mut mark);
+    }
+    let np = |t: usize| pos::coarse(d.pos[t]) == 1 && !d.inq[t];
+    for l in linked.iter_mut() {
+        if l.source.is_some() || l.content.is_empty() {
+            continue;
+        }
+        let (sa, sb) = d.sents[d.sent[l.cue.0]];
+        let content_left = l.content.iter().all(|c| c.1 <= l.cue.0);
+        let right = if content_left && l.cue.1 < sb && np(l.cue.1) && !taken[l.cue.1] {
+            let mut b = l.cue.1;
+            while b < sb && np(b) && !taken[b] {
+                b += 1;
+            }
+            Some((l.cue.1, b))
+        } else {
+            None
+        };
+        let left = || {
+            let mut b = l.cue.0;
+            while b > sa && l.cue.0 - b < GAP && !np(b - 1) {
+                if taken[b - 1] || d.punct[b - 1] {
+                    return None;
+                }
+                b -= 1;
+            }
+            let mut a = b;
+            while a > sa && np(a - 1) && !taken[a - 1] {
+                a -= 1;
+            }
+            (a < b).then_some((a, b))
+        };
+        l.source = right.or_else(left);
+        if let Some((a, b)) = l.source {
+            taken[a..b].iter_mut().for_each(|x| *x = true);
+        }
+    }
 }
 
 /// Keeps the content run nearest the cue and only those other runs that join it across
@@ -584,6 +690,8 @@ impl ModelAttributor {
             ctx.spans
         };
         let mut linked = link(d, &cues, &sources, &contents);
+        fill_contentless(d, &mut linked);
+        fill_sourceless(d, &mut linked);
         if !self.settings.keep_contentless {
             linked.retain(|l| !l.content.is_empty());
         }
