@@ -382,13 +382,12 @@ fn colon_cue_takes_the_next_paragraph() {
     );
 }
 
+type Run = (usize, usize);
+/// An attribution for [`check_fill`]: cue, source, content.
+type FillCase = (Run, Option<Run>, Vec<Run>);
+
 /// Runs `fill` over one attribution per cue and shows the contents and sources it ends with.
-fn check_fill(
-    text: &str,
-    pos: &[&str],
-    links: &[((usize, usize), Option<(usize, usize)>, Vec<(usize, usize)>)],
-    expected: &[(Option<(usize, usize)>, Vec<(usize, usize)>)],
-) {
+fn check_fill(text: &str, pos: &[&str], links: &[FillCase], expected: &[(Option<Run>, Vec<Run>)]) {
     let seg = Segmenter::new().segment(text);
     let mut d = Doc::new(text, &seg);
     assert_eq!(d.len(), pos.len(), "{text:?} tokens");
