@@ -564,6 +564,11 @@ impl Doc {
         }
     }
 
+    /// Whether token `t` is a comma.
+    pub fn is_comma(&self, t: usize) -> bool {
+        self.shape[t] == self.comma_shape()
+    }
+
     fn comma_shape(&self) -> u64 {
         let mut h = Fnv::default();
         h.char(',');

@@ -450,7 +450,8 @@ fn introduces(d: &Doc, q: (usize, usize), c: (usize, usize)) -> bool {
 
 /// A cue (with its source) ending a sentence the tagger gave no content takes the sentence
 /// before it as content (`The plan fails, sources said.`), without the punctuation before the
-/// cue. The content must not touch another attribution's tokens and must hold at least `MIN`
+/// cue; a cue opening a sentence, followed by a noun phrase and a comma, takes the rest of the
+/// sentence (`According to CNN, the talks failed.`), the noun phrase becoming its source. The content must not touch another attribution's tokens and must hold at least `MIN`
 /// tokens. (Filling the rest of the sentence after a contentless cue loses more than it wins.)
 pub(crate) fn fill_contentless(d: &Doc, linked: &mut [Linked]) {
     const MIN: usize = 3;
@@ -470,6 +471,27 @@ pub(crate) fn fill_contentless(d: &Doc, linked: &mut [Linked]) {
         let mut end = sb;
         while end > sa && d.punct[end - 1] && d.mark[end - 1] == Mark::None {
             end -= 1;
+        }
+        // `According to CNN, the talks failed.`: a cue opening the sentence, a noun phrase
+        // (its source) and a comma; the rest of the sentence is the content.
+        if l.cue.0 == sa && !d.pos.is_empty() {
+            let a = l.source.filter(|s| s.0 == l.cue.1).map_or(l.cue.1, |s| s.1);
+            let mut b = a;
+            while b < end && b < a + 8 && pos::coarse(d.pos[b]) == 1 {
+                b += 1;
+            }
+            if b > l.cue.1
+                && b < end
+                && d.is_comma(b)
+                && end >= b + 1 + MIN
+                && !(l.cue.1..end)
+                    .any(|t| taken[t] && !l.source.is_some_and(|s| (s.0..s.1).contains(&t)))
+            {
+                taken[l.cue.1..end].iter_mut().for_each(|x| *x = true);
+                l.source = Some((l.cue.1, b));
+                l.content.push((b + 1, end));
+                continue;
+            }
         }
         let last = l.source.map_or(l.cue.1, |s| s.1.max(l.cue.1));
         if last < end {

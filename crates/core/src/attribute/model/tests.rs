@@ -453,6 +453,26 @@ fn filling_missing_roles() {
         &[((3, 4), None, vec![(0, 2)])],
         &[(Some((4, 6)), vec![(0, 2)])],
     );
+    // A sentence-opening cue, a noun phrase and a comma: the rest is the content.
+    check_fill(
+        "According to CNN, the talks failed.",
+        &["VBG", "TO", "NNP", ",", "DT", "NNS", "VBD", "."],
+        &[((0, 2), None, vec![])],
+        &[(Some((2, 3)), vec![(4, 7)])],
+    );
+    // Not when the phrase is no noun phrase, nor when the cue does not open the sentence.
+    check_fill(
+        "According to him quickly, the talks failed.",
+        &["VBG", "TO", "PRP", "RB", ",", "DT", "NNS", "VBD", "."],
+        &[((0, 2), None, vec![])],
+        &[(None, vec![])],
+    );
+    check_fill(
+        "So according to CNN, the talks failed.",
+        &["RB", "VBG", "TO", "NNP", ",", "DT", "NNS", "VBD", "."],
+        &[((1, 3), None, vec![])],
+        &[(None, vec![])],
+    );
     // No POS tags: sources are left alone.
     let seg = Segmenter::new().segment(text);
     let d = Doc::new(text, &seg);
