@@ -1,6 +1,7 @@
 //! Per-token observations and the feature templates of both tagging passes.
 
-use super::hash::{combine, feature_id, Fnv};
+pub(crate) use super::hash::Fnv;
+use super::hash::{combine, feature_id};
 use super::pos::{coarse, NO_TAG};
 use crate::attribute::is_double_quote;
 use crate::segment::Segmentation;

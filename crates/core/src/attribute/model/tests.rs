@@ -485,6 +485,62 @@ fn filling_missing_roles() {
     assert_eq!(linked[0].source, None);
 }
 
+fn check_passive(text: &str, pos: &[&str], cue: Run, source: Option<Run>, expected: Option<Run>) {
+    let seg = Segmenter::new().segment(text);
+    let mut d = Doc::new(text, &seg);
+    assert_eq!(d.len(), pos.len(), "{text:?} tokens");
+    d.pos = pos.iter().map(|t| pos::tag_id(t).unwrap()).collect();
+    let mut linked = vec![Linked {
+        cue,
+        source,
+        content: vec![],
+    }];
+    drop_passive_subjects(&d, &mut linked);
+    assert_eq!(linked[0].source, expected, "{text:?}");
+}
+
+#[test]
+fn passive_cues_lose_the_subject() {
+    let pos = ["NNP", "VBD", "VBN", "IN", "NN", "."];
+    check_passive(
+        "Quiros was accused of fraud.",
+        &pos,
+        (1, 4),
+        Some((0, 1)),
+        None,
+    );
+    // The be-form just before the cue counts too.
+    check_passive(
+        "Quiros was accused of fraud.",
+        &pos,
+        (2, 4),
+        Some((0, 1)),
+        None,
+    );
+    // Active voice, an agent with `by`, or a source after the cue: kept.
+    check_passive(
+        "Quiros has accused them.",
+        &["NNP", "VBZ", "VBN", "PRP", "."],
+        (1, 3),
+        Some((0, 1)),
+        Some((0, 1)),
+    );
+    check_passive(
+        "It was reported by CNN.",
+        &["PRP", "VBD", "VBN", "IN", "NNP", "."],
+        (1, 4),
+        Some((0, 1)),
+        Some((0, 1)),
+    );
+    check_passive(
+        "It was reported by CNN.",
+        &["PRP", "VBD", "VBN", "IN", "NNP", "."],
+        (1, 3),
+        Some((4, 5)),
+        Some((4, 5)),
+    );
+}
+
 fn check_quotes(text: &str, expected: &str) {
     let seg = Segmenter::new().segment(text);
     let d = Doc::new(text, &seg);
