@@ -566,19 +566,29 @@ pub(crate) fn fill_sourceless(d: &Doc, linked: &mut [Linked]) {
         } else {
             None
         };
+        // The phrase ending at most GAP tokens before `from`; a phrase after a preposition
+        // (`Stumpf in a televised interview appeared`) is skipped, up to twice.
         let left = || {
-            let mut b = l.cue.0;
-            while b > sa && l.cue.0 - b < GAP && !np(b - 1) {
-                if taken[b - 1] || d.punct[b - 1] {
-                    return None;
+            let mut from = l.cue.0;
+            for round in 0..3 {
+                let mut b = from;
+                while b > sa && from - b < GAP && !np(b - 1) {
+                    if taken[b - 1] || d.punct[b - 1] {
+                        return None;
+                    }
+                    b -= 1;
                 }
-                b -= 1;
+                let mut a = b;
+                while a > sa && np(a - 1) && !taken[a - 1] {
+                    a -= 1;
+                }
+                let object = a > sa && pos::coarse(d.pos[a - 1]) == 3 && !taken[a - 1];
+                if a == b || !object || round == 2 {
+                    return (a < b).then_some((a, b));
+                }
+                from = a - 1;
             }
-            let mut a = b;
-            while a > sa && np(a - 1) && !taken[a - 1] {
-                a -= 1;
-            }
-            (a < b).then_some((a, b))
+            None
         };
         l.source = right.or_else(left);
         if let Some((a, b)) = l.source {

@@ -439,6 +439,13 @@ fn filling_missing_roles() {
         &[((4, 5), None, vec![(5, 7)])],
         &[(Some((0, 3)), vec![(5, 7)])],
     );
+    // A phrase after a preposition is skipped for the one before it.
+    check_fill(
+        "Stumpf in an interview denied it works.",
+        &["NNP", "IN", "DT", "NN", "VBD", "PRP", "VBZ", "."],
+        &[((4, 5), None, vec![(5, 7)])],
+        &[(Some((0, 1)), vec![(5, 7)])],
+    );
     // ... but not across a comma, and not inside a quotation.
     check_fill(
         "Officials, then, said it works.",
