@@ -1,6 +1,8 @@
 //! Per-token observations and the feature templates of both tagging passes.
 
-use super::hash::{combine, feature_id, Fnv};
+pub(crate) use super::hash::Fnv;
+use super::hash::{combine, feature_id};
+use super::pos::{coarse, NO_TAG};
 use crate::attribute::is_double_quote;
 use crate::segment::Segmentation;
 use crate::span::Span;
@@ -39,6 +41,9 @@ pub struct Doc {
     /// For each token inside a quotation: token index of the opening mark and one past the
     /// closing mark (or paragraph end).
     pub quote_of: Vec<Option<(usize, usize)>>,
+    /// Part-of-speech tag ids ([`super::pos::TAGS`]), when the model has a tagger; empty
+    /// otherwise (and then no POS features fire).
+    pub pos: Vec<u8>,
 }
 
 const NONE_HASH: u64 = 0x5151_5151;
@@ -154,6 +159,7 @@ impl Doc {
             para: vec![0; n],
             sent_has_quote: Vec::with_capacity(seg.sentences.len()),
             quote_of: vec![None; n],
+            pos: Vec::new(),
         };
         for tok in &seg.tokens {
             // Defensive: never slice outside the text or off a char boundary.
@@ -362,6 +368,40 @@ pub fn base_features(d: &Doc, t: usize, f: &mut Feats) {
     f.add(25, d.stem[t]);
     f.add2(26, d.stem[t], word_at(d, ti + 1));
     f.add2(27, word_at(d, ti - 1), d.stem[t]);
+    if !d.pos.is_empty() {
+        pos_features(d, t, f);
+    }
+}
+
+/// The POS tag of token `t` ([`NO_TAG`] outside the text).
+fn pos_at(d: &Doc, t: isize) -> u64 {
+    if t < 0 {
+        return u64::from(NO_TAG);
+    }
+    u64::from(d.pos.get(t as usize).copied().unwrap_or(NO_TAG))
+}
+
+fn pos_features(d: &Doc, t: usize, f: &mut Feats) {
+    let ti = t as isize;
+    let p0 = pos_at(d, ti);
+    let (pm1, pp1) = (pos_at(d, ti - 1), pos_at(d, ti + 1));
+    f.add(200, p0);
+    f.add(201, pm1);
+    f.add(202, pp1);
+    f.add(203, pos_at(d, ti - 2));
+    f.add(204, pos_at(d, ti + 2));
+    f.add2(205, pm1, p0);
+    f.add2(206, p0, pp1);
+    f.add3(207, pm1, p0, pp1);
+    f.add2(208, p0, word_at(d, ti + 1));
+    f.add2(209, p0, u64::from(d.inq[t]));
+    // Headlines: `Pence: Gennifer Flowers Won't Be at Debate`.
+    f.add2(215, u64::from(d.sent[t] == 0), d.shape[t]);
+}
+
+/// Whether every token of `range` is a noun-phrase word.
+fn all_np(d: &Doc, range: std::ops::Range<usize>) -> bool {
+    range.len() <= 12 && range.into_iter().all(|j| coarse(d.pos[j]) == 1)
 }
 
 /// Cue-relative context of each token, from the cue tags of the first pass.
@@ -439,6 +479,12 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
             f.add2(46, commas, dist.min(5));
             let after = if b < d.len() { d.word[b] } else { NONE_HASH };
             f.add2(47, after, dist.min(4));
+            if !d.pos.is_empty() {
+                let p0 = pos_at(d, t as isize);
+                f.add2(210, p0, dist);
+                f.add3(212, u64::from(all_np(d, b..t)), p0, dist.min(5));
+                f.add2(213, pos_at(d, b as isize), dist.min(4));
+            }
         }
         None => f.add(40, 99),
     }
@@ -458,6 +504,12 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
             f.add2(56, commas, dist.min(5));
             let before = if a > 0 { d.word[a - 1] } else { NONE_HASH };
             f.add2(57, before, dist.min(4));
+            if !d.pos.is_empty() {
+                let p0 = pos_at(d, t as isize);
+                f.add2(211, p0, dist);
+                f.add3(214, u64::from(all_np(d, t + 1..a)), p0, dist.min(5));
+                f.add2(216, pos_at(d, a as isize), dist.min(4));
+            }
         }
         None => f.add(50, 99),
     }
@@ -502,6 +554,20 @@ impl Doc {
             h.char('.');
             h.finish()
         }
+    }
+
+    /// Whether token `t` is a colon.
+    pub fn is_colon(&self, t: usize) -> bool {
+        self.shape[t] == {
+            let mut h = Fnv::default();
+            h.char(':');
+            h.finish()
+        }
+    }
+
+    /// Whether token `t` is a comma.
+    pub fn is_comma(&self, t: usize) -> bool {
+        self.shape[t] == self.comma_shape()
     }
 
     fn comma_shape(&self) -> u64 {

@@ -111,7 +111,7 @@ pub fn read(bytes: &[u8]) -> Result<(String, Vec<Weights>)> {
     let mut tables = Vec::new();
     for _ in 0..n_tables {
         let l = r.u32()? as usize;
-        if l == 0 || l > 8 {
+        if l == 0 || l > super::perceptron::MAX_LABELS {
             return Err(err(format!("{l} labels in a table")));
         }
         let rows = r.u32()? as usize;

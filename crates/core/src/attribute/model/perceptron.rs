@@ -158,7 +158,11 @@ struct Slot {
     w: [i16; 8],
 }
 
-/// Quantised weights with an open-addressing table from feature id to weights.
+/// The most labels a weight table may have.
+pub const MAX_LABELS: usize = 64;
+
+/// Quantised weights with an open-addressing table from feature id to weights: the weights
+/// inline in the slot for up to 8 labels, else a row index into `q`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Weights {
     pub n_labels: usize,
@@ -168,22 +172,35 @@ pub struct Weights {
     /// `keys.len() * n_labels` weights.
     pub q: Vec<i16>,
     table: Vec<Slot>,
+    /// For more than 8 labels: `(feature id, row)` slots.
+    rows: Vec<(u32, u32)>,
     mask: usize,
 }
 
 impl Weights {
+    /// Panics if `n_labels` is 0 or above [`MAX_LABELS`] (callers check file input).
     pub fn new(n_labels: usize, scale: f32, keys: Vec<u32>, q: Vec<i16>) -> Weights {
+        assert!((1..=MAX_LABELS).contains(&n_labels));
         // Load factor at most 2/3.
         let cap = (keys.len() * 3 / 2 + 1).next_power_of_two().max(16);
         let mask = cap - 1;
-        let mut table = vec![Slot::default(); cap];
+        let inline = n_labels <= 8;
+        let mut table = vec![Slot::default(); if inline { cap } else { 0 }];
+        let mut rows = vec![(0u32, 0u32); if inline { 0 } else { cap }];
         for (r, &k) in keys.iter().enumerate() {
             let mut i = slot_hash(k) & mask;
-            while table[i].key != 0 && table[i].key != k {
-                i = (i + 1) & mask;
+            if inline {
+                while table[i].key != 0 && table[i].key != k {
+                    i = (i + 1) & mask;
+                }
+                table[i].key = k;
+                table[i].w[..n_labels].copy_from_slice(&q[r * n_labels..(r + 1) * n_labels]);
+            } else {
+                while rows[i].0 != 0 && rows[i].0 != k {
+                    i = (i + 1) & mask;
+                }
+                rows[i] = (k, r as u32);
             }
-            table[i].key = k;
-            table[i].w[..n_labels].copy_from_slice(&q[r * n_labels..(r + 1) * n_labels]);
         }
         Weights {
             n_labels,
@@ -191,7 +208,33 @@ impl Weights {
             keys,
             q,
             table,
+            rows,
             mask,
+        }
+    }
+
+    fn score_rows(&self, feats: &[u32], out: &mut [f32]) {
+        let l = self.n_labels;
+        let mut acc = [0i32; MAX_LABELS];
+        for &f in feats {
+            let mut i = slot_hash(f) & self.mask;
+            loop {
+                let (k, r) = self.rows[i];
+                if k == f {
+                    let r = r as usize * l;
+                    for (a, &w) in acc[..l].iter_mut().zip(&self.q[r..r + l]) {
+                        *a += i32::from(w);
+                    }
+                    break;
+                }
+                if k == 0 {
+                    break;
+                }
+                i = (i + 1) & self.mask;
+            }
+        }
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a as f32 * self.scale;
         }
     }
 }
@@ -202,6 +245,9 @@ fn slot_hash(k: u32) -> usize {
 
 impl Scorer for Weights {
     fn score(&self, feats: &[u32], out: &mut [f32]) {
+        if self.n_labels > 8 {
+            return self.score_rows(feats, out);
+        }
         let mut acc = [0i32; 8];
         for &f in feats {
             let mut i = slot_hash(f) & self.mask;
@@ -269,6 +315,22 @@ mod tests {
         assert_eq!(out, [0.0, 0.0]);
         w.score(&[3, 99, 3], &mut out);
         assert_eq!(out, [7.0, 10.0]);
+    }
+
+    #[test]
+    fn wide_tables_score_like_narrow_ones() {
+        // 12 labels: feature 5 has weights 0..12, feature 9 has 100 at label 11.
+        let mut q: Vec<i16> = (0..12).collect();
+        q.extend(std::iter::repeat_n(0, 11));
+        q.push(100);
+        let w = Weights::new(12, 2.0, vec![5, 9], q);
+        let mut out = [0f32; 12];
+        w.score(&[5, 9, 7], &mut out);
+        let mut expected: Vec<f32> = (0..12).map(|x| x as f32 * 2.0).collect();
+        expected[11] += 200.0;
+        assert_eq!(out.to_vec(), expected);
+        w.score(&[1, 2], &mut out);
+        assert_eq!(out, [0.0; 12]);
     }
 
     fn argmax(x: &[f32]) -> usize {

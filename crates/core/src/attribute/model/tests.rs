@@ -351,6 +351,203 @@ fn linking() {
     );
 }
 
+#[test]
+fn colon_cue_takes_the_next_paragraph() {
+    // He said : \n\n " We win . "  -> tokens 0 He, 1 said, 2 :, 3 ", 4 We, 5 win, 6 ., 7 "
+    let text = "He said:\n\n\"We win.\"";
+    let linked = |content: Vec<(usize, usize)>| Linked {
+        cue: (1, 3),
+        source: Some((0, 1)),
+        content,
+    };
+    check_link(
+        text,
+        &[(1, 3)],
+        &[(0, 1)],
+        &[(3, 8)],
+        &[linked(vec![(3, 8)])],
+    );
+    // Without the colon the next paragraph stays apart.
+    let text = "He said\n\n\"We win.\"";
+    check_link(
+        text,
+        &[(1, 2)],
+        &[(0, 1)],
+        &[(2, 7)],
+        &[Linked {
+            cue: (1, 2),
+            source: Some((0, 1)),
+            content: vec![],
+        }],
+    );
+}
+
+type Run = (usize, usize);
+/// An attribution for [`check_fill`]: cue, source, content.
+type FillCase = (Run, Option<Run>, Vec<Run>);
+
+/// Runs `fill` over one attribution per cue and shows the contents and sources it ends with.
+fn check_fill(text: &str, pos: &[&str], links: &[FillCase], expected: &[(Option<Run>, Vec<Run>)]) {
+    let seg = Segmenter::new().segment(text);
+    let mut d = Doc::new(text, &seg);
+    assert_eq!(d.len(), pos.len(), "{text:?} tokens");
+    d.pos = pos.iter().map(|t| pos::tag_id(t).unwrap()).collect();
+    let mut linked: Vec<Linked> = links
+        .iter()
+        .map(|(cue, source, content)| Linked {
+            cue: *cue,
+            source: *source,
+            content: content.clone(),
+        })
+        .collect();
+    fill_contentless(&d, &mut linked);
+    fill_sourceless(&d, &mut linked);
+    let got: Vec<_> = linked.into_iter().map(|l| (l.source, l.content)).collect();
+    assert_eq!(got, expected, "{text:?}");
+}
+
+#[test]
+fn filling_missing_roles() {
+    // The plan fails , sources said .
+    let text = "The plan fails, sources said.";
+    let pos = ["DT", "NN", "VBZ", ",", "NNS", "VBD", "."];
+    check_fill(
+        text,
+        &pos,
+        &[((5, 6), Some((4, 5)), vec![])],
+        &[(Some((4, 5)), vec![(0, 3)])],
+    );
+    // Too short a sentence part, or a cue not ending the sentence: nothing.
+    check_fill(
+        "It, sources said.",
+        &["PRP", ",", "NNS", "VBD", "."],
+        &[((3, 4), Some((2, 3)), vec![])],
+        &[(Some((2, 3)), vec![])],
+    );
+    // Content taken by another attribution is not taken twice.
+    check_fill(
+        text,
+        &pos,
+        &[((5, 6), Some((4, 5)), vec![]), ((2, 3), None, vec![(0, 2)])],
+        // (and the content's own noun phrase is not its source).
+        &[(Some((4, 5)), vec![]), (None, vec![(0, 2)])],
+    );
+    // A sourceless cue takes the noun phrase before it, across an adverb.
+    check_fill(
+        "The senior official also said it works.",
+        &["DT", "JJ", "NN", "RB", "VBD", "PRP", "VBZ", "."],
+        &[((4, 5), None, vec![(5, 7)])],
+        &[(Some((0, 3)), vec![(5, 7)])],
+    );
+    // A phrase after a preposition is skipped for the one before it.
+    check_fill(
+        "Stumpf in an interview denied it works.",
+        &["NNP", "IN", "DT", "NN", "VBD", "PRP", "VBZ", "."],
+        &[((4, 5), None, vec![(5, 7)])],
+        &[(Some((0, 1)), vec![(5, 7)])],
+    );
+    // ... but not across a comma, and not inside a quotation.
+    check_fill(
+        "Officials, then, said it works.",
+        &["NNS", ",", "RB", ",", "VBD", "PRP", "VBZ", "."],
+        &[((4, 5), None, vec![(5, 7)])],
+        &[(None, vec![(5, 7)])],
+    );
+    // Content before the cue: the noun phrase after it (`..., said Jane Smith.`).
+    check_fill(
+        "It works, said Jane Smith.",
+        &["PRP", "VBZ", ",", "VBD", "NNP", "NNP", "."],
+        &[((3, 4), None, vec![(0, 2)])],
+        &[(Some((4, 6)), vec![(0, 2)])],
+    );
+    // A sentence-opening cue, a noun phrase and a comma: the rest is the content.
+    check_fill(
+        "According to CNN, the talks failed.",
+        &["VBG", "TO", "NNP", ",", "DT", "NNS", "VBD", "."],
+        &[((0, 2), None, vec![])],
+        &[(Some((2, 3)), vec![(4, 7)])],
+    );
+    // Not when the phrase is no noun phrase, nor when the cue does not open the sentence.
+    check_fill(
+        "According to him quickly, the talks failed.",
+        &["VBG", "TO", "PRP", "RB", ",", "DT", "NNS", "VBD", "."],
+        &[((0, 2), None, vec![])],
+        &[(None, vec![])],
+    );
+    check_fill(
+        "So according to CNN, the talks failed.",
+        &["RB", "VBG", "TO", "NNP", ",", "DT", "NNS", "VBD", "."],
+        &[((1, 3), None, vec![])],
+        &[(None, vec![])],
+    );
+    // No POS tags: sources are left alone.
+    let seg = Segmenter::new().segment(text);
+    let d = Doc::new(text, &seg);
+    let mut linked = vec![Linked {
+        cue: (5, 6),
+        source: None,
+        content: vec![(0, 3)],
+    }];
+    fill_sourceless(&d, &mut linked);
+    assert_eq!(linked[0].source, None);
+}
+
+fn check_passive(text: &str, pos: &[&str], cue: Run, source: Option<Run>, expected: Option<Run>) {
+    let seg = Segmenter::new().segment(text);
+    let mut d = Doc::new(text, &seg);
+    assert_eq!(d.len(), pos.len(), "{text:?} tokens");
+    d.pos = pos.iter().map(|t| pos::tag_id(t).unwrap()).collect();
+    let mut linked = vec![Linked {
+        cue,
+        source,
+        content: vec![],
+    }];
+    drop_passive_subjects(&d, &mut linked);
+    assert_eq!(linked[0].source, expected, "{text:?}");
+}
+
+#[test]
+fn passive_cues_lose_the_subject() {
+    let pos = ["NNP", "VBD", "VBN", "IN", "NN", "."];
+    check_passive(
+        "Quiros was accused of fraud.",
+        &pos,
+        (1, 4),
+        Some((0, 1)),
+        None,
+    );
+    // The be-form just before the cue counts too.
+    check_passive(
+        "Quiros was accused of fraud.",
+        &pos,
+        (2, 4),
+        Some((0, 1)),
+        None,
+    );
+    // Active voice, an agent with `by`, or a source after the cue: kept.
+    check_passive(
+        "Quiros has accused them.",
+        &["NNP", "VBZ", "VBN", "PRP", "."],
+        (1, 3),
+        Some((0, 1)),
+        Some((0, 1)),
+    );
+    check_passive(
+        "It was reported by CNN.",
+        &["PRP", "VBD", "VBN", "IN", "NNP", "."],
+        (1, 4),
+        Some((0, 1)),
+        Some((0, 1)),
+    );
+    check_passive(
+        "It was reported by CNN.",
+        &["PRP", "VBD", "VBN", "IN", "NNP", "."],
+        (1, 3),
+        Some((4, 5)),
+        Some((4, 5)),
+    );
+}
+
 fn check_quotes(text: &str, expected: &str) {
     let seg = Segmenter::new().segment(text);
     let d = Doc::new(text, &seg);

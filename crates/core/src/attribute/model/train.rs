@@ -3,6 +3,7 @@
 use super::features::Doc;
 use super::hash::Rng;
 use super::perceptron::Trainer;
+use super::pos::{self, PosDoc};
 use super::{
     cue_context, decode_cues, dynamic_features, viterbi, Linked, ModelAttributor, Pass,
     StaticFeats, B_CON, B_CUE, B_SRC, CUE, O,
@@ -10,7 +11,7 @@ use super::{
 use crate::corpus::GoldDoc;
 use crate::error::Result;
 use crate::segment::{Segmentation, Segmenter};
-use crate::span::CharOffsets;
+use crate::span::{CharOffsets, Span};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -38,22 +39,52 @@ pub struct TrainConfig {
     pub joint: bool,
     /// Score dev after every epoch of the second pass (slower).
     pub dev_every_epoch: bool,
+    /// Epochs of the POS tagger trained on the CoreNLP tags (0: no tagger, no POS features).
+    pub pos_epochs: usize,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 12,
-            cue_epochs: 10,
+            epochs: 20,
+            cue_epochs: 14,
             seed: 1,
             jackknife_folds: 4,
             min_weight: 0.5,
-            min_count: 4,
+            min_count: 6,
             keep_contentless: false,
             cue_bias: 0.0,
             joint: true,
             dev_every_epoch: true,
+            pos_epochs: 5,
         }
+    }
+}
+
+/// The POS training view of a document: CoreNLP's tags projected onto the tokens of `d`
+/// (all unknown when the document has no CoreNLP annotations).
+fn pos_doc<'a>(g: &'a GoldDoc, d: &'a Doc) -> PosDoc<'a> {
+    let gold = match &g.corenlp {
+        Some(c) => {
+            let map = CharOffsets::new(&g.text);
+            let spans: Vec<Span> = c
+                .tokens
+                .iter()
+                .map(|&[a, b]| map.span_from_chars(a, b))
+                .collect();
+            let tags: Vec<u8> = c
+                .pos
+                .iter()
+                .map(|t| pos::tag_id(t).unwrap_or(pos::NO_TAG))
+                .collect();
+            pos::project(&d.spans, &spans, &tags)
+        }
+        None => vec![pos::NO_TAG; d.len()],
+    };
+    PosDoc {
+        text: &g.text,
+        spans: &d.spans,
+        gold,
     }
 }
 
@@ -236,6 +267,70 @@ pub fn train(
 ) -> Result<Vec<u8>> {
     let segmenter = Segmenter::new();
     let prepared: Vec<Prepared> = train.iter().map(|g| prepare(g, &segmenter)).collect();
+    let mut prepared = prepared;
+    let pos = (config.pos_epochs > 0).then(|| {
+        let train_pos: Vec<PosDoc> = train
+            .iter()
+            .zip(&prepared)
+            .map(|(g, p)| pos_doc(g, &p.doc))
+            .collect();
+        let tagger = pos::train_pos(&train_pos, config.pos_epochs, config.seed, pos::PRUNE);
+        let dev_docs: Vec<(Doc, &GoldDoc)> = dev
+            .iter()
+            .map(|g| (Doc::new(&g.text, &segmenter.segment(&g.text)), g))
+            .collect();
+        let dev_pos: Vec<PosDoc> = dev_docs.iter().map(|(d, g)| pos_doc(g, d)).collect();
+        progress(&format!(
+            "POS tagger: {} features, accuracy train {:.2}% dev {:.2}%",
+            tagger.weights.keys.len(),
+            pos::accuracy(&tagger, &train_pos) * 100.0,
+            pos::accuracy(&tagger, &dev_pos) * 100.0
+        ));
+        tagger
+    });
+    if let Some(tagger) = &pos {
+        // Train gets jackknifed tags (as accurate as on unseen text), not the tagger's own.
+        let folds = config.jackknife_folds;
+        let tags: Vec<Vec<u8>> = if folds >= 2 {
+            let all: Vec<PosDoc> = train
+                .iter()
+                .zip(&prepared)
+                .map(|(g, p)| pos_doc(g, &p.doc))
+                .collect();
+            let mut tags = vec![Vec::new(); all.len()];
+            for fold in 0..folds {
+                let rest: Vec<PosDoc> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % folds != fold)
+                    .map(|(_, d)| PosDoc {
+                        text: d.text,
+                        spans: d.spans,
+                        gold: d.gold.clone(),
+                    })
+                    .collect();
+                let t = pos::train_pos(
+                    &rest,
+                    config.pos_epochs,
+                    config.seed ^ (fold as u64 + 7),
+                    pos::PRUNE,
+                );
+                for (i, d) in all.iter().enumerate().filter(|(i, _)| i % folds == fold) {
+                    tags[i] = t.tag(d.text, d.spans);
+                }
+            }
+            tags
+        } else {
+            train
+                .iter()
+                .zip(&prepared)
+                .map(|(g, p)| tagger.tag(&g.text, &p.doc.spans))
+                .collect()
+        };
+        for (p, t) in prepared.iter_mut().zip(tags) {
+            p.doc.pos = t;
+        }
+    }
     let n_tokens: usize = prepared.iter().map(|p| p.doc.len()).sum();
     progress(&format!(
         "{} train documents, {n_tokens} tokens",
@@ -321,6 +416,7 @@ pub fn train(
             let model = ModelAttributor::from_parts(
                 cue_weights.clone(),
                 trainer.finish(config.min_weight, config.min_count),
+                pos.clone(),
                 config,
             );
             line.push_str(&format!("; dev {}", evaluate(&model, dev)));
@@ -330,6 +426,7 @@ pub fn train(
     let model = ModelAttributor::from_parts(
         cue_weights,
         trainer.finish(config.min_weight, config.min_count),
+        pos,
         config,
     );
     Ok(model.to_bytes())
@@ -391,7 +488,7 @@ pub fn evaluate(model: &ModelAttributor, docs: &[GoldDoc]) -> DevScores {
     let (mut matched, mut matched_s, mut n_gold) = (0usize, 0usize, 0usize);
     for g in docs {
         let seg = segmenter.segment(&g.text);
-        let d = Doc::new(&g.text, &seg);
+        let d = model.doc(&g.text, &seg);
         let roles = token_roles(g, &seg);
         let mut gold: Vec<TokAttr> = vec![Default::default(); g.attributions.len()];
         for (t, r) in roles.iter().enumerate() {
