@@ -434,7 +434,10 @@ mod tests {
         }
     }
 
-    fn check_parse(input: &str, expected: Option<(Option<&str>, &[&str], &str, Option<&str>)>) {
+    /// (first, middle, last, suffix)
+    type Parts<'a> = (Option<&'a str>, &'a [&'a str], &'a str, Option<&'a str>);
+
+    fn check_parse(input: &str, expected: Option<Parts>) {
         let got = PersonName::parse(input).map(|p| PersonName { female: None, ..p });
         let want = expected.map(|(f, m, l, s)| person(f, m, l, s));
         assert_eq!(got, want, "{input:?}");
