@@ -163,7 +163,7 @@ fn one_story_from_four_outlets_clusters_and_flags_the_altered_quote() {
 
 #[test]
 fn alias_rules_split_join_and_survive_ingest() {
-    let tmp = TempDir::new("link-rules");
+    let tmp = TempDir::new("link_rules");
     let more = tmp.path().join("more.jsonl");
     std::fs::write(
         &more,
@@ -172,7 +172,7 @@ fn alias_rules_split_join_and_survive_ingest() {
     )
     .unwrap();
     let rules = tmp.path().join("rules.tsv");
-    for db in backends("link-rules") {
+    for db in backends("link_rules") {
         check(&db, &["ingest", STORY], 0, &[]);
         check(&db, &["alias", "split", "Ryan"], 0, &[]);
         let json = check(
@@ -216,7 +216,7 @@ fn alias_rules_split_join_and_survive_ingest() {
         assert_eq!(joined[0]["name"], "Paul Ryan");
         assert_eq!(joined[0]["n_quotes"], 6, "{json}");
     }
-    let fresh = backends("link-rules-fresh");
+    let fresh = backends("link_rules_fresh");
     let db = &fresh[0];
     check(
         db,
