@@ -36,6 +36,10 @@ pub(crate) struct Pending {
     pub quotes: std::collections::BTreeMap<i64, i64>,
     pub speakers: BTreeSet<i64>,
     aliases: BTreeSet<(i64, String)>,
+    /// (key, type) → the speakers under it as stored (id, link, quote count), read once per
+    /// batch; an entry is dropped when a speaker is added under its key or its link changes,
+    /// and all are dropped when speakers merge.
+    keys: std::collections::BTreeMap<(String, String), Vec<(i64, Option<String>, i64)>>,
 }
 
 /// A user's rule for one name (matched by its normalised form).
@@ -72,6 +76,7 @@ fn new_speaker(
     kind: &str,
     link: Option<&PersonName>,
     keys: &[String],
+    pending: &mut Pending,
 ) -> Result<i64> {
     let link = link.map(serde_json::to_string).transpose()?;
     let rows = conn.query(
@@ -80,11 +85,12 @@ fn new_speaker(
         &[name.into(), kind.into(), link.into()],
     )?;
     let id = rows.first().and_then(|r| r[0].int()).unwrap_or_default();
-    add_keys(conn, id, keys)?;
+    add_keys(conn, id, keys, pending)?;
     Ok(id)
 }
 
-fn add_keys(conn: &mut dyn Conn, id: i64, keys: &[String]) -> Result<()> {
+fn add_keys(conn: &mut dyn Conn, id: i64, keys: &[String], pending: &mut Pending) -> Result<()> {
+    pending.keys.retain(|(k, _), _| !keys.contains(k));
     for key in keys {
         conn.exec(
             "INSERT INTO speaker_keys (key, speaker_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -99,21 +105,32 @@ fn speakers_with_key(
     conn: &mut dyn Conn,
     key: &str,
     kind: &str,
-    pending: &Pending,
+    pending: &mut Pending,
 ) -> Result<Vec<(i64, Option<String>, i64)>> {
-    let rows = conn.query(
-        "SELECT s.id, s.link, s.quote_count FROM speaker_keys k
-         JOIN speakers s ON s.id = k.speaker_id
-         WHERE k.key = ?1 AND s.type = ?2 ORDER BY s.id",
-        &[key.into(), kind.into()],
-    )?;
-    Ok(rows
+    let cache_key = (key.to_string(), kind.to_string());
+    if !pending.keys.contains_key(&cache_key) {
+        let rows = conn.query(
+            "SELECT s.id, s.link, s.quote_count FROM speaker_keys k
+             JOIN speakers s ON s.id = k.speaker_id
+             WHERE k.key = ?1 AND s.type = ?2 ORDER BY s.id",
+            &[key.into(), kind.into()],
+        )?;
+        let stored = rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r[0].int().unwrap_or_default(),
+                    r[1].text(),
+                    r[2].int().unwrap_or_default(),
+                )
+            })
+            .collect();
+        pending.keys.insert(cache_key.clone(), stored);
+    }
+    let stored = pending.keys.get(&cache_key).cloned().unwrap_or_default();
+    Ok(stored
         .into_iter()
-        .map(|r| {
-            let id = r[0].int().unwrap_or_default();
-            let quotes = r[2].int().unwrap_or_default() + pending.quotes.get(&id).unwrap_or(&0);
-            (id, r[1].text(), quotes)
-        })
+        .map(|(id, link, quotes)| (id, link, quotes + pending.quotes.get(&id).unwrap_or(&0)))
         .collect())
 }
 
@@ -137,7 +154,7 @@ pub(crate) fn link_mention(
             )?;
             let id = match existing.first().and_then(|r| r[0].int()) {
                 Some(id) => id,
-                None => new_speaker(conn, &tidy(m.name), m.kind, None, &[key])?,
+                None => new_speaker(conn, &tidy(m.name), m.kind, None, &[key], pending)?,
             };
             return Ok(attach(m, id, "kept apart by a user rule", pending));
         }
@@ -155,7 +172,7 @@ pub(crate) fn link_mention(
             match speakers_with_key(conn, &key, kind, pending)?.first() {
                 Some((id, _, _)) => (*id, "same description".to_string()),
                 None => (
-                    new_speaker(conn, &tidy(name), kind, None, &[key])?,
+                    new_speaker(conn, &tidy(name), kind, None, &[key], pending)?,
                     "first seen description".to_string(),
                 ),
             }
@@ -187,7 +204,7 @@ fn link_person_mention(
             match speakers_with_key(conn, &key, "person", pending)?.first() {
                 Some((id, _, _)) => (*id, "same words".to_string()),
                 None => (
-                    new_speaker(conn, &tidy(name), "person", None, &[key])?,
+                    new_speaker(conn, &tidy(name), "person", None, &[key], pending)?,
                     "first seen".to_string(),
                 ),
             },
@@ -210,11 +227,12 @@ fn link_person_mention(
                     "UPDATE speakers SET link = ?1 WHERE id = ?2",
                     &[serde_json::to_string(&merged)?.into(), id.into()],
                 )?;
+                pending.keys.retain(|(k, _), _| *k != key);
             }
             Ok((id, reason))
         }
         Link::New { reason } => {
-            let id = new_speaker(conn, &tidy(name), "person", Some(&person), &[key])?;
+            let id = new_speaker(conn, &tidy(name), "person", Some(&person), &[key], pending)?;
             for index in absorbed_by(&person, &known) {
                 let why = format!(
                     "surname alone; the only person named {} (joined when {} was first seen)",
@@ -251,7 +269,11 @@ fn title_case(word: &str) -> String {
         .unwrap_or_default()
 }
 
-fn link_organization(conn: &mut dyn Conn, name: &str, pending: &Pending) -> Result<(i64, String)> {
+fn link_organization(
+    conn: &mut dyn Conn,
+    name: &str,
+    pending: &mut Pending,
+) -> Result<(i64, String)> {
     let keys = organization_keys(name);
     if keys.is_empty() {
         let key = description_key("organization", name);
@@ -259,7 +281,7 @@ fn link_organization(conn: &mut dyn Conn, name: &str, pending: &Pending) -> Resu
             match speakers_with_key(conn, &key, "organization", pending)?.first() {
                 Some((id, _, _)) => (*id, "same words".to_string()),
                 None => (
-                    new_speaker(conn, &tidy(name), "organization", None, &[key])?,
+                    new_speaker(conn, &tidy(name), "organization", None, &[key], pending)?,
                     "first seen".to_string(),
                 ),
             },
@@ -274,7 +296,7 @@ fn link_organization(conn: &mut dyn Conn, name: &str, pending: &Pending) -> Resu
             .map(|(id, _, _)| *id);
         if let Some(id) = best {
             if keys.len() > 1 {
-                add_keys(conn, id, &keys)?;
+                add_keys(conn, id, &keys, pending)?;
             }
             let reason = if i == 0 {
                 "same name".to_string()
@@ -288,7 +310,7 @@ fn link_organization(conn: &mut dyn Conn, name: &str, pending: &Pending) -> Resu
         }
     }
     Ok((
-        new_speaker(conn, &tidy(name), "organization", None, &keys)?,
+        new_speaker(conn, &tidy(name), "organization", None, &keys, pending)?,
         "first seen name".to_string(),
     ))
 }
@@ -310,6 +332,7 @@ pub(crate) fn merge(
     }
     pending.speakers.remove(&from);
     pending.speakers.insert(into);
+    pending.keys.clear();
     pending.aliases.retain(|(id, _)| *id != from);
     let p = |a: i64, b: i64| -> [Value; 2] { [a.into(), b.into()] };
     conn.exec(

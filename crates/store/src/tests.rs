@@ -28,7 +28,7 @@ fn corpus() -> Vec<Article> {
         ),
         article(
             "b",
-            "\"I don't think so,\" President Donald Trump said of calls to recuse. \
+            "\"I don't think so,\" President Donald Trump said on Thursday. \
              \"It is a witch hunt,\" Trump told reporters.",
             Some("AP"),
             Some((2017, 3, 3)),
