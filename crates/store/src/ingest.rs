@@ -53,6 +53,26 @@ fn words(s: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// A name as it is listed: trailing punctuation and a possessive ending removed ("Trump's",
+/// "Clinton," → "Trump", "Clinton").
+fn bare_name(name: &str) -> String {
+    let mut n = name.trim_end_matches([',', ';', ':', '.', ' ']);
+    for suffix in ["'s", "\u{2019}s", "'", "\u{2019}"] {
+        if let Some(stripped) = n.strip_suffix(suffix) {
+            n = stripped;
+            break;
+        }
+    }
+    let n = n.trim_end_matches([',', ' ']);
+    // "Jr." and initials keep their period.
+    if name.ends_with('.')
+        && (n.ends_with("Jr") || n.ends_with("Sr") || n.chars().rev().nth(1) == Some(' '))
+    {
+        return format!("{n}.");
+    }
+    n.to_string()
+}
+
 /// Whether `alias` (a source phrase or a name mention) is another name for the speaker named
 /// `name`: a plausible name sharing a word with it and, for people, naming a compatible person
 /// ("Sessions" and "Sen. Jeff Sessions" for Jeff Sessions; not "Trump May Not Have", not
@@ -155,6 +175,7 @@ pub fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
                 entry.titles.extend(e.titles.iter().cloned());
             }
             for n in names {
+                let n = bare_name(&n);
                 if alias_fits(&n, &k.0, k.1) {
                     entry.aliases.insert(n);
                 }
@@ -291,4 +312,26 @@ pub(crate) fn write(
 pub(crate) fn finish(conn: &mut dyn Conn, touched: &Touched) -> Result<()> {
     link::refresh(conn, &touched.speakers.speakers)?;
     crate::cluster::refresh(conn, &touched.clusters)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bare_name;
+
+    fn check(input: &str, expected: &str) {
+        assert_eq!(bare_name(input), expected, "{input:?}");
+    }
+
+    #[test]
+    fn listed_names_lose_possessives_and_trailing_punctuation() {
+        check("Trump's", "Trump");
+        check("Donald Trump\u{2019}s", "Donald Trump");
+        check("Clinton,", "Clinton");
+        check("Sanders'", "Sanders");
+        check("Hillary Clinton,", "Hillary Clinton");
+        check("Donald Trump Jr.", "Donald Trump Jr.");
+        check("George W.", "George W.");
+        check("Jeff Sessions", "Jeff Sessions");
+        check("", "");
+    }
 }

@@ -39,7 +39,7 @@ pub(crate) struct Pending {
     /// (key, type) → the speakers under it as stored (id, link, quote count), read once per
     /// batch; an entry is dropped when a speaker is added under its key or its link changes,
     /// and all are dropped when speakers merge.
-    keys: std::collections::BTreeMap<(String, String), Vec<(i64, Option<String>, i64)>>,
+    keys: std::collections::BTreeMap<String, Vec<(i64, String, Option<String>, i64)>>,
 }
 
 /// A user's rule for one name (matched by its normalised form).
@@ -90,7 +90,9 @@ fn new_speaker(
 }
 
 fn add_keys(conn: &mut dyn Conn, id: i64, keys: &[String], pending: &mut Pending) -> Result<()> {
-    pending.keys.retain(|(k, _), _| !keys.contains(k));
+    for key in keys {
+        pending.keys.remove(key);
+    }
     for key in keys {
         conn.exec(
             "INSERT INTO speaker_keys (key, speaker_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -107,30 +109,34 @@ fn speakers_with_key(
     kind: &str,
     pending: &mut Pending,
 ) -> Result<Vec<(i64, Option<String>, i64)>> {
-    let cache_key = (key.to_string(), kind.to_string());
-    if !pending.keys.contains_key(&cache_key) {
+    if !pending.keys.contains_key(key) {
         let rows = conn.query(
-            "SELECT s.id, s.link, s.quote_count FROM speaker_keys k
+            "SELECT s.id, s.type, s.link, s.quote_count FROM speaker_keys k
              JOIN speakers s ON s.id = k.speaker_id
-             WHERE k.key = ?1 AND s.type = ?2 ORDER BY s.id",
-            &[key.into(), kind.into()],
+             WHERE k.key = ?1 ORDER BY s.id",
+            &[key.into()],
         )?;
         let stored = rows
             .into_iter()
             .map(|r| {
                 (
                     r[0].int().unwrap_or_default(),
-                    r[1].text(),
-                    r[2].int().unwrap_or_default(),
+                    r[1].text().unwrap_or_default(),
+                    r[2].text(),
+                    r[3].int().unwrap_or_default(),
                 )
             })
             .collect();
-        pending.keys.insert(cache_key.clone(), stored);
+        pending.keys.insert(key.to_string(), stored);
     }
-    let stored = pending.keys.get(&cache_key).cloned().unwrap_or_default();
+    let stored = pending.keys.get(key).map(Vec::as_slice).unwrap_or_default();
     Ok(stored
-        .into_iter()
-        .map(|(id, link, quotes)| (id, link, quotes + pending.quotes.get(&id).unwrap_or(&0)))
+        .iter()
+        .filter(|(_, k, _, _)| k == kind)
+        .map(|(id, _, link, quotes)| {
+            let quotes = quotes + pending.quotes.get(id).unwrap_or(&0);
+            (*id, link.clone(), quotes)
+        })
         .collect())
 }
 
@@ -227,7 +233,7 @@ fn link_person_mention(
                     "UPDATE speakers SET link = ?1 WHERE id = ?2",
                     &[serde_json::to_string(&merged)?.into(), id.into()],
                 )?;
-                pending.keys.retain(|(k, _), _| *k != key);
+                pending.keys.remove(&key);
             }
             Ok((id, reason))
         }
