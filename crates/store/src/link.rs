@@ -28,6 +28,9 @@ pub(crate) struct MentionInfo<'a> {
     pub quotes: i64,
 }
 
+/// A speaker under a lookup key, as stored: id, type, link form (JSON), quote count.
+type KeyedSpeaker = (i64, String, Option<String>, i64);
+
 /// What linking changed in the batch being written, kept in memory until [`refresh`]: quote
 /// counts not yet written to `speakers` (linking decisions read stored count + pending), the
 /// speakers to refresh, and the aliases already written (not written again).
@@ -39,7 +42,7 @@ pub(crate) struct Pending {
     /// (key, type) → the speakers under it as stored (id, link, quote count), read once per
     /// batch; an entry is dropped when a speaker is added under its key or its link changes,
     /// and all are dropped when speakers merge.
-    keys: std::collections::BTreeMap<String, Vec<(i64, String, Option<String>, i64)>>,
+    keys: std::collections::BTreeMap<String, Vec<KeyedSpeaker>>,
 }
 
 /// A user's rule for one name (matched by its normalised form).
