@@ -48,6 +48,22 @@ pub struct Doc {
 
 const NONE_HASH: u64 = 0x5151_5151;
 
+/// The shape class of a character: `X` upper case, `x` lower case, `d` digit, `a` other
+/// letter, 0 for anything else.
+pub(super) fn char_class(c: char) -> u8 {
+    if c.is_uppercase() {
+        b'X'
+    } else if c.is_lowercase() {
+        b'x'
+    } else if c.is_numeric() {
+        b'd'
+    } else if c.is_alphabetic() {
+        b'a'
+    } else {
+        0
+    }
+}
+
 fn word_hashes(s: &str) -> (u64, u64, u64, u64, bool) {
     let mut lower = Fnv::default();
     let mut shape = Fnv::default();
@@ -56,17 +72,7 @@ fn word_hashes(s: &str) -> (u64, u64, u64, u64, bool) {
     let mut n_chars = 0usize;
     let mut cap = false;
     for (k, c) in s.chars().enumerate() {
-        let class = if c.is_uppercase() {
-            b'X'
-        } else if c.is_lowercase() {
-            b'x'
-        } else if c.is_numeric() {
-            b'd'
-        } else if c.is_alphabetic() {
-            b'a'
-        } else {
-            0
-        };
+        let class = char_class(c);
         if k == 0 {
             cap = class == b'X';
         }

@@ -60,17 +60,7 @@ fn tok(s: &str) -> Tok {
     let mut last = 0u8;
     let mut n = 0usize;
     for (k, c) in s.chars().enumerate() {
-        let class = if c.is_uppercase() {
-            b'X'
-        } else if c.is_lowercase() {
-            b'x'
-        } else if c.is_numeric() {
-            b'd'
-        } else if c.is_alphabetic() {
-            b'a'
-        } else {
-            0
-        };
+        let class = super::features::char_class(c);
         if class == 0 {
             shape.char(c);
             last = 0;
