@@ -77,6 +77,29 @@ impl Timestamp {
             ..self
         }
     }
+
+    /// Parses a date or date-time as ingest reads them (ISO 8601 as printed by `Display`,
+    /// and the human forms of news text).
+    pub fn parse(s: &str) -> Option<Timestamp> {
+        crate::ingest::dates::parse_timestamp(s)
+    }
+
+    /// Minutes since 1970-01-01 00:00 UTC, for ordering publications across time zones: a
+    /// date alone counts as its midnight, a time without a zone as UTC.
+    pub fn utc_minutes(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        let clock = self.time.map_or(0, |t| {
+            i64::from(t.hour) * 60 + i64::from(t.minute) - i64::from(t.offset_minutes.unwrap_or(0))
+        });
+        days * 24 * 60 + clock
+    }
 }
 
 pub fn days_in_month(year: i32, month: u8) -> u8 {

@@ -14,6 +14,7 @@ use crate::db::{Conn, Row, Value};
 use crate::Result;
 use std::collections::{BTreeMap, BTreeSet};
 use verbatim_core::link::quotes::{compare, consistent, same_statement, QuoteText};
+use verbatim_core::Timestamp;
 
 /// The words a quote is clustered by: a direct quote's content, the quoted parts of a mixed
 /// quote (joined as elided pieces: the writer's own words around them differ from outlet to
@@ -432,50 +433,10 @@ fn update_counts(conn: &mut dyn Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Minutes since 1970-01-01 UTC of a stored timestamp (`2017-03-03`, `2017-03-03T11:20`,
-/// `2017-03-03T11:20:00+05:30`, `...Z`), for ordering publications; a date alone counts as
-/// its midnight UTC. `None` when it does not parse.
+/// Minutes since 1970-01-01 UTC of a stored timestamp (see [`Timestamp::utc_minutes`]);
+/// `None` when it does not parse.
 pub(crate) fn published_minutes(s: &str) -> Option<i64> {
-    let (date, time) = match s.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (s, None),
-    };
-    let mut parts = date.split('-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: i64 = parts.next()?.parse().ok()?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut minutes = days_from_civil(year, month, day) * 24 * 60;
-    if let Some(t) = time {
-        let (clock, offset) = match t.find(['+', '-', 'Z']) {
-            Some(i) => (&t[..i], &t[i..]),
-            None => (t, ""),
-        };
-        let mut hm = clock.split(':');
-        let h: i64 = hm.next()?.parse().ok()?;
-        let m: i64 = hm.next().unwrap_or("0").parse().ok()?;
-        minutes += h * 60 + m;
-        if let Some(rest) = offset.strip_prefix(['+', '-']) {
-            let sign = if offset.starts_with('-') { -1 } else { 1 };
-            let (oh, om) = rest.split_once(':').unwrap_or((rest, "0"));
-            let off = oh.parse::<i64>().ok()? * 60 + om.parse::<i64>().ok()?;
-            minutes -= sign * off;
-        }
-    }
-    Some(minutes)
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Timestamp::parse(s).map(|t| t.utc_minutes())
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ use crate::db::{Conn, Value};
 use crate::Result;
 use std::collections::BTreeSet;
 use verbatim_core::link::names::{
-    absorbed_by, description_key, link_person, organization_keys, Known, Link, PersonName,
+    absorbed_by, description_key, link_person, organization_keys, title_case, Known, Link,
+    PersonName,
 };
 
 /// A mention to link: what an article says about one of its speakers.
@@ -269,13 +270,6 @@ fn merge_names(known: &PersonName, new: &PersonName) -> PersonName {
         out.female = new.female;
     }
     out
-}
-
-fn title_case(word: &str) -> String {
-    let mut c = word.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 fn link_organization(

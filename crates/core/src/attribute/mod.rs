@@ -62,6 +62,18 @@ pub struct Attribution {
 }
 
 impl Attribution {
+    /// An attribution of `text` with its kind classified from the cue and content, speaker
+    /// not yet resolved.
+    pub fn new(text: &str, source: Vec<Span>, cue: Vec<Span>, content: Vec<Span>) -> Attribution {
+        Attribution {
+            kind: classify(text, &cue, &content),
+            source,
+            cue,
+            content,
+            speaker: None,
+        }
+    }
+
     /// The first byte any role of this attribution covers, for ordering.
     pub fn start(&self) -> usize {
         self.source

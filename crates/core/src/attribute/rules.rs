@@ -1,7 +1,7 @@
 //! The first, rule-based attributor: quote marks, reporting verbs, "according to" and colons.
 //! Kept as a transparent baseline next to the trained model.
 
-use super::{classify, is_double_quote, Attribution, Attributor};
+use super::{is_double_quote, Attribution, Attributor};
 use crate::segment::Segmentation;
 use crate::span::Span;
 
@@ -399,13 +399,7 @@ impl Attributor for RuleAttributor {
 
         found
             .into_iter()
-            .map(|(source, cue, content)| Attribution {
-                kind: classify(text, &cue, &content),
-                source,
-                cue,
-                content,
-                speaker: None,
-            })
+            .map(|(source, cue, content)| Attribution::new(text, source, cue, content))
             .collect()
     }
 }

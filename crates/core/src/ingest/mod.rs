@@ -4,7 +4,7 @@
 //! [`Reader`] yields [`Event`]s: articles, and warnings and errors that never stop the
 //! reading. [`recognize`] finds the headline, dates, dateline and byline a text shows.
 
-mod dates;
+pub(crate) mod dates;
 mod decompress;
 pub mod html;
 mod jsonl;

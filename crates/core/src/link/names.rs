@@ -300,7 +300,10 @@ pub fn link_person(name: &PersonName, known: &[Known]) -> Link {
         if full.len() == 1 {
             return Link::Existing {
                 index,
-                reason: format!("surname alone; the only person named {}", cap(&name.last)),
+                reason: format!(
+                    "surname alone; the only person named {}",
+                    title_case(&name.last)
+                ),
             };
         }
         let total: i64 = full.iter().map(|&i| known[i].quotes.max(0)).sum();
@@ -312,7 +315,7 @@ pub fn link_person(name: &PersonName, known: &[Known]) -> Link {
                     "surname alone; {} of {} quotes by people named {} are theirs",
                     known[index].quotes,
                     total,
-                    cap(&name.last)
+                    title_case(&name.last)
                 ),
             };
         }
@@ -331,7 +334,7 @@ pub fn link_person(name: &PersonName, known: &[Known]) -> Link {
             reason: format!(
                 "surname alone; ambiguous between {} people named {}",
                 full.len(),
-                cap(&name.last)
+                title_case(&name.last)
             ),
         },
     }
@@ -355,7 +358,8 @@ pub fn absorbed_by(name: &PersonName, known: &[Known]) -> Vec<usize> {
         .collect()
 }
 
-fn cap(word: &str) -> String {
+/// `word` with its first letter in upper case ("sessions" → "Sessions").
+pub fn title_case(word: &str) -> String {
     let mut c = word.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

@@ -16,7 +16,7 @@ mod train;
 
 pub use train::{evaluate, train, DevScores, TrainConfig};
 
-use super::{classify, Attribution, Attributor};
+use super::{Attribution, Attributor};
 use crate::error::{Error, Result};
 use crate::segment::Segmentation;
 use crate::span::Span;
@@ -816,13 +816,7 @@ impl Attributor for ModelAttributor {
                 let cue = vec![to_span(&d, l.cue)];
                 let content: Vec<Span> = l.content.iter().map(|&r| to_span(&d, r)).collect();
                 let source: Vec<Span> = l.source.iter().map(|&r| to_span(&d, r)).collect();
-                Attribution {
-                    kind: classify(text, &cue, &content),
-                    source,
-                    cue,
-                    content,
-                    speaker: None,
-                }
+                Attribution::new(text, source, cue, content)
             })
             .collect()
     }
