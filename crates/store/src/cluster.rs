@@ -64,33 +64,76 @@ const MAX_VERIFIED: usize = 64;
 /// Verification stops after this many matches: enough to tell which cluster a quote joins.
 const ENOUGH_MATCHES: usize = 8;
 
+/// The band keys one write batch (one transaction) works with: the stored rows under the
+/// keys of the batch's quotes, read in one sorted pass when the batch starts, plus the rows
+/// its articles add, which later articles of the batch see at once and which are written in
+/// one sorted pass when it finishes. Sorted passes touch each index page once per batch
+/// instead of once per row.
+#[derive(Default)]
+pub(crate) struct Bands {
+    /// Band key → attribution ids under it (stored ones first), at most [`BUCKET_CAP`].
+    buckets: BTreeMap<i64, Vec<i64>>,
+    /// (band key, attribution id) rows the batch added, not written yet.
+    added: BTreeSet<(i64, i64)>,
+}
+
+impl Bands {
+    /// Reads the stored rows under `keys` (every band key of the batch's quotes).
+    pub(crate) fn load(conn: &mut dyn Conn, keys: BTreeSet<i64>) -> Result<Bands> {
+        let keys: Vec<i64> = keys.into_iter().collect();
+        let mut buckets: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        let sql = "SELECT band, attribution_id FROM quote_bands WHERE band IN";
+        for r in select_in(conn, sql, &keys)? {
+            if let (Some(b), Some(a)) = (r[0].int(), r[1].int()) {
+                buckets.entry(b).or_default().push(a);
+            }
+        }
+        Ok(Bands {
+            buckets,
+            added: BTreeSet::new(),
+        })
+    }
+
+    /// Writes the rows the batch added.
+    pub(crate) fn write(&self, conn: &mut dyn Conn) -> Result<()> {
+        let rows: Vec<(i64, i64)> = self.added.iter().copied().collect();
+        for chunk in rows.chunks(CHUNK / 2) {
+            // Padded by repeating the last row (ignored as a conflict) to a few statement shapes.
+            let n = padded(chunk.len());
+            let values: Vec<String> = (0..n)
+                .map(|i| format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "INSERT INTO quote_bands (band, attribution_id) VALUES {} ON CONFLICT DO NOTHING",
+                values.join(", ")
+            );
+            let last = chunk[chunk.len() - 1];
+            let params: Vec<Value> = chunk
+                .iter()
+                .chain(std::iter::repeat_n(&last, n - chunk.len()))
+                .flat_map(|&(b, a)| [Value::from(b), Value::from(a)])
+                .collect();
+            conn.exec(&sql, &params)?;
+        }
+        Ok(())
+    }
+}
+
 /// Clusters the new quotes `(attribution id, clustering words, band keys)` of article
-/// `article_id`, adding the clusters to recompute to `touched`.
+/// `article_id`, adding the clusters to recompute to `touched` and the quotes' band keys to
+/// `bands` (which must hold the stored rows under those keys: [`Bands::load`]).
 pub(crate) fn add_quotes(
     conn: &mut dyn Conn,
     article_id: i64,
     new: &[(i64, &QuoteText, &[i64])],
+    bands: &mut Bands,
     touched: &mut BTreeMap<i64, BTreeSet<i64>>,
 ) -> Result<()> {
     if new.is_empty() {
         return Ok(());
     }
-    // Every stored quote sharing a band key with a new one: band → attribution ids.
-    let keys: BTreeSet<i64> = new.iter().flat_map(|(_, _, b)| b.iter().copied()).collect();
-    let keys: Vec<i64> = keys.into_iter().collect();
-    let mut bucket: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for chunk in keys.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT band, attribution_id FROM quote_bands WHERE band IN ({})",
-            placeholders(1, padded(chunk.len()))
-        );
-        let params = in_params(chunk);
-        for r in conn.query(&sql, &params)? {
-            if let (Some(b), Some(a)) = (r[0].int(), r[1].int()) {
-                bucket.entry(b).or_default().push(a);
-            }
-        }
-    }
+    // Every earlier quote sharing a band key with a new one: band → attribution ids.
+    let bucket = &bands.buckets;
     // Per new quote, the stored quotes sharing the most band keys with it (ties: oldest).
     // (This article's own quotes are not in `quote_bands` yet.)
     let ranked: Vec<Vec<i64>> = new
@@ -119,17 +162,11 @@ pub(crate) fn add_quotes(
         .collect();
     // id → (clustering text, parsed when first verified; cluster)
     let mut candidates: BTreeMap<i64, (Candidate, Option<i64>)> = BTreeMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT id, content_text, cluster_id, kind FROM attributions WHERE id IN ({})",
-            placeholders(1, padded(chunk.len()))
-        );
-        let params = in_params(chunk);
-        for r in conn.query(&sql, &params)? {
-            let Some(id) = r[0].int() else { continue };
-            let text = Candidate::new(quote_text(&r[3], &r[1]));
-            candidates.insert(id, (text, r[2].int()));
-        }
+    let sql = "SELECT id, content_text, cluster_id, kind FROM attributions WHERE id IN";
+    for r in select_in(conn, sql, &ids)? {
+        let Some(id) = r[0].int() else { continue };
+        let text = Candidate::new(quote_text(&r[3], &r[1]));
+        candidates.insert(id, (text, r[2].int()));
     }
     for ((id, q, _), ranked) in new.iter().zip(&ranked) {
         let mut matched: BTreeSet<i64> = BTreeSet::new();
@@ -193,36 +230,17 @@ pub(crate) fn add_quotes(
         }
         touched.entry(target).or_default().extend(members);
     }
-    // This article's band keys, for the articles that come after it; full buckets stay full.
-    let mut sizes: BTreeMap<i64, usize> = bucket.iter().map(|(b, ids)| (*b, ids.len())).collect();
-    let rows: Vec<(i64, i64)> = new
+    // This article's band keys, for the quotes that come after it; full buckets stay full.
+    let rows: BTreeSet<(i64, i64)> = new
         .iter()
-        .flat_map(|(id, _, bands)| bands.iter().map(move |&b| (b, *id)))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .filter(|(b, _)| {
-            let n = sizes.entry(*b).or_default();
-            *n += 1;
-            *n <= BUCKET_CAP
-        })
+        .flat_map(|(id, _, keys)| keys.iter().map(move |&b| (b, *id)))
         .collect();
-    for chunk in rows.chunks(CHUNK / 2) {
-        // Padded by repeating the last row (ignored as a conflict) to a few statement shapes.
-        let n = padded(chunk.len());
-        let values: Vec<String> = (0..n)
-            .map(|i| format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2))
-            .collect();
-        let sql = format!(
-            "INSERT INTO quote_bands (band, attribution_id) VALUES {} ON CONFLICT DO NOTHING",
-            values.join(", ")
-        );
-        let last = chunk[chunk.len() - 1];
-        let params: Vec<Value> = chunk
-            .iter()
-            .chain(std::iter::repeat_n(&last, n - chunk.len()))
-            .flat_map(|&(b, a)| [Value::from(b), Value::from(a)])
-            .collect();
-        conn.exec(&sql, &params)?;
+    for (b, id) in rows {
+        let ids = bands.buckets.entry(b).or_default();
+        if ids.len() < BUCKET_CAP {
+            ids.push(id);
+            bands.added.insert((b, id));
+        }
     }
     Ok(())
 }
@@ -253,6 +271,17 @@ impl Candidate {
 }
 
 /// `?from, ?from+1, ...` for `n` parameters.
+/// The rows of `select` (a query ending in `IN`) for every value of `values`, queried in
+/// chunks whose lists are padded to a few statement shapes.
+fn select_in(conn: &mut dyn Conn, select: &str, values: &[i64]) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for chunk in values.chunks(CHUNK) {
+        let sql = format!("{select} ({})", placeholders(1, padded(chunk.len())));
+        rows.extend(conn.query(&sql, &in_params(chunk))?);
+    }
+    Ok(rows)
+}
+
 fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("?{i}"))

@@ -36,6 +36,23 @@ pub(crate) struct Touched {
     pub speakers: link::Pending,
     /// Cluster id → the quotes that joined it in this batch.
     pub clusters: BTreeMap<i64, BTreeSet<i64>>,
+    /// The band keys of the batch's quotes, read when it starts, written when it finishes.
+    bands: crate::cluster::Bands,
+}
+
+/// Starts writing a batch of prepared articles (inside its transaction): reads what their
+/// quotes will be compared with.
+pub(crate) fn start(conn: &mut dyn Conn, batch: &[Prepared]) -> Result<Touched> {
+    let keys = batch
+        .iter()
+        .flat_map(|p| &p.attributions)
+        .filter_map(|a| a.cluster.as_ref())
+        .flat_map(|(_, keys)| keys.iter().copied())
+        .collect();
+    Ok(Touched {
+        bands: crate::cluster::Bands::load(conn, keys)?,
+        ..Touched::default()
+    })
 }
 
 struct PreparedAttribution {
@@ -304,12 +321,19 @@ pub(crate) fn write(
         }
         report.attributions += 1;
     }
-    crate::cluster::add_quotes(conn, article_id, &quotes, &mut touched.clusters)?;
+    crate::cluster::add_quotes(
+        conn,
+        article_id,
+        &quotes,
+        &mut touched.bands,
+        &mut touched.clusters,
+    )?;
     Ok(())
 }
 
 /// Recomputes what a batch touched: speaker counts and names, cluster members' flags.
 pub(crate) fn finish(conn: &mut dyn Conn, touched: &Touched) -> Result<()> {
+    touched.bands.write(conn)?;
     link::refresh(conn, &touched.speakers.speakers)?;
     crate::cluster::refresh(conn, &touched.clusters)
 }

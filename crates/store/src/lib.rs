@@ -435,7 +435,7 @@ impl Store {
         self.begin()?;
         let whole = (|| {
             let rules = link::load_rules(self.conn.as_mut())?;
-            let mut touched = ingest::Touched::default();
+            let mut touched = ingest::start(self.conn.as_mut(), prepared)?;
             for p in prepared {
                 ingest::write(self.conn.as_mut(), p, &rules, &mut touched, &mut report)?;
             }
@@ -453,7 +453,7 @@ impl Store {
             let mut one = IngestReport::default();
             let conn = self.conn.as_mut();
             let written = link::load_rules(conn).and_then(|rules| {
-                let mut touched = ingest::Touched::default();
+                let mut touched = ingest::start(conn, std::slice::from_ref(p))?;
                 ingest::write(conn, p, &rules, &mut touched, &mut one)?;
                 ingest::finish(conn, &touched)?;
                 conn.batch("COMMIT")
