@@ -18,8 +18,9 @@
 //!    out of the sketch when the quote has other bigrams, so that quotes sharing only
 //!    "it is" rarely meet.
 //! 3. **Verify** ([`same_statement`]): bigram containment of the shorter quote in the longer
-//!    one at least [`CONTAINMENT`]; [`compare`] then picks a cluster's reference wording and
-//!    flags altered members; [`diff`] shows what changed.
+//!    one at least [`CONTAINMENT`], for all bigrams and for those with a content word;
+//!    [`compare`] then picks a cluster's reference wording and flags altered members; [`diff`]
+//!    shows what changed.
 //!
 //! ## The S-curve
 //!
@@ -242,9 +243,9 @@ impl QuoteText {
 }
 
 /// Whether two quotes report the same statement: word-bigram containment of the shorter in the
-/// longer at least [`CONTAINMENT`] (so a trimmed or partial quote matches its full version),
-/// robust to punctuation and quote-mark changes, and to one or two changed words in a long
-/// quote. Quotes too short to link never match; a quote shorter than [`MIN_PARTIAL_WORDS`]
+/// longer at least [`CONTAINMENT`], both over all bigrams and over those with a content word
+/// (so a trimmed or partial quote matches its full version), robust to punctuation and
+/// quote-mark changes, and to one or two changed words in a long quote. Quotes too short to link never match; a quote shorter than [`MIN_PARTIAL_WORDS`]
 /// matches only the same words (a short phrase such as "Make America great again" or "the
 /// former secretary of state" is part of too many different statements).
 pub fn same_statement(a: &QuoteText, b: &QuoteText) -> bool {
@@ -255,12 +256,16 @@ pub fn same_statement(a: &QuoteText, b: &QuoteText) -> bool {
         return a.words == b.words;
     }
     let (short, long) = if a.shingles.len() <= b.shingles.len() {
-        (&a.shingles, &b.shingles)
+        (a, b)
     } else {
-        (&b.shingles, &a.shingles)
+        (b, a)
     };
-    let common = sorted_intersection(short, long);
-    common as f64 >= CONTAINMENT * short.len() as f64
+    // Both all word pairs and the pairs with a content word must be contained: short quotes
+    // built on the same function-word run ("we've got to be able to win" / "... to adapt")
+    // share most pairs but not their content.
+    let contained =
+        |s: &[u64], l: &[u64]| sorted_intersection(s, l) as f64 >= CONTAINMENT * s.len() as f64;
+    contained(&short.shingles, &long.shingles) && contained(&short.sketched, &long.sketched)
 }
 
 fn sorted_intersection(a: &[u64], b: &[u64]) -> usize {
@@ -1012,6 +1017,18 @@ mod tests {
         check_same(
             "I am proud of the campaign we ran and the people who worked on it",
             "We ran a clean campaign and I thank the people of Ohio",
+            false,
+        );
+        // The same run of function words with a different point (PolNeAR has both pairs).
+        check_same(
+            "They have got to be able to win.",
+            "You\u{2019}ve got to be able to adapt,",
+            false,
+        );
+        check_same(
+            "I don\u{2019}t want to have fisticuffs,",
+            "I'll tell you what, I don't know one Jewish person that doesn't want to have a \
+             deal, a good deal, a proper deal",
             false,
         );
         // Short quotes: only the same words.
