@@ -94,6 +94,37 @@ fn person_matches(short: &[String], long: &[String]) -> bool {
     long.ends_with(short) || (short.len() == 1 && long.len() > 1 && long[0] == short[0])
 }
 
+/// The gender a courtesy title gives the name at `span` ("Mrs. Clinton", "Mr. Ban"): the
+/// honorific opening the mention ("Ms. LaBelle") or the word just before it; `Some(true)`
+/// for a woman.
+pub(crate) fn honorific_female(text: &str, span: Span) -> Option<bool> {
+    let own = span.slice(text).split_whitespace().next().unwrap_or("");
+    let before = text[..span.start]
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    let word = if own.ends_with('.') || own.eq_ignore_ascii_case("miss") {
+        own
+    } else {
+        before
+    };
+    match word.trim_end_matches('.').to_lowercase().as_str() {
+        "mrs" | "ms" | "miss" => Some(true),
+        "mr" => Some(false),
+        _ => None,
+    }
+}
+
+/// What one mention of a person shows of their gender: a courtesy title, else a common
+/// woman's first name opening a full name.
+fn mention_female(text: &str, span: Span, words: &[String]) -> Option<bool> {
+    honorific_female(text, span).or_else(|| {
+        (words.len() > 1 && super::speaker::FEMALE_FIRST_NAMES.contains(&words[0].as_str()))
+            .then_some(true)
+    })
+}
+
 /// Repairs the tagger's mentions with what the article as a whole shows: adjacent person
 /// mentions are one name ("Sarah" + "Isgur Flores"); a surname the tagger missed or typed
 /// otherwise ("Sessions", "Trump" as a place) is a mention of the person whose full name ends
@@ -189,6 +220,8 @@ pub fn group_entities(
     let mut entities: Vec<Entity> = Vec::new();
     let mut words_of: Vec<Vec<String>> = Vec::new();
     let mut last_seen: Vec<usize> = Vec::new();
+    // Per entity: what its mentions so far show of the person's gender (`Some(true)`: a woman).
+    let mut female: Vec<Option<bool>> = Vec::new();
     let mut of_mention = vec![None; mentions.len()];
     for (m_idx, m) in mentions.iter().enumerate() {
         if m.kind == EntityType::Title {
@@ -199,20 +232,36 @@ pub fn group_entities(
         if words.is_empty() {
             continue;
         }
+        let gender = match m.kind {
+            EntityType::Person => mention_female(text, m.span, &words),
+            _ => None,
+        };
         let found = match m.kind {
             EntityType::Person => {
                 // The person this name can refer to (a longer name may complete a shorter one
-                // seen before: "Trump" then "Donald Trump"). When several fit ("Cruz" after
-                // "Ted Cruz" and "Heidi Cruz"), the same full name wins, then the one
-                // mentioned most so far, then the most recent.
-                let mut best: Option<(bool, usize, usize, usize)> = None;
+                // seen before: "Trump" then "Donald Trump"), never one of the other gender
+                // ("Mrs. Clinton" is not Bill Clinton once he was "Mr. Clinton"). When several
+                // fit ("Cruz" after "Ted Cruz" and "Heidi Cruz"), the same full name wins, then
+                // the one of the same known gender, then the one mentioned most so far, then
+                // the most recent.
+                let mut best: Option<(bool, bool, usize, usize, usize)> = None;
                 for (e, ew) in words_of.iter().enumerate() {
                     if entities[e].kind != EntityType::Person {
                         continue;
                     }
+                    if gender.is_some() && female[e].is_some() && gender != female[e] {
+                        continue;
+                    }
                     let fits =
                         person_matches(&words, ew) || (ew.len() == 1 && person_matches(ew, &words));
-                    let key = (*ew == words, entities[e].mentions.len(), last_seen[e], e);
+                    let same_gender = gender.is_some() && gender == female[e];
+                    let key = (
+                        *ew == words,
+                        same_gender,
+                        entities[e].mentions.len(),
+                        last_seen[e],
+                        e,
+                    );
                     if fits && best.is_none_or(|b| key > b) {
                         best = Some(key);
                     }
@@ -242,9 +291,11 @@ pub fn group_entities(
                 });
                 words_of.push(words);
                 last_seen.push(0);
+                female.push(None);
                 entities.len() - 1
             }
         };
+        female[e] = female[e].or(gender);
         entities[e].mentions.push(m.span);
         last_seen[e] = m_idx + 1;
         of_mention[m_idx] = Some(e);

@@ -1,6 +1,8 @@
 //! From an attribution's source span to a [`Speaker`].
 
-use super::entities::{group_entities, name_words, normalize_title, refine_mentions, Entity};
+use super::entities::{
+    group_entities, honorific_female, name_words, normalize_title, refine_mentions, Entity,
+};
 use super::lexicon::*;
 use super::{Speaker, SpeakerType};
 use crate::attribute::{is_double_quote, Attribution};
@@ -135,27 +137,9 @@ enum Gender {
 /// What the article shows of a person's gender: an honorific before a mention ("Mrs.
 /// Clinton", "Mr. Ban"), a gendered title ("spokeswoman"), or a common first name.
 fn gender(text: &str, e: &Entity) -> Gender {
-    let honorific = e.mentions.iter().find_map(|m| {
-        // The honorific just before the mention, or opening it ("Ms. LaBelle").
-        let own = m.slice(text).split_whitespace().next().unwrap_or("");
-        let before = text[..m.start]
-            .trim_end()
-            .rsplit(char::is_whitespace)
-            .next()
-            .unwrap_or("");
-        let word = if own.ends_with('.') || own.eq_ignore_ascii_case("miss") {
-            own
-        } else {
-            before
-        };
-        match word.trim_end_matches('.').to_lowercase().as_str() {
-            "mrs" | "ms" | "miss" => Some(Gender::Female),
-            "mr" => Some(Gender::Male),
-            _ => None,
-        }
-    });
-    if let Some(g) = honorific {
-        return g;
+    let honorific = e.mentions.iter().find_map(|&m| honorific_female(text, m));
+    if let Some(female) = honorific {
+        return if female { Gender::Female } else { Gender::Male };
     }
     let titled = |list: &[&str]| {
         e.titles

@@ -39,6 +39,18 @@ fn names_titles_and_pronouns() {
 }
 
 #[test]
+fn courtesy_titles_keep_people_with_one_surname_apart() {
+    check(
+        "Bill Clinton spoke in Ohio on Monday. Hillary Clinton spoke in Iowa. \
+         Mr. Clinton said the crowd was large. Mrs. Clinton said the race was close.",
+        &[
+            "Mr. Clinton → Bill Clinton (person)",
+            "Mrs. Clinton → Hillary Clinton (person)",
+        ],
+    );
+}
+
+#[test]
 fn anonymous_groups_documents_and_outlets() {
     check(
         "A Justice official said Sessions did nothing wrong.",
