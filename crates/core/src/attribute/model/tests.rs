@@ -424,13 +424,13 @@ fn filling_missing_roles() {
         &[((3, 4), Some((2, 3)), vec![])],
         &[(Some((2, 3)), vec![])],
     );
-    // Content taken by another attribution is not taken twice.
+    // A cue inside the sentence taken as content loses its own content (a nested cue is
+    // rare in PolNeAR: more likely a false one).
     check_fill(
         text,
         &pos,
         &[((5, 6), Some((4, 5)), vec![]), ((2, 3), None, vec![(0, 2)])],
-        // (and the content's own noun phrase is not its source).
-        &[(Some((4, 5)), vec![]), (None, vec![(0, 2)])],
+        &[(Some((4, 5)), vec![(0, 3)]), (None, vec![])],
     );
     // A sourceless cue takes the noun phrase before it, across an adverb.
     check_fill(
@@ -490,6 +490,56 @@ fn filling_missing_roles() {
     }];
     fill_sourceless(&d, &mut linked);
     assert_eq!(linked[0].source, None);
+}
+
+/// Runs [`source_commas`] on one attribution with cue `cue` and source `source`.
+fn check_commas(text: &str, cue: Run, content: Run, source: Run, expected: Run) {
+    let seg = Segmenter::new().segment(text);
+    let d = Doc::new(text, &seg);
+    let mut linked = vec![Linked {
+        cue,
+        source: Some(source),
+        content: vec![content],
+    }];
+    source_commas(&d, &mut linked);
+    assert_eq!(linked[0].source, Some(expected), "{text:?}");
+}
+
+#[test]
+fn source_commas_follow_polnear() {
+    // Smith , a lawyer , said it works .
+    let text = "Smith, a lawyer, said it works.";
+    // An apposition ends with its comma ...
+    check_commas(text, (5, 6), (6, 8), (0, 4), (0, 5));
+    check_commas(text, (5, 6), (6, 8), (0, 5), (0, 5));
+    // ... a plain noun phrase does not.
+    let text = "Smith, said it works.";
+    check_commas(text, (2, 3), (3, 5), (0, 2), (0, 1));
+    check_commas(text, (2, 3), (3, 5), (0, 1), (0, 1));
+    // A lone comma stays; a comma that is the content's is not taken.
+    check_commas(text, (2, 3), (3, 5), (1, 2), (1, 2));
+    let text = "Smith, a lawyer, it works, said.";
+    check_commas(text, (8, 9), (4, 7), (0, 4), (0, 4));
+}
+
+#[test]
+fn decoding_settings_can_be_replaced() {
+    let m = model();
+    let same = m.with_settings("{}").unwrap();
+    assert_eq!(same.to_bytes(), m.to_bytes());
+    let other = m
+        .with_settings(r#"{"source_retry": 3.5, "cue_bias": 1}"#)
+        .unwrap();
+    assert_eq!(other.settings.source_retry, 3.5);
+    assert_eq!(other.settings.cue_bias, 1.0);
+    for bad in [
+        r#"{"joint": false}"#,
+        r#"{"nope": 1}"#,
+        "[]",
+        r#"{"cue_bias": "x"}"#,
+    ] {
+        assert!(m.with_settings(bad).is_err(), "{bad}");
+    }
 }
 
 fn check_passive(text: &str, pos: &[&str], cue: Run, source: Option<Run>, expected: Option<Run>) {

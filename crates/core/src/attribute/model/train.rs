@@ -35,6 +35,10 @@ pub struct TrainConfig {
     pub keep_contentless: bool,
     /// Added to the `B-CUE` score when decoding pass 1 (in averaged-weight units).
     pub cue_bias: f32,
+    /// Added to each pass-2 label's score when decoding (see the model settings).
+    pub role_bias: Vec<f32>,
+    /// Source bias of the second decoding of sentences whose cue got no source (0: none).
+    pub source_retry: f32,
     /// Pass 2 re-decides the cues, with the pass-1 cues as features.
     pub joint: bool,
     /// Score dev after every epoch of the second pass (slower).
@@ -54,6 +58,8 @@ impl Default for TrainConfig {
             min_count: 6,
             keep_contentless: false,
             cue_bias: 0.0,
+            role_bias: Vec::new(),
+            source_retry: 0.0,
             joint: true,
             dev_every_epoch: true,
             pos_epochs: 5,
