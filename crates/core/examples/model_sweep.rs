@@ -4,7 +4,8 @@
 //!
 //! `cargo run --release -p verbatim-core --example model_sweep -- MODEL GOLD OVERRIDES...`
 //! With `SWEEP_OUT=FILE` in the environment, the model with the last overrides is written
-//! to FILE.
+//! to FILE; with `SWEEP_TABLE=FILE`, the full score table of the last overrides is printed
+//! and their scores written to FILE as JSON (as `verbatim eval --json` does).
 
 use verbatim_core::attribute::ModelAttributor;
 use verbatim_core::{corpus, eval, Pipeline};
@@ -39,6 +40,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let n: usize = preds.iter().map(|p| p.attributions.len()).sum();
         println!("{line}{n:>5} | {o}");
+        if let (Ok(out), true) = (std::env::var("SWEEP_TABLE"), Some(o) == overrides.last()) {
+            println!("{}", scores.table());
+            std::fs::write(&out, serde_json::to_string_pretty(&scores.to_json())?)?;
+        }
     }
     if let (Ok(out), Some(o)) = (std::env::var("SWEEP_OUT"), overrides.last()) {
         std::fs::write(&out, model.with_settings(o)?.to_bytes())?;

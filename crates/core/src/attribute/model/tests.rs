@@ -522,6 +522,28 @@ fn source_commas_follow_polnear() {
     check_commas(text, (8, 9), (4, 7), (0, 4), (0, 4));
 }
 
+fn check_seeming(text: &str, cue: Run, expected: Option<Run>) {
+    let seg = Segmenter::new().segment(text);
+    let d = Doc::new(text, &seg);
+    let mut linked = vec![Linked {
+        cue,
+        source: Some((0, 1)),
+        content: vec![(cue.1, cue.1 + 1)],
+    }];
+    drop_seeming_subjects(&d, &mut linked);
+    assert_eq!(linked[0].source, expected, "{text:?}");
+}
+
+#[test]
+fn seeming_cues_have_no_source() {
+    check_seeming("He seems unable to win.", (1, 2), None);
+    check_seeming("He Appeared to blame them.", (1, 3), None);
+    check_seeming("It was unclear whether it works.", (1, 3), None);
+    check_seeming("He said it works.", (1, 2), Some((0, 1)));
+    // Only the cue's own words count.
+    check_seeming("He said it seems fine.", (1, 2), Some((0, 1)));
+}
+
 #[test]
 fn decoding_settings_can_be_replaced() {
     let m = model();
