@@ -637,10 +637,40 @@ pub(crate) fn fill_sourceless(d: &Doc, linked: &mut [Linked]) {
     }
 }
 
-/// PolNeAR's commas around a source (train counts): a source holding a comma (an apposition,
+/// PolNeAR's edges of a source (train counts): a source holding a comma (an apposition,
 /// `Smith, a lawyer,`) ends with the comma after it (922 times, against 106 without), and one
-/// holding none ends before it (798 times, against 5 with).
-pub(crate) fn source_commas(d: &Doc, linked: &mut [Linked]) {
+/// holding none ends before it (798 times, against 5 with); a leading `even` is left out
+/// (29 times, against 8 in), a determiner or possessive before it is taken in (`the`: 1,926
+/// times in, against 20 before it; `a` 594 / 12, `his` 228 / 2).
+pub(crate) fn source_edges(d: &Doc, linked: &mut [Linked]) {
+    let even = word_hash("even");
+    let determiners: Vec<u64> = [
+        "the", "a", "an", "his", "her", "their", "its", "this", "these", "my", "our", "your",
+    ]
+    .iter()
+    .map(|w| word_hash(w))
+    .collect();
+    let mut held = vec![false; d.len()];
+    for l in linked.iter() {
+        let mut mark = |(a, b): (usize, usize)| held[a..b].iter_mut().for_each(|x| *x = true);
+        mark(l.cue);
+        l.source.into_iter().for_each(&mut mark);
+        l.content.iter().copied().for_each(&mut mark);
+    }
+    for l in linked.iter_mut() {
+        if let Some((a, b)) = l.source {
+            if b > a + 1 && d.word[a] == even {
+                l.source = Some((a + 1, b));
+            } else if a > 0
+                && !held[a - 1]
+                && d.sent[a - 1] == d.sent[a]
+                && determiners.contains(&d.word[a - 1])
+            {
+                held[a - 1] = true;
+                l.source = Some((a - 1, b));
+            }
+        }
+    }
     let mut taken = vec![false; d.len()];
     for l in linked.iter() {
         let mut mark = |(a, b): (usize, usize)| taken[a..b].iter_mut().for_each(|x| *x = true);
@@ -843,7 +873,7 @@ impl ModelAttributor {
         fill_sourceless(d, &mut linked);
         drop_passive_subjects(d, &mut linked);
         drop_seeming_subjects(d, &mut linked);
-        source_commas(d, &mut linked);
+        source_edges(d, &mut linked);
         if !self.settings.keep_contentless {
             linked.retain(|l| !l.content.is_empty());
         }
