@@ -220,6 +220,7 @@ fn small_config(seed: u64) -> TrainConfig {
         // Biases in the units of a full model's weights would swamp this small one.
         cue_bias: 0.0,
         source_retry: 0.0,
+        role_bias: Vec::new(),
         ..TrainConfig::default()
     }
 }
