@@ -404,8 +404,9 @@ fn check_fill(text: &str, pos: &[&str], links: &[FillCase], expected: &[(Option<
             content: content.clone(),
         })
         .collect();
-    fill_contentless(&d, &mut linked);
+    let claimed = fill_contentless(&d, &mut linked);
     fill_sourceless(&d, &mut linked);
+    drop_claimed(&mut linked, &claimed);
     let got: Vec<_> = linked.into_iter().map(|l| (l.source, l.content)).collect();
     assert_eq!(got, expected, "{text:?}");
 }
@@ -435,6 +436,16 @@ fn filling_missing_roles() {
         &pos,
         &[((5, 6), Some((4, 5)), vec![]), ((2, 3), None, vec![(0, 2)])],
         &[(Some((4, 5)), vec![(0, 3)]), (None, vec![])],
+    );
+    // ... unless it has a source.
+    check_fill(
+        text,
+        &pos,
+        &[
+            ((5, 6), Some((4, 5)), vec![]),
+            ((2, 3), Some((0, 2)), vec![(3, 4)]),
+        ],
+        &[(Some((4, 5)), vec![(0, 3)]), (Some((0, 2)), vec![(3, 4)])],
     );
     // A sourceless cue takes the noun phrase before it, across an adverb.
     check_fill(
