@@ -217,6 +217,10 @@ fn small_config(seed: u64) -> TrainConfig {
         min_weight: 0.0,
         min_count: 1,
         dev_every_epoch: true,
+        // Biases in the units of a full model's weights would swamp this small one.
+        cue_bias: 0.0,
+        source_retry: 0.0,
+        role_bias: Vec::new(),
         ..TrainConfig::default()
     }
 }
@@ -400,8 +404,9 @@ fn check_fill(text: &str, pos: &[&str], links: &[FillCase], expected: &[(Option<
             content: content.clone(),
         })
         .collect();
-    fill_contentless(&d, &mut linked);
+    let claimed = fill_contentless(&d, &mut linked);
     fill_sourceless(&d, &mut linked);
+    drop_claimed(&mut linked, &claimed);
     let got: Vec<_> = linked.into_iter().map(|l| (l.source, l.content)).collect();
     assert_eq!(got, expected, "{text:?}");
 }
@@ -424,13 +429,23 @@ fn filling_missing_roles() {
         &[((3, 4), Some((2, 3)), vec![])],
         &[(Some((2, 3)), vec![])],
     );
-    // Content taken by another attribution is not taken twice.
+    // A cue inside the sentence taken as content loses its own content (a nested cue is
+    // rare in PolNeAR: more likely a false one).
     check_fill(
         text,
         &pos,
         &[((5, 6), Some((4, 5)), vec![]), ((2, 3), None, vec![(0, 2)])],
-        // (and the content's own noun phrase is not its source).
-        &[(Some((4, 5)), vec![]), (None, vec![(0, 2)])],
+        &[(Some((4, 5)), vec![(0, 3)]), (None, vec![])],
+    );
+    // ... unless it has a source.
+    check_fill(
+        text,
+        &pos,
+        &[
+            ((5, 6), Some((4, 5)), vec![]),
+            ((2, 3), Some((0, 2)), vec![(3, 4)]),
+        ],
+        &[(Some((4, 5)), vec![(0, 3)]), (Some((0, 2)), vec![(3, 4)])],
     );
     // A sourceless cue takes the noun phrase before it, across an adverb.
     check_fill(
@@ -490,6 +505,86 @@ fn filling_missing_roles() {
     }];
     fill_sourceless(&d, &mut linked);
     assert_eq!(linked[0].source, None);
+}
+
+/// Runs [`source_edges`] on one attribution with cue `cue` and source `source`.
+fn check_commas(text: &str, cue: Run, content: Run, source: Run, expected: Run) {
+    let seg = Segmenter::new().segment(text);
+    let d = Doc::new(text, &seg);
+    let mut linked = vec![Linked {
+        cue,
+        source: Some(source),
+        content: vec![content],
+    }];
+    source_edges(&d, &mut linked);
+    assert_eq!(linked[0].source, Some(expected), "{text:?}");
+}
+
+#[test]
+fn source_edges_follow_polnear() {
+    // Smith , a lawyer , said it works .
+    let text = "Smith, a lawyer, said it works.";
+    // An apposition ends with its comma ...
+    check_commas(text, (5, 6), (6, 8), (0, 4), (0, 5));
+    check_commas(text, (5, 6), (6, 8), (0, 5), (0, 5));
+    // ... a plain noun phrase does not.
+    let text = "Smith, said it works.";
+    check_commas(text, (2, 3), (3, 5), (0, 2), (0, 1));
+    check_commas(text, (2, 3), (3, 5), (0, 1), (0, 1));
+    // A lone comma stays; a comma that is the content's is not taken.
+    check_commas(text, (2, 3), (3, 5), (1, 2), (1, 2));
+    // A determiner before the source is taken in, not one of another role.
+    let text = "The FBI said it works.";
+    check_commas(text, (2, 3), (3, 5), (1, 2), (0, 2));
+    check_commas(text, (2, 3), (0, 1), (1, 2), (1, 2));
+    // A leading `even` is left out, unless it is all.
+    let text = "Even Smith said it works.";
+    check_commas(text, (2, 3), (3, 5), (0, 2), (1, 2));
+    check_commas(text, (2, 3), (3, 5), (0, 1), (0, 1));
+    let text = "Smith, a lawyer, it works, said.";
+    check_commas(text, (8, 9), (4, 7), (0, 4), (0, 4));
+}
+
+fn check_seeming(text: &str, cue: Run, expected: Option<Run>) {
+    let seg = Segmenter::new().segment(text);
+    let d = Doc::new(text, &seg);
+    let mut linked = vec![Linked {
+        cue,
+        source: Some((0, 1)),
+        content: vec![(cue.1, cue.1 + 1)],
+    }];
+    drop_seeming_subjects(&d, &mut linked);
+    assert_eq!(linked[0].source, expected, "{text:?}");
+}
+
+#[test]
+fn seeming_cues_have_no_source() {
+    check_seeming("He seems unable to win.", (1, 2), None);
+    check_seeming("He Appeared to blame them.", (1, 3), None);
+    check_seeming("It was unclear whether it works.", (1, 3), None);
+    check_seeming("He said it works.", (1, 2), Some((0, 1)));
+    // Only the cue's own words count.
+    check_seeming("He said it seems fine.", (1, 2), Some((0, 1)));
+}
+
+#[test]
+fn decoding_settings_can_be_replaced() {
+    let m = model();
+    let same = m.with_settings("{}").unwrap();
+    assert_eq!(same.to_bytes(), m.to_bytes());
+    let other = m
+        .with_settings(r#"{"source_retry": 3.5, "cue_bias": 1}"#)
+        .unwrap();
+    assert_eq!(other.settings.source_retry, 3.5);
+    assert_eq!(other.settings.cue_bias, 1.0);
+    for bad in [
+        r#"{"joint": false}"#,
+        r#"{"nope": 1}"#,
+        "[]",
+        r#"{"cue_bias": "x"}"#,
+    ] {
+        assert!(m.with_settings(bad).is_err(), "{bad}");
+    }
 }
 
 fn check_passive(text: &str, pos: &[&str], cue: Run, source: Option<Run>, expected: Option<Run>) {
