@@ -702,3 +702,180 @@ fn foreign_segmentation_is_refused() {
     let seg = Segmenter::new().segment("Smith said the plan would fail.");
     assert!(model().attribute("é", &seg).is_empty());
 }
+
+/// An attribution for [`check_rule`]: cue, source, content.
+type RuleCase = (Run, Option<Run>, Vec<Run>);
+
+/// Runs one linker rule over POS-tagged text and compares the attributions it leaves.
+fn check_rule(
+    rule: fn(&Doc, &mut [Linked]),
+    text: &str,
+    pos: &[&str],
+    links: &[RuleCase],
+    expected: &[RuleCase],
+) {
+    let seg = Segmenter::new().segment(text);
+    let mut d = Doc::new(text, &seg);
+    assert_eq!(d.len(), pos.len(), "{text:?} tokens");
+    d.pos = pos.iter().map(|t| pos::tag_id(t).unwrap()).collect();
+    let mut linked: Vec<Linked> = links
+        .iter()
+        .map(|(cue, source, content)| Linked {
+            cue: *cue,
+            source: *source,
+            content: content.clone(),
+        })
+        .collect();
+    rule(&d, &mut linked);
+    let got: Vec<RuleCase> = linked
+        .into_iter()
+        .map(|l| (l.cue, l.source, l.content))
+        .collect();
+    assert_eq!(got, expected, "{text:?}");
+}
+
+#[test]
+fn relative_pronouns_are_sources() {
+    let text = "The police, who said it works.";
+    let pos = ["DT", "NNS", ",", "WP", "VBD", "PRP", "VBZ", "."];
+    let rule = relative_subjects;
+    check_rule(
+        rule,
+        text,
+        &pos,
+        &[((4, 5), Some((0, 2)), vec![(5, 7)])],
+        &[((4, 5), Some((3, 4)), vec![(5, 7)])],
+    );
+    check_rule(
+        rule,
+        text,
+        &pos,
+        &[((4, 5), None, vec![(5, 7)])],
+        &[((4, 5), Some((3, 4)), vec![(5, 7)])],
+    );
+    // Without content, or with the pronoun inside another attribution: unchanged.
+    check_rule(
+        rule,
+        text,
+        &pos,
+        &[((4, 5), Some((0, 2)), vec![])],
+        &[((4, 5), Some((0, 2)), vec![])],
+    );
+    check_rule(
+        rule,
+        text,
+        &pos,
+        &[((4, 5), None, vec![(5, 7)]), ((2, 3), None, vec![(3, 4)])],
+        &[((4, 5), None, vec![(5, 7)]), ((2, 3), None, vec![(3, 4)])],
+    );
+    // A pronoun opening the cue moves to the source.
+    check_rule(
+        rule,
+        "A report which found it works.",
+        &["DT", "NN", "WDT", "VBD", "PRP", "VBZ", "."],
+        &[((2, 4), Some((0, 2)), vec![(4, 6)])],
+        &[((3, 4), Some((2, 3)), vec![(4, 6)])],
+    );
+    // Any other word before the cue: unchanged.
+    check_rule(
+        rule,
+        "The police then said it works.",
+        &["DT", "NNS", "RB", "VBD", "PRP", "VBZ", "."],
+        &[((3, 4), Some((0, 2)), vec![(4, 6)])],
+        &[((3, 4), Some((0, 2)), vec![(4, 6)])],
+    );
+}
+
+#[test]
+fn inverted_cues_take_the_phrase_after_them() {
+    let rule = inverted_sources;
+    let text = "\"It works,\" said the ruling.";
+    let pos = ["``", "PRP", "VBZ", ",", "''", "VBD", "DT", "NN", "."];
+    check_rule(
+        rule,
+        text,
+        &pos,
+        &[((5, 6), None, vec![(0, 5), (6, 8)])],
+        &[((5, 6), Some((6, 8)), vec![(0, 5)])],
+    );
+    // The phrase ends at a comma; the rest of the run goes with it.
+    check_rule(
+        rule,
+        "\"It works,\" said Smith, on Monday.",
+        &[
+            "``", "PRP", "VBZ", ",", "''", "VBD", "NNP", ",", "IN", "NNP", ".",
+        ],
+        &[((5, 6), None, vec![(0, 5), (6, 10)])],
+        &[((5, 6), Some((6, 7)), vec![(0, 5)])],
+    );
+    // A run not opening with a closed noun phrase, a cue with a source, no content before
+    // the cue, or no punctuation right before it: unchanged.
+    let cases: [(&str, &[&str], RuleCase); 4] = [
+        (
+            "\"It works,\" said Smith on Monday.",
+            &[
+                "``", "PRP", "VBZ", ",", "''", "VBD", "NNP", "IN", "NNP", ".",
+            ],
+            ((5, 6), None, vec![(0, 5), (6, 9)]),
+        ),
+        (text, &pos, ((5, 6), Some((0, 1)), vec![(1, 3), (6, 8)])),
+        (text, &pos, ((5, 6), None, vec![(6, 8)])),
+        (
+            "It works said the ruling.",
+            &["PRP", "VBZ", "VBD", "DT", "NN", "."],
+            ((2, 3), None, vec![(0, 2), (3, 5)]),
+        ),
+    ];
+    for (text, pos, case) in cases {
+        check_rule(
+            rule,
+            text,
+            pos,
+            std::slice::from_ref(&case),
+            std::slice::from_ref(&case),
+        );
+    }
+}
+
+#[test]
+fn opening_participles_take_the_subject() {
+    let rule = participle_sources;
+    let text = "Citing the poll, Trump said it works.";
+    let pos = ["VBG", "DT", "NN", ",", "NNP", "VBD", "PRP", "VBZ", "."];
+    check_rule(
+        rule,
+        text,
+        &pos,
+        &[
+            ((0, 1), None, vec![(1, 3)]),
+            ((5, 6), Some((4, 5)), vec![(6, 8)]),
+        ],
+        &[
+            ((0, 1), Some((4, 5)), vec![(1, 3)]),
+            ((5, 6), Some((4, 5)), vec![(6, 8)]),
+        ],
+    );
+    // `According to`, a participle inside the sentence, or no content: unchanged.
+    let cases: [(&str, &[&str], RuleCase); 3] = [
+        (
+            "According to the poll, Trump leads.",
+            &["VBG", "TO", "DT", "NN", ",", "NNP", "VBZ", "."],
+            ((0, 2), None, vec![(5, 7)]),
+        ),
+        (
+            "Trump, citing the poll, said it works.",
+            &["NNP", ",", "VBG", "DT", "NN", ",", "VBD", "PRP", "VBZ", "."],
+            ((2, 3), None, vec![(3, 5)]),
+        ),
+        (text, &pos, ((0, 1), None, vec![])),
+    ];
+    for (text, pos, case) in cases {
+        check_rule(
+            rule,
+            text,
+            pos,
+            std::slice::from_ref(&case),
+            std::slice::from_ref(&case),
+        );
+    }
+}
