@@ -601,15 +601,7 @@ pub(crate) fn participle_sources(d: &Doc, linked: &mut [Linked]) {
         return;
     };
     let according = word_hash("according");
-    let held = {
-        let mut held = vec![false; d.len()];
-        for l in linked.iter() {
-            let mut mark = |(a, b): (usize, usize)| held[a..b].iter_mut().for_each(|x| *x = true);
-            mark(l.cue);
-            l.content.iter().copied().for_each(&mut mark);
-        }
-        held
-    };
+    let held = held_tokens(d, linked, false);
     for l in linked.iter_mut() {
         let (a, b) = l.cue;
         let (sa, sb) = d.sents[d.sent[a]];
@@ -640,12 +632,7 @@ pub(crate) fn participle_sources(d: &Doc, linked: &mut [Linked]) {
 /// `who` or `which` in train). Makes the pronoun the source of a cue with content.
 pub(crate) fn relative_subjects(d: &Doc, linked: &mut [Linked]) {
     let pronouns = [word_hash("who"), word_hash("which")];
-    let mut held = vec![false; d.len()];
-    for l in linked.iter() {
-        let mut mark = |(a, b): (usize, usize)| held[a..b].iter_mut().for_each(|x| *x = true);
-        mark(l.cue);
-        l.content.iter().copied().for_each(&mut mark);
-    }
+    let held = held_tokens(d, linked, false);
     for l in linked.iter_mut() {
         let (a, b) = l.cue;
         if l.content.is_empty() {
@@ -699,13 +686,7 @@ pub(crate) fn fill_sourceless(d: &Doc, linked: &mut [Linked]) {
     if d.pos.is_empty() {
         return;
     }
-    let mut taken = vec![false; d.len()];
-    for l in linked.iter() {
-        let mut mark = |(a, b): (usize, usize)| taken[a..b].iter_mut().for_each(|x| *x = true);
-        mark(l.cue);
-        l.source.into_iter().for_each(&mut mark);
-        l.content.iter().copied().for_each(&mut mark);
-    }
+    let mut taken = taken_tokens(d, linked);
     let np = |t: usize| pos::coarse(d.pos[t]) == 1 && !d.inq[t];
     for l in linked.iter_mut() {
         if l.source.is_some() || l.content.is_empty() {
@@ -766,13 +747,7 @@ pub(crate) fn source_edges(d: &Doc, linked: &mut [Linked]) {
     .iter()
     .map(|w| word_hash(w))
     .collect();
-    let mut held = vec![false; d.len()];
-    for l in linked.iter() {
-        let mut mark = |(a, b): (usize, usize)| held[a..b].iter_mut().for_each(|x| *x = true);
-        mark(l.cue);
-        l.source.into_iter().for_each(&mut mark);
-        l.content.iter().copied().for_each(&mut mark);
-    }
+    let mut held = taken_tokens(d, linked);
     for l in linked.iter_mut() {
         if let Some((a, b)) = l.source {
             if b > a + 1 && d.word[a] == even {
@@ -787,12 +762,7 @@ pub(crate) fn source_edges(d: &Doc, linked: &mut [Linked]) {
             }
         }
     }
-    let mut taken = vec![false; d.len()];
-    for l in linked.iter() {
-        let mut mark = |(a, b): (usize, usize)| taken[a..b].iter_mut().for_each(|x| *x = true);
-        mark(l.cue);
-        l.content.iter().copied().for_each(&mut mark);
-    }
+    let taken = held_tokens(d, linked, false);
     for l in linked.iter_mut() {
         let Some((a, b)) = l.source else { continue };
         let inner = (a..b - 1).any(|t| d.is_comma(t));
@@ -1060,14 +1030,21 @@ impl ModelAttributor {
 
 /// Tokens held by a cue, source or content of `linked`.
 fn taken_tokens(d: &Doc, linked: &[Linked]) -> Vec<bool> {
-    let mut taken = vec![false; d.len()];
+    held_tokens(d, linked, true)
+}
+
+/// Tokens held by a cue or content of `linked`, and by a source when `sources`.
+fn held_tokens(d: &Doc, linked: &[Linked], sources: bool) -> Vec<bool> {
+    let mut held = vec![false; d.len()];
     for l in linked {
-        let mut mark = |(a, b): (usize, usize)| taken[a..b].iter_mut().for_each(|x| *x = true);
+        let mut mark = |(a, b): (usize, usize)| held[a..b].iter_mut().for_each(|x| *x = true);
         mark(l.cue);
-        l.source.into_iter().for_each(&mut mark);
+        if sources {
+            l.source.into_iter().for_each(&mut mark);
+        }
         l.content.iter().copied().for_each(&mut mark);
     }
-    taken
+    held
 }
 
 /// The pass-1 score bias in the weights' units.

@@ -390,13 +390,14 @@ type Run = (usize, usize);
 /// An attribution for [`check_fill`]: cue, source, content.
 type FillCase = (Run, Option<Run>, Vec<Run>);
 
-/// Runs `fill` over one attribution per cue and shows the contents and sources it ends with.
-fn check_fill(text: &str, pos: &[&str], links: &[FillCase], expected: &[(Option<Run>, Vec<Run>)]) {
+/// The document of `text` with the POS tags `pos` (one per token), and `links` as linked
+/// attributions (cue, source, content).
+fn tagged(text: &str, pos: &[&str], links: &[FillCase]) -> (Doc, Vec<Linked>) {
     let seg = Segmenter::new().segment(text);
     let mut d = Doc::new(text, &seg);
     assert_eq!(d.len(), pos.len(), "{text:?} tokens");
     d.pos = pos.iter().map(|t| pos::tag_id(t).unwrap()).collect();
-    let mut linked: Vec<Linked> = links
+    let linked = links
         .iter()
         .map(|(cue, source, content)| Linked {
             cue: *cue,
@@ -404,6 +405,12 @@ fn check_fill(text: &str, pos: &[&str], links: &[FillCase], expected: &[(Option<
             content: content.clone(),
         })
         .collect();
+    (d, linked)
+}
+
+/// Runs `fill` over one attribution per cue and shows the contents and sources it ends with.
+fn check_fill(text: &str, pos: &[&str], links: &[FillCase], expected: &[(Option<Run>, Vec<Run>)]) {
+    let (d, mut linked) = tagged(text, pos, links);
     let claimed = fill_contentless(&d, &mut linked);
     fill_sourceless(&d, &mut linked);
     drop_claimed(&mut linked, &claimed);
@@ -714,18 +721,7 @@ fn check_rule(
     links: &[RuleCase],
     expected: &[RuleCase],
 ) {
-    let seg = Segmenter::new().segment(text);
-    let mut d = Doc::new(text, &seg);
-    assert_eq!(d.len(), pos.len(), "{text:?} tokens");
-    d.pos = pos.iter().map(|t| pos::tag_id(t).unwrap()).collect();
-    let mut linked: Vec<Linked> = links
-        .iter()
-        .map(|(cue, source, content)| Linked {
-            cue: *cue,
-            source: *source,
-            content: content.clone(),
-        })
-        .collect();
+    let (d, mut linked) = tagged(text, pos, links);
     rule(&d, &mut linked);
     let got: Vec<RuleCase> = linked
         .into_iter()
