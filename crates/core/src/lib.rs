@@ -26,6 +26,7 @@ pub mod parallel;
 mod pipeline;
 pub mod resolve;
 pub mod segment;
+mod sorted;
 pub mod span;
 pub mod tag;
 pub mod wire;

@@ -177,16 +177,13 @@ pub(crate) fn link_mention(
     let (id, reason) = match m.kind {
         "person" => link_person_mention(conn, name, pending)?,
         "organization" => link_organization(conn, name, pending)?,
-        kind => {
-            let key = description_key(kind, name);
-            match speakers_with_key(conn, &key, kind, pending)?.first() {
-                Some((id, _, _)) => (*id, "same description".to_string()),
-                None => (
-                    new_speaker(conn, &tidy(name), kind, None, &[key], pending)?,
-                    "first seen description".to_string(),
-                ),
-            }
-        }
+        kind => link_description(
+            conn,
+            kind,
+            name,
+            ["same description", "first seen description"],
+            pending,
+        )?,
     };
     Ok(attach(
         m,
@@ -194,6 +191,30 @@ pub(crate) fn link_mention(
         user_reason.as_deref().unwrap_or(&reason),
         pending,
     ))
+}
+
+/// The reasons given for a name linked by its words alone: (joined, new).
+const WORDS_REASONS: [&str; 2] = ["same words", "first seen"];
+
+/// Links a name by its words ([`description_key`]): the first speaker of `kind` under that
+/// key, or a new one; `reasons` are what the mention records in either case.
+fn link_description(
+    conn: &mut dyn Conn,
+    kind: &str,
+    name: &str,
+    [same, first]: [&str; 2],
+    pending: &mut Pending,
+) -> Result<(i64, String)> {
+    let key = description_key(kind, name);
+    Ok(
+        match speakers_with_key(conn, &key, kind, pending)?.first() {
+            Some((id, _, _)) => (*id, same.to_string()),
+            None => (
+                new_speaker(conn, &tidy(name), kind, None, &[key], pending)?,
+                first.to_string(),
+            ),
+        },
+    )
 }
 
 fn attach(m: &MentionInfo, id: i64, reason: &str, pending: &mut Pending) -> (i64, String) {
@@ -209,16 +230,7 @@ fn link_person_mention(
 ) -> Result<(i64, String)> {
     let Some(person) = PersonName::parse(name) else {
         // Nothing name-like ("the"): keyed by its words like a description.
-        let key = description_key("person", name);
-        return Ok(
-            match speakers_with_key(conn, &key, "person", pending)?.first() {
-                Some((id, _, _)) => (*id, "same words".to_string()),
-                None => (
-                    new_speaker(conn, &tidy(name), "person", None, &[key], pending)?,
-                    "first seen".to_string(),
-                ),
-            },
-        );
+        return link_description(conn, "person", name, WORDS_REASONS, pending);
     };
     let key = person.key();
     let (ids, known): (Vec<i64>, Vec<Known>) = speakers_with_key(conn, &key, "person", pending)?
@@ -279,16 +291,7 @@ fn link_organization(
 ) -> Result<(i64, String)> {
     let keys = organization_keys(name);
     if keys.is_empty() {
-        let key = description_key("organization", name);
-        return Ok(
-            match speakers_with_key(conn, &key, "organization", pending)?.first() {
-                Some((id, _, _)) => (*id, "same words".to_string()),
-                None => (
-                    new_speaker(conn, &tidy(name), "organization", None, &[key], pending)?,
-                    "first seen".to_string(),
-                ),
-            },
-        );
+        return link_description(conn, "organization", name, WORDS_REASONS, pending);
     }
     // The most quoted organisation under any of the keys; the name key before the acronym.
     for (i, key) in keys.iter().enumerate() {

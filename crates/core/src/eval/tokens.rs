@@ -131,20 +131,7 @@ impl TokenSet {
 
     /// `|self & other|`, by a merge of the two sorted lists.
     pub fn intersection_len(&self, other: &TokenSet) -> usize {
-        let (a, b) = (&self.0, &other.0);
-        let (mut i, mut j, mut n) = (0, 0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    n += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        n
+        crate::sorted::intersection_len(&self.0, &other.0)
     }
 
     /// Whether the sets share a token (score.py's `ov`).

@@ -263,25 +263,10 @@ pub fn same_statement(a: &QuoteText, b: &QuoteText) -> bool {
     // Both all word pairs and the pairs with a content word must be contained: short quotes
     // built on the same function-word run ("we've got to be able to win" / "... to adapt")
     // share most pairs but not their content.
-    let contained =
-        |s: &[u64], l: &[u64]| sorted_intersection(s, l) as f64 >= CONTAINMENT * s.len() as f64;
+    let contained = |s: &[u64], l: &[u64]| {
+        crate::sorted::intersection_len(s, l) as f64 >= CONTAINMENT * s.len() as f64
+    };
     contained(&short.shingles, &long.shingles) && contained(&short.sketched, &long.sketched)
-}
-
-fn sorted_intersection(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 /// A cluster's reference wording and each member's altered flag (see [`compare`]).

@@ -887,7 +887,8 @@ impl ModelAttributor {
     }
 
     /// The model with some decoding settings replaced by the keys of the JSON object
-    /// `overrides` (`cue_bias`, `role_bias`, `keep_contentless`); for tuning experiments.
+    /// `overrides` (`cue_bias`, `role_bias`, `source_retry`, `keep_contentless`); for tuning
+    /// experiments.
     pub fn with_settings(&self, overrides: &str) -> Result<ModelAttributor> {
         let bad = |message: String| Error::Model {
             name: "attribution".into(),
