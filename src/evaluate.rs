@@ -64,6 +64,17 @@ pub fn eval_segment(gold_path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn eval_parse(gold_path: &Path) -> anyhow::Result<ExitCode> {
+    let gold = corpus::read_jsonl(gold_path)?;
+    let scores = verbatim_core::parse::evaluate(
+        &verbatim_core::parse::Parser::embedded(),
+        &verbatim_core::pos::PosTagger::embedded(),
+        &gold,
+    );
+    println!("{scores}");
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn eval_ner(gold_path: &Path) -> anyhow::Result<ExitCode> {
     let gold = corpus::read_jsonl(gold_path)?;
     println!(

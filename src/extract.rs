@@ -36,8 +36,39 @@ pub fn extract(
     choice: AttributorChoice,
     jobs: usize,
 ) -> anyhow::Result<ExitCode> {
-    let paths = input_paths(paths)?;
     let pipeline = build_pipeline(choice);
+    process(paths, jobs, |article, bytes| {
+        let analysis = pipeline.analyze(article);
+        let record = ExtractRecord::new(article, &analysis);
+        match format {
+            Format::Json => serde_json::to_writer(&mut *bytes, &record)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(bytes)),
+            Format::Text => write_text(bytes, article, &record),
+        }
+    })
+}
+
+/// `verbatim parse`: the CoNLL-U of every article of the inputs (segment, POS, parse).
+pub fn parse(paths: Vec<PathBuf>, jobs: usize) -> anyhow::Result<ExitCode> {
+    let pipeline = verbatim_core::Pipeline::new();
+    process(paths, jobs, |article, bytes| {
+        let (seg, syntax) = pipeline.syntax(&article.text);
+        let mut out = String::with_capacity(article.text.len() * 4);
+        verbatim_core::parse::conllu::write(&article.id, &article.text, &seg, &syntax, &mut out);
+        bytes.extend_from_slice(out.as_bytes());
+        Ok(())
+    })
+}
+
+/// Reads the inputs, renders each article with `render` on `jobs` worker threads and writes
+/// the results to stdout in input order; warnings and failed items go to stderr (exit 2).
+fn process(
+    paths: Vec<PathBuf>,
+    jobs: usize,
+    render: impl Fn(&Article, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+) -> anyhow::Result<ExitCode> {
+    let paths = input_paths(paths)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut progress = Progress::new();
@@ -45,16 +76,8 @@ pub fn extract(
     let work = |item: Item| -> Done {
         match item.into_event() {
             Event::Article(article) => {
-                let analysis = pipeline.analyze(&article);
-                let record = ExtractRecord::new(&article, &analysis);
                 let mut bytes = Vec::with_capacity(article.text.len() * 2 + 256);
-                let written = match format {
-                    Format::Json => serde_json::to_writer(&mut bytes, &record)
-                        .map_err(std::io::Error::from)
-                        .and_then(|()| writeln!(bytes)),
-                    Format::Text => write_text(&mut bytes, &article, &record),
-                };
-                match written {
+                match render(&article, &mut bytes) {
                     Ok(()) => Done::Record {
                         bytes,
                         text_len: article.text.len(),

@@ -56,6 +56,28 @@ enum Command {
         #[arg(long, short = 'j', default_value_t = 0)]
         jobs: usize,
     },
+    /// Parse articles into dependency trees, printed as CoNLL-U.
+    ///
+    /// Reads the same inputs as `extract`. Each article starts with `# newdoc id = ID`; each
+    /// sentence has `# sent_id = ID-K` and `# text = ...`, then one line per token with the ten
+    /// CoNLL-U columns: ID FORM LEMMA UPOS XPOS FEATS HEAD DEPREL DEPS MISC. XPOS is the Penn
+    /// tag, UPOS its standard conversion, DEPREL a basic Universal Dependencies label (the
+    /// label set of the CoreNLP annotations the parser was trained on); LEMMA, FEATS and DEPS
+    /// are `_`. MISC holds `TokenRange=START:END`, Unicode code-point offsets into the article
+    /// text, so `text[START:END]` in Python gives FORM.
+    ///
+    /// Examples:
+    ///   verbatim parse story.txt
+    ///   verbatim parse ../shared/data/polnear/dev.jsonl > dev.conllu
+    ///   echo 'Smith said he won.' | verbatim parse
+    #[command(verbatim_doc_comment)]
+    Parse {
+        /// Files, directories or `-` (stdin).
+        paths: Vec<PathBuf>,
+        /// Worker threads (0 = all cores). The output is the same for any number.
+        #[arg(long, short = 'j', default_value_t = 0)]
+        jobs: usize,
+    },
     /// Score predictions against gold annotations in the PolNeAR JSONL format.
     ///
     /// `--task attributions` (the default) reads predictions (verbatim extract output, or any
@@ -63,13 +85,15 @@ enum Command {
     /// and F1 per role under exact, overlap, span-overlap and token matching, and
     /// attribution-level F1; the definitions are those of ../shared/tools/score.py.
     /// `--task segment` scores verbatim's sentence splitter and tokenizer against the CoreNLP
-    /// annotations in the gold file (no predictions needed).
+    /// annotations in the gold file (no predictions needed); `--task parse` the dependency
+    /// parser (UAS, LAS) the same way.
     ///
     /// Examples:
     ///   verbatim extract dev.jsonl | verbatim eval --gold dev.jsonl
     ///   verbatim eval --gold dev.jsonl --pred pred.jsonl --json scores.json
     ///   verbatim eval --gold dev.jsonl --pred pred.jsonl --baseline models/baseline.json
     ///   verbatim eval --task segment --gold dev.jsonl
+    ///   verbatim eval --task parse --gold dev.jsonl
     ///   verbatim eval --task html --gold ../shared/data/aeb
     #[command(verbatim_doc_comment)]
     Eval {
@@ -107,6 +131,8 @@ enum Command {
     /// Examples:
     ///   verbatim train --train ../shared/data/polnear/train.jsonl --dev ../shared/data/polnear/dev.jsonl --out models/
     ///   verbatim train --task ner --train train.jsonl --dev dev.jsonl --out models/
+    ///   verbatim train --task pos --train train.jsonl --dev dev.jsonl --out models/
+    ///   verbatim train --task parse --train train.jsonl --dev dev.jsonl --out models/
     #[command(verbatim_doc_comment)]
     Train {
         /// Training data (PolNeAR JSONL).
@@ -233,6 +259,9 @@ pub enum EvalTask {
     Segment,
     /// Named entities against the CoreNLP silver NER.
     Ner,
+    /// Dependency parses against the CoreNLP silver: UAS and LAS on the tokens whose spans
+    /// match a silver token (predicted tokens and tags).
+    Parse,
     /// Speakers of gold sources that are pronouns or common noun phrases: how many get a
     /// named speaker, and (with --sample) the accuracy on a hand-judged sample.
     Speakers,
@@ -288,6 +317,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             attributor,
             jobs,
         } => extract(paths, format, attributor, jobs),
+        Command::Parse { paths, jobs } => extract::parse(paths, jobs),
         Command::Eval {
             gold,
             pred,
@@ -307,6 +337,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ),
             EvalTask::Segment => eval_segment(&gold),
             EvalTask::Ner => eval_ner(&gold),
+            EvalTask::Parse => evaluate::eval_parse(&gold),
             EvalTask::Speakers => eval_speakers(&gold, sample.as_deref(), write_sample),
             EvalTask::Html => eval_html(&gold, json.as_deref()),
         },

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 use verbatim_core::attribute::{train, ModelAttributor, TrainConfig};
+use verbatim_core::parse::{train_parser, ParseTrainConfig, Parser};
+use verbatim_core::pos::{train_tagger, PosTagger, PosTrainConfig};
 use verbatim_core::tag::{train_ner, NerTrainConfig, Tagger};
 use verbatim_core::{corpus, eval, Pipeline};
 
@@ -15,6 +17,10 @@ pub enum TrainTask {
     Attribution,
     /// The named-entity tagger (`ner.bin`).
     Ner,
+    /// The part-of-speech tagger (`pos.bin`).
+    Pos,
+    /// The dependency parser (`parse.bin`), over the tags of the embedded POS tagger.
+    Parse,
 }
 
 pub fn run(
@@ -71,6 +77,29 @@ pub fn run(
                 verbatim_core::tag::evaluate_ner(&Tagger::from_bytes(&bytes)?, &dev_docs)
             );
             ("ner.bin", bytes)
+        }
+        TrainTask::Pos => {
+            let mut config: PosTrainConfig =
+                serde_json::from_value(parse_config("pos")?).context("pos config")?;
+            if let Some(seed) = seed {
+                config.seed = seed;
+            }
+            let bytes = train_tagger(&train_docs, &dev_docs, &config, &mut progress);
+            ("pos.bin", bytes)
+        }
+        TrainTask::Parse => {
+            let mut config: ParseTrainConfig =
+                serde_json::from_value(parse_config("parse")?).context("parse config")?;
+            if let Some(seed) = seed {
+                config.seed = seed;
+            }
+            let tagger = PosTagger::embedded();
+            let bytes = train_parser(&train_docs, &dev_docs, &tagger, &config, &mut progress)?;
+            println!(
+                "dev: {}",
+                verbatim_core::parse::evaluate(&Parser::from_bytes(&bytes)?, &tagger, &dev_docs)
+            );
+            ("parse.bin", bytes)
         }
     };
     let path: PathBuf = out_dir.join(file);

@@ -1,15 +1,21 @@
-//! The pipeline: runs the stages over one article.
+//! The pipeline: runs the stages over one article, in order: segment → POS → parse →
+//! entities → attribute → resolve.
 
 use crate::article::Article;
 use crate::attribute::{Attribution, Attributor, ModelAttributor};
+use crate::parse::{Parser, Syntax};
+use crate::pos::PosTagger;
 use crate::resolve::{Entity, Resolver};
 use crate::segment::{Segmentation, Segmenter};
+use crate::span::Span;
 use crate::tag::{EntityMention, Tagger};
 
 /// Everything the pipeline learned about one article.
 #[derive(Clone, Debug)]
 pub struct Analysis {
     pub segmentation: Segmentation,
+    /// Part-of-speech tags and the dependency parse, one entry per token.
+    pub syntax: Syntax,
     /// Entity and title mentions, sorted.
     pub mentions: Vec<EntityMention>,
     /// The article's entities; `Speaker::entity` indexes this list.
@@ -21,6 +27,8 @@ pub struct Analysis {
 /// The stages, built once and shared by every article (and thread).
 pub struct Pipeline {
     segmenter: Segmenter,
+    pos: PosTagger,
+    parser: Parser,
     tagger: Tagger,
     attributor: Box<dyn Attributor>,
     resolver: Resolver,
@@ -41,39 +49,61 @@ impl Pipeline {
     pub fn with_attributor(attributor: Box<dyn Attributor>) -> Pipeline {
         Pipeline {
             segmenter: Segmenter::new(),
+            pos: PosTagger::embedded(),
+            parser: Parser::embedded(),
             tagger: Tagger::embedded(),
             attributor,
             resolver: Resolver::new(),
         }
     }
 
+    /// Segments, tags and parses a text: the syntax every later stage reads.
+    pub fn syntax(&self, text: &str) -> (Segmentation, Syntax) {
+        let segmentation = self.segmenter.segment(text);
+        let syntax = self.syntax_of(text, &segmentation);
+        (segmentation, syntax)
+    }
+
+    fn syntax_of(&self, text: &str, seg: &Segmentation) -> Syntax {
+        let spans: Vec<Span> = seg.tokens.iter().map(|t| t.span).collect();
+        let tags = self.pos.tag(text, &spans);
+        let parse = self.parser.parse(text, seg, &tags);
+        Syntax { tags, parse }
+    }
+
     pub fn analyze(&self, article: &Article) -> Analysis {
-        let segmentation = self.segmenter.segment(&article.text);
-        let attributions = self.attributor.attribute(&article.text, &segmentation);
-        self.finish(article, segmentation, attributions)
+        let text = &article.text;
+        let (segmentation, syntax) = self.syntax(text);
+        let mentions = self.tagger.tag(text, &segmentation);
+        let attributions = self.attributor.attribute(text, &segmentation, &syntax);
+        self.finish(article, segmentation, syntax, mentions, attributions)
     }
 
     /// Runs every stage but the attributor, taking `attributions` as found (gold ones, to
     /// evaluate resolution on its own).
     pub fn analyze_given(&self, article: &Article, attributions: Vec<Attribution>) -> Analysis {
-        let segmentation = self.segmenter.segment(&article.text);
-        self.finish(article, segmentation, attributions)
+        let text = &article.text;
+        let (segmentation, syntax) = self.syntax(text);
+        let mentions = self.tagger.tag(text, &segmentation);
+        self.finish(article, segmentation, syntax, mentions, attributions)
     }
 
     fn finish(
         &self,
         article: &Article,
         segmentation: Segmentation,
+        syntax: Syntax,
+        mut mentions: Vec<EntityMention>,
         mut attributions: Vec<Attribution>,
     ) -> Analysis {
         let text = &article.text;
-        let mut mentions = self.tagger.tag(text, &segmentation);
         attributions.sort_by_key(|a| a.start());
         let entities = self
             .resolver
             .resolve(text, &segmentation, &mut mentions, &mut attributions);
         Analysis {
             segmentation,
+            syntax,
             mentions,
             entities,
             attributions,

@@ -7,6 +7,7 @@ mod rules;
 pub use model::{evaluate, train, DevScores, ModelAttributor, TrainConfig};
 pub use rules::RuleAttributor;
 
+use crate::parse::Syntax;
 use crate::resolve::Speaker;
 use crate::segment::Segmentation;
 use crate::span::Span;
@@ -91,7 +92,7 @@ impl Attribution {
 /// **Invariant:** an attributor never fails on odd text; it returns what it found. Every span it
 /// returns lies on char boundaries of `text` and inside it.
 pub trait Attributor: Send + Sync {
-    fn attribute(&self, text: &str, seg: &Segmentation) -> Vec<Attribution>;
+    fn attribute(&self, text: &str, seg: &Segmentation, syntax: &Syntax) -> Vec<Attribution>;
 }
 
 /// Classifies an attribution by its content and cue: quote marks make it direct or mixed,

@@ -2,6 +2,7 @@
 //! Kept as a transparent baseline next to the trained model.
 
 use super::{is_double_quote, Attribution, Attributor};
+use crate::parse::Syntax;
 use crate::segment::Segmentation;
 use crate::span::Span;
 
@@ -269,7 +270,7 @@ fn quotations(words: &Words<'_>) -> Vec<(usize, usize)> {
 }
 
 impl Attributor for RuleAttributor {
-    fn attribute(&self, text: &str, seg: &Segmentation) -> Vec<Attribution> {
+    fn attribute(&self, text: &str, seg: &Segmentation, _syntax: &Syntax) -> Vec<Attribution> {
         let words = Words { text, seg };
         let mut found: Vec<(Vec<Span>, Vec<Span>, Vec<Span>)> = Vec::new();
         let mut used = vec![false; seg.tokens.len()];
@@ -413,7 +414,7 @@ mod tests {
     fn check(text: &str, expected: &[&str]) {
         let seg = Segmenter::new().segment(text);
         let got: Vec<String> = RuleAttributor::new()
-            .attribute(text, &seg)
+            .attribute(text, &seg, &Syntax::default())
             .iter()
             .map(|a| {
                 let join = |v: &[Span]| {

@@ -4,6 +4,7 @@ pub(crate) use super::hash::Fnv;
 use super::hash::{combine, feature_id};
 use super::pos::{coarse, NO_TAG};
 use crate::attribute::is_double_quote;
+use crate::learn::char_class;
 use crate::segment::Segmentation;
 use crate::span::Span;
 
@@ -47,22 +48,6 @@ pub struct Doc {
 }
 
 const NONE_HASH: u64 = 0x5151_5151;
-
-/// The shape class of a character: `X` upper case, `x` lower case, `d` digit, `a` other
-/// letter, 0 for anything else.
-pub(super) fn char_class(c: char) -> u8 {
-    if c.is_uppercase() {
-        b'X'
-    } else if c.is_lowercase() {
-        b'x'
-    } else if c.is_numeric() {
-        b'd'
-    } else if c.is_alphabetic() {
-        b'a'
-    } else {
-        0
-    }
-}
 
 fn word_hashes(s: &str) -> (u64, u64, u64, u64, bool) {
     let mut lower = Fnv::default();

@@ -8,21 +8,20 @@
 //! or a neighbouring one for contents).
 
 mod features;
-mod format;
-mod hash;
-mod perceptron;
-pub(crate) mod pos;
 mod train;
+
+use crate::learn::{format, hash, perceptron};
+use crate::pos;
 
 pub use train::{evaluate, train, DevScores, TrainConfig};
 
 use super::{Attribution, Attributor};
 use crate::error::{Error, Result};
+use crate::parse::Syntax;
 use crate::segment::Segmentation;
 use crate::span::Span;
 use features::{base_features, cue_features, CueContext, Doc, Feats, Mark, Near};
 use perceptron::{Scorer, Weights};
-use pos::PosTagger;
 use serde::{Deserialize, Serialize};
 
 static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
@@ -824,7 +823,6 @@ fn keep_contiguous(d: &Doc, l: &mut Linked) {
 pub struct ModelAttributor {
     cue: Weights,
     role: Weights,
-    pos: Option<PosTagger>,
     settings: Settings,
 }
 
@@ -837,40 +835,30 @@ impl ModelAttributor {
 
     /// Loads a model file written by [`train`].
     pub fn from_bytes(bytes: &[u8]) -> Result<ModelAttributor> {
-        let (json, mut tables) = format::read(bytes)?;
+        let (json, mut tables) = format::read("attribution", bytes)?;
         let settings: Settings = serde_json::from_str(&json).map_err(|e| Error::Model {
             name: "attribution".into(),
             message: format!("bad settings: {e}"),
         })?;
-        if tables.len() != 2 + usize::from(settings.pos)
+        if tables.len() != 2
             || tables[0].n_labels != Pass::Cue.n_labels()
             || tables[1].n_labels != settings.role_pass().n_labels()
-            || tables.get(2).is_some_and(|t| t.n_labels != pos::TAGS.len())
         {
             return Err(Error::Model {
                 name: "attribution".into(),
                 message: "unexpected weight tables".into(),
             });
         }
-        let pos = (tables.len() == 3).then(|| PosTagger {
-            weights: tables.pop().unwrap(),
-        });
         let role = tables.pop().unwrap();
         let cue = tables.pop().unwrap();
         Ok(ModelAttributor {
             cue,
             role,
-            pos,
             settings,
         })
     }
 
-    pub(crate) fn from_parts(
-        cue: Weights,
-        role: Weights,
-        pos: Option<PosTagger>,
-        config: &TrainConfig,
-    ) -> Self {
+    pub(crate) fn from_parts(cue: Weights, role: Weights, pos: bool, config: &TrainConfig) -> Self {
         ModelAttributor {
             cue,
             role,
@@ -878,11 +866,10 @@ impl ModelAttributor {
                 keep_contentless: config.keep_contentless,
                 cue_bias: config.cue_bias,
                 joint: config.joint,
-                pos: pos.is_some(),
+                pos,
                 role_bias: config.role_bias.clone(),
                 source_retry: config.source_retry,
             },
-            pos,
         }
     }
 
@@ -914,16 +901,14 @@ impl ModelAttributor {
     /// The model file bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let json = serde_json::to_string(&self.settings).expect("settings serialise");
-        let mut tables = vec![&self.cue, &self.role];
-        tables.extend(self.pos.as_ref().map(|p| &p.weights));
-        format::write(&json, &tables)
+        format::write(&json, &[&self.cue, &self.role])
     }
 
-    /// The observations of a text, POS tags included when the model has a tagger.
-    pub(crate) fn doc(&self, text: &str, seg: &Segmentation) -> Doc {
+    /// The observations of a text, with the POS tags `tags` when the model reads tags.
+    pub(crate) fn doc(&self, text: &str, seg: &Segmentation, tags: &[u8]) -> Doc {
         let mut d = Doc::new(text, seg);
-        if let Some(p) = &self.pos {
-            d.pos = p.tag(text, &d.spans);
+        if self.settings.pos && tags.len() == d.len() {
+            d.pos = tags.to_vec();
         }
         d
     }
@@ -1084,8 +1069,8 @@ fn to_span(d: &Doc, (a, b): (usize, usize)) -> Span {
 }
 
 impl Attributor for ModelAttributor {
-    fn attribute(&self, text: &str, seg: &Segmentation) -> Vec<Attribution> {
-        let d = Doc::new(text, seg);
+    fn attribute(&self, text: &str, seg: &Segmentation, syntax: &Syntax) -> Vec<Attribution> {
+        let d = self.doc(text, seg, &syntax.tags);
         // Tokens that do not index this text (a segmentation made for another text) would
         // make spans off char boundaries: refuse them.
         if d.spans
@@ -1094,10 +1079,6 @@ impl Attributor for ModelAttributor {
             || d.spans.windows(2).any(|w| w[0].end > w[1].start)
         {
             return Vec::new();
-        }
-        let mut d = d;
-        if let Some(p) = &self.pos {
-            d.pos = p.tag(text, &d.spans);
         }
         self.link_doc(&d)
             .into_iter()

@@ -9,9 +9,15 @@ fn model() -> &'static ModelAttributor {
     MODEL.get_or_init(ModelAttributor::embedded)
 }
 
+/// The segmentation and syntax of `text`, as the pipeline computes them.
+pub(crate) fn syntax(text: &str) -> (crate::segment::Segmentation, crate::parse::Syntax) {
+    static PIPELINE: std::sync::OnceLock<crate::Pipeline> = std::sync::OnceLock::new();
+    PIPELINE.get_or_init(crate::Pipeline::new).syntax(text)
+}
+
 /// Runs the embedded model and renders each attribution as `source | cue | content`.
 fn run(text: &str) -> Vec<String> {
-    let seg = Segmenter::new().segment(text);
+    let (seg, syn) = syntax(text);
     let model = model();
     let show = |v: &[Span]| {
         v.iter()
@@ -20,7 +26,7 @@ fn run(text: &str) -> Vec<String> {
             .join(" ~ ")
     };
     model
-        .attribute(text, &seg)
+        .attribute(text, &seg, &syn)
         .iter()
         .map(|a| {
             format!(
@@ -65,9 +71,9 @@ fn embedded_model_finds_attributions() {
 #[test]
 fn kinds_are_classified() {
     let text = "\"We will win,\" Smith said. The talks failed, according to CNN.";
-    let seg = Segmenter::new().segment(text);
+    let (seg, syn) = syntax(text);
     let kinds: Vec<Kind> = model()
-        .attribute(text, &seg)
+        .attribute(text, &seg, &syn)
         .iter()
         .map(|a| a.kind)
         .collect();
@@ -238,7 +244,8 @@ fn training_is_deterministic_and_learns() {
     assert_eq!(a, b, "same data and seed give the same bytes");
     assert!(log.iter().any(|l| l.starts_with("epoch 3/3")), "{log:?}");
     let model = ModelAttributor::from_bytes(&a).unwrap();
-    let scores = evaluate(&model, dev);
+    let tagger = crate::pos::PosTagger::embedded();
+    let scores = evaluate(&model, Some(&tagger), dev);
     assert!(scores.attribution_f1 > 0.9, "{scores}");
     assert!(scores.token_f1.iter().all(|&f| f > 0.9), "{scores}");
 }
@@ -671,8 +678,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
     fn arbitrary_text_never_panics(text in "(\\PC|[\"“” .,:\n]){0,300}") {
-        let seg = Segmenter::new().segment(&text);
-        for a in model().attribute(&text, &seg) {
+        let (seg, syn) = syntax(&text);
+        for a in model().attribute(&text, &seg, &syn) {
             for role in [&a.source, &a.cue, &a.content] {
                 let mut last = 0;
                 for s in role.iter() {
@@ -694,8 +701,8 @@ proptest! {
                     Just(","), Just("."), Just(":"), Just("according to"), Just("\n\n"),
                     Just("é"), Just("the")], 0..80)) {
         let text = words.join(" ");
-        let seg = Segmenter::new().segment(&text);
-        for a in model().attribute(&text, &seg) {
+        let (seg, syn) = syntax(&text);
+        for a in model().attribute(&text, &seg, &syn) {
             for s in a.source.iter().chain(&a.cue).chain(&a.content) {
                 prop_assert!(text.get(s.range()).is_some());
             }
@@ -706,8 +713,8 @@ proptest! {
 #[test]
 fn foreign_segmentation_is_refused() {
     // A segmentation made for another text must not produce spans off char boundaries.
-    let seg = Segmenter::new().segment("Smith said the plan would fail.");
-    assert!(model().attribute("é", &seg).is_empty());
+    let (seg, syn) = syntax("Smith said the plan would fail.");
+    assert!(model().attribute("é", &seg, &syn).is_empty());
 }
 
 /// An attribution for [`check_rule`]: cue, source, content.

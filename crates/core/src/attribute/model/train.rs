@@ -3,13 +3,13 @@
 use super::features::Doc;
 use super::hash::Rng;
 use super::perceptron::Trainer;
-use super::pos::{self, PosDoc};
 use super::{
     cue_context, decode_cues, dynamic_features, viterbi, Linked, ModelAttributor, Pass,
     StaticFeats, B_CON, B_CUE, B_SRC, CUE, O,
 };
 use crate::corpus::GoldDoc;
 use crate::error::Result;
+use crate::pos::{self, PosDoc, PosTagger};
 use crate::segment::{Segmentation, Segmenter};
 use crate::span::{CharOffsets, Span};
 use serde::{Deserialize, Serialize};
@@ -74,31 +74,9 @@ impl Default for TrainConfig {
     }
 }
 
-/// The POS training view of a document: CoreNLP's tags projected onto the tokens of `d`
-/// (all unknown when the document has no CoreNLP annotations).
+/// The POS training view of a document tokenised as `d`.
 fn pos_doc<'a>(g: &'a GoldDoc, d: &'a Doc) -> PosDoc<'a> {
-    let gold = match &g.corenlp {
-        Some(c) => {
-            let map = CharOffsets::new(&g.text);
-            let spans: Vec<Span> = c
-                .tokens
-                .iter()
-                .map(|&[a, b]| map.span_from_chars(a, b))
-                .collect();
-            let tags: Vec<u8> = c
-                .pos
-                .iter()
-                .map(|t| pos::tag_id(t).unwrap_or(pos::NO_TAG))
-                .collect();
-            pos::project(&d.spans, &spans, &tags)
-        }
-        None => vec![pos::NO_TAG; d.len()],
-    };
-    PosDoc {
-        text: &g.text,
-        spans: &d.spans,
-        gold,
-    }
+    pos::silver_doc(g, &d.spans)
 }
 
 /// One training document: tokens, observations and gold labels.
@@ -303,43 +281,18 @@ pub fn train(
     });
     if let Some(tagger) = &pos {
         // Train gets jackknifed tags (as accurate as on unseen text), not the tagger's own.
-        let folds = config.jackknife_folds;
-        let tags: Vec<Vec<u8>> = if folds >= 2 {
-            let all: Vec<PosDoc> = train
-                .iter()
-                .zip(&prepared)
-                .map(|(g, p)| pos_doc(g, &p.doc))
-                .collect();
-            let mut tags = vec![Vec::new(); all.len()];
-            for fold in 0..folds {
-                let rest: Vec<PosDoc> = all
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| i % folds != fold)
-                    .map(|(_, d)| PosDoc {
-                        text: d.text,
-                        spans: d.spans,
-                        gold: d.gold.clone(),
-                    })
-                    .collect();
-                let t = pos::train_pos(
-                    &rest,
-                    config.pos_epochs,
-                    config.seed ^ (fold as u64 + 7),
-                    pos::PRUNE,
-                );
-                for (i, d) in all.iter().enumerate().filter(|(i, _)| i % folds == fold) {
-                    tags[i] = t.tag(d.text, d.spans);
-                }
-            }
-            tags
-        } else {
-            train
-                .iter()
-                .zip(&prepared)
-                .map(|(g, p)| tagger.tag(&g.text, &p.doc.spans))
-                .collect()
-        };
+        let all: Vec<PosDoc> = train
+            .iter()
+            .zip(&prepared)
+            .map(|(g, p)| pos_doc(g, &p.doc))
+            .collect();
+        let tags = pos::jackknife(
+            &all,
+            tagger,
+            config.jackknife_folds,
+            config.pos_epochs,
+            config.seed,
+        );
         for (p, t) in prepared.iter_mut().zip(tags) {
             p.doc.pos = t;
         }
@@ -429,17 +382,17 @@ pub fn train(
             let model = ModelAttributor::from_parts(
                 cue_weights.clone(),
                 trainer.finish(config.min_weight, config.min_count),
-                pos.clone(),
+                pos.is_some(),
                 config,
             );
-            line.push_str(&format!("; dev {}", evaluate(&model, dev)));
+            line.push_str(&format!("; dev {}", evaluate(&model, pos.as_ref(), dev)));
         }
         progress(&line);
     }
     let model = ModelAttributor::from_parts(
         cue_weights,
         trainer.finish(config.min_weight, config.min_count),
-        pos,
+        pos.is_some(),
         config,
     );
     Ok(model.to_bytes())
@@ -493,15 +446,20 @@ fn overlaps(a: &BTreeSet<usize>, b: &BTreeSet<usize>) -> bool {
     a.iter().any(|x| b.contains(x))
 }
 
-/// Scores `model` on gold documents (see [`DevScores`]).
-pub fn evaluate(model: &ModelAttributor, docs: &[GoldDoc]) -> DevScores {
+/// Scores `model` on gold documents (see [`DevScores`]), with the POS tags of `tagger`.
+pub fn evaluate(
+    model: &ModelAttributor,
+    tagger: Option<&PosTagger>,
+    docs: &[GoldDoc],
+) -> DevScores {
     let segmenter = Segmenter::new();
     let mut tok = [[0usize; 3]; 3]; // per role: tp, pred, gold
     let (mut correct, mut correct_s, mut n_pred) = (0usize, 0usize, 0usize);
     let (mut matched, mut matched_s, mut n_gold) = (0usize, 0usize, 0usize);
     for g in docs {
         let seg = segmenter.segment(&g.text);
-        let d = model.doc(&g.text, &seg);
+        let tags = tagger.map_or(Vec::new(), |t| t.tag(&g.text, &spans_of(&seg)));
+        let d = model.doc(&g.text, &seg, &tags);
         let roles = token_roles(g, &seg);
         let mut gold: Vec<TokAttr> = vec![Default::default(); g.attributions.len()];
         for (t, r) in roles.iter().enumerate() {
@@ -552,4 +510,8 @@ pub fn evaluate(model: &ModelAttributor, docs: &[GoldDoc]) -> DevScores {
         attribution_f1: f1(correct, n_pred, matched, n_gold),
         attribution_source_f1: f1(correct_s, n_pred, matched_s, n_gold),
     }
+}
+
+fn spans_of(seg: &Segmentation) -> Vec<Span> {
+    seg.tokens.iter().map(|t| t.span).collect()
 }

@@ -12,9 +12,9 @@ pub const MAGIC: &[u8; 8] = b"VRBTMODL";
 pub const VERSION: u32 = 1;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
-fn err(message: impl Into<String>) -> Error {
+fn model_err(name: &str, message: impl Into<String>) -> Error {
     Error::Model {
-        name: "attribution".into(),
+        name: name.into(),
         message: message.into(),
     }
 }
@@ -54,6 +54,7 @@ pub fn write(settings_json: &str, tables: &[&Weights]) -> Vec<u8> {
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
+    name: &'a str,
 }
 
 impl Reader<'_> {
@@ -62,7 +63,7 @@ impl Reader<'_> {
             .at
             .checked_add(n)
             .filter(|&e| e <= self.b.len())
-            .ok_or_else(|| err("truncated payload"))?;
+            .ok_or_else(|| model_err(self.name, "truncated payload"))?;
         let s = &self.b[self.at..end];
         self.at = end;
         Ok(s)
@@ -72,16 +73,18 @@ impl Reader<'_> {
     }
 }
 
-pub fn read(bytes: &[u8]) -> Result<(String, Vec<Weights>)> {
+/// Reads a model file; `name` (`attribution`, `pos`, `parse`) names it in errors.
+pub fn read(name: &str, bytes: &[u8]) -> Result<(String, Vec<Weights>)> {
+    let err = |m: &str| model_err(name, m);
     if bytes.len() < HEADER {
         return Err(err("file too short to be a model"));
     }
     if &bytes[..8] != MAGIC {
-        return Err(err("not a verbatim attribution model (bad magic)"));
+        return Err(err(&format!("not a verbatim {name} model (bad magic)")));
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
     if version != VERSION {
-        return Err(err(format!(
+        return Err(err(&format!(
             "model format version {version}, this build reads version {VERSION}: retrain"
         )));
     }
@@ -89,7 +92,7 @@ pub fn read(bytes: &[u8]) -> Result<(String, Vec<Weights>)> {
     let len = u64::from_le_bytes(bytes[20..28].try_into().unwrap());
     let body = &bytes[HEADER..];
     if body.len() as u64 != len {
-        return Err(err(format!(
+        return Err(err(&format!(
             "payload is {} bytes, header says {len}: truncated or corrupt",
             body.len()
         )));
@@ -101,8 +104,12 @@ pub fn read(bytes: &[u8]) -> Result<(String, Vec<Weights>)> {
     flate2::read::DeflateDecoder::new(body)
         .take(1 << 30)
         .read_to_end(&mut payload)
-        .map_err(|e| err(format!("cannot decompress: {e}")))?;
-    let mut r = Reader { b: &payload, at: 0 };
+        .map_err(|e| err(&format!("cannot decompress: {e}")))?;
+    let mut r = Reader {
+        b: &payload,
+        at: 0,
+        name,
+    };
     let n = r.u32()? as usize;
     let settings = std::str::from_utf8(r.take(n)?)
         .map_err(|_| err("settings are not UTF-8"))?
@@ -112,7 +119,7 @@ pub fn read(bytes: &[u8]) -> Result<(String, Vec<Weights>)> {
     for _ in 0..n_tables {
         let l = r.u32()? as usize;
         if l == 0 || l > super::perceptron::MAX_LABELS {
-            return Err(err(format!("{l} labels in a table")));
+            return Err(err(&format!("{l} labels in a table")));
         }
         let rows = r.u32()? as usize;
         let scale = f32::from_le_bytes(r.take(4)?.try_into().unwrap());
@@ -153,7 +160,7 @@ mod tests {
     #[test]
     fn round_trip() {
         let bytes = sample();
-        let (s, t) = read(&bytes).unwrap();
+        let (s, t) = read("test", &bytes).unwrap();
         assert_eq!(s, "{\"x\":1}");
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].keys, vec![5, 9, 12]);
@@ -165,7 +172,7 @@ mod tests {
     fn check_corrupt(mutate: impl Fn(&mut Vec<u8>), expected: &str) {
         let mut bytes = sample();
         mutate(&mut bytes);
-        let e = read(&bytes).unwrap_err().to_string();
+        let e = read("test", &bytes).unwrap_err().to_string();
         assert!(e.contains(expected), "{e:?} lacks {expected:?}");
     }
 

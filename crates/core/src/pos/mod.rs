@@ -1,10 +1,15 @@
-//! A part-of-speech tagger for the attribution model: a greedy averaged perceptron over the
-//! segment tokens, trained on the CoreNLP silver Penn tags of the corpus (projected onto our
-//! tokens). Its tags feed both tagging passes (sources are noun phrases, cues verbs).
+//! The part-of-speech stage: a greedy averaged perceptron over the segment tokens, trained on
+//! the CoreNLP silver Penn tags of the corpus (projected onto our tokens). The pipeline tags
+//! once; the parser, the attribution model and the resolver read the tags.
 
-use super::hash::{combine, feature_id, Fnv, Rng};
-use super::perceptron::{Scorer, Trainer, Weights};
-use crate::span::Span;
+use crate::corpus::GoldDoc;
+use crate::error::{Error, Result};
+use crate::learn::format;
+use crate::learn::hash::{combine, feature_id, Fnv, Rng};
+use crate::learn::perceptron::{Scorer, Trainer, Weights};
+use crate::span::{CharOffsets, Span};
+
+static EMBEDDED: &[u8] = include_bytes!("../../../../models/pos.bin");
 
 /// The Penn Treebank tags CoreNLP uses; a tag's id is its index. [`NO_TAG`] is "unknown".
 pub const TAGS: [&str; 45] = [
@@ -60,7 +65,7 @@ fn tok(s: &str) -> Tok {
     let mut last = 0u8;
     let mut n = 0usize;
     for (k, c) in s.chars().enumerate() {
-        let class = super::features::char_class(c);
+        let class = crate::learn::char_class(c);
         if class == 0 {
             shape.char(c);
             last = 0;
@@ -162,6 +167,31 @@ fn argmax(scores: &[f32]) -> u8 {
 }
 
 impl PosTagger {
+    /// The tagger committed in `models/pos.bin`, built into the binary.
+    pub fn embedded() -> PosTagger {
+        PosTagger::from_bytes(EMBEDDED)
+            .expect("the embedded POS model is valid (checked by the unit tests)")
+    }
+
+    /// Loads a file written by [`PosTagger::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<PosTagger> {
+        let (_, mut tables) = format::read("pos", bytes)?;
+        if tables.len() != 1 || tables[0].n_labels != TAGS.len() {
+            return Err(Error::Model {
+                name: "pos".into(),
+                message: "unexpected weight tables".into(),
+            });
+        }
+        Ok(PosTagger {
+            weights: tables.pop().unwrap(),
+        })
+    }
+
+    /// The model file bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        format::write("{}", &[&self.weights])
+    }
+
     /// Tags the tokens `spans` of `text`, greedily left to right.
     pub fn tag(&self, text: &str, spans: &[Span]) -> Vec<u8> {
         let ts = toks(text, spans);
@@ -261,6 +291,118 @@ pub fn project(spans: &[Span], gold_spans: &[Span], gold_tags: &[u8]) -> Vec<u8>
         out[t] = best.1;
     }
     out
+}
+
+/// The training view of a corpus document tokenised as `spans`: CoreNLP's tags projected
+/// onto them (all unknown when the document has no CoreNLP annotations).
+pub fn silver_doc<'a>(g: &'a GoldDoc, spans: &'a [Span]) -> PosDoc<'a> {
+    let gold = match &g.corenlp {
+        Some(c) => {
+            let map = CharOffsets::new(&g.text);
+            let theirs: Vec<Span> = c
+                .tokens
+                .iter()
+                .map(|&[a, b]| map.span_from_chars(a, b))
+                .collect();
+            let tags: Vec<u8> = c.pos.iter().map(|t| tag_id(t).unwrap_or(NO_TAG)).collect();
+            project(spans, &theirs, &tags)
+        }
+        None => vec![NO_TAG; spans.len()],
+    };
+    PosDoc {
+        text: &g.text,
+        spans,
+        gold,
+    }
+}
+
+/// Jackknifed tags of `docs`: each fold tagged by a tagger trained on the other folds, so a
+/// later stage trains on tags as accurate as on unseen text. `folds < 2` tags with `full`.
+pub fn jackknife(
+    docs: &[PosDoc],
+    full: &PosTagger,
+    folds: usize,
+    epochs: usize,
+    seed: u64,
+) -> Vec<Vec<u8>> {
+    if folds < 2 {
+        return docs.iter().map(|d| full.tag(d.text, d.spans)).collect();
+    }
+    let mut tags = vec![Vec::new(); docs.len()];
+    for fold in 0..folds {
+        let rest: Vec<PosDoc> = docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds != fold)
+            .map(|(_, d)| PosDoc {
+                text: d.text,
+                spans: d.spans,
+                gold: d.gold.clone(),
+            })
+            .collect();
+        let t = train_pos(&rest, epochs, seed ^ (fold as u64 + 7), PRUNE);
+        for (i, d) in docs.iter().enumerate().filter(|(i, _)| i % folds == fold) {
+            tags[i] = t.tag(d.text, d.spans);
+        }
+    }
+    tags
+}
+
+/// Training settings of the tagger (`verbatim train --task pos`); the attribution model's
+/// training uses the same defaults for its jackknifed tags.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PosTrainConfig {
+    pub epochs: usize,
+    pub seed: u64,
+}
+
+impl Default for PosTrainConfig {
+    fn default() -> Self {
+        PosTrainConfig { epochs: 5, seed: 1 }
+    }
+}
+
+/// Trains the tagger on the CoreNLP tags of `train` projected onto our tokens, reporting
+/// train and dev accuracy; returns the model file bytes (same data and seed, same bytes).
+pub fn train_tagger(
+    train: &[GoldDoc],
+    dev: &[GoldDoc],
+    config: &PosTrainConfig,
+    progress: &mut dyn FnMut(&str),
+) -> Vec<u8> {
+    let segmenter = crate::segment::Segmenter::new();
+    let spans_of = |docs: &[GoldDoc]| -> Vec<Vec<Span>> {
+        docs.iter()
+            .map(|g| {
+                segmenter
+                    .segment(&g.text)
+                    .tokens
+                    .iter()
+                    .map(|t| t.span)
+                    .collect()
+            })
+            .collect()
+    };
+    let (train_spans, dev_spans) = (spans_of(train), spans_of(dev));
+    let docs: Vec<PosDoc> = train
+        .iter()
+        .zip(&train_spans)
+        .map(|(g, s)| silver_doc(g, s))
+        .collect();
+    let dev_docs: Vec<PosDoc> = dev
+        .iter()
+        .zip(&dev_spans)
+        .map(|(g, s)| silver_doc(g, s))
+        .collect();
+    let tagger = train_pos(&docs, config.epochs, config.seed, PRUNE);
+    progress(&format!(
+        "POS tagger: {} features, accuracy train {:.2}% dev {:.2}%",
+        tagger.weights.keys.len(),
+        accuracy(&tagger, &docs) * 100.0,
+        accuracy(&tagger, &dev_docs) * 100.0
+    ));
+    tagger.to_bytes()
 }
 
 /// Accuracy of `tagger` on the known tags of `docs`.
