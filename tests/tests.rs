@@ -5,6 +5,7 @@ mod common;
 mod eval;
 mod html;
 mod link;
+mod parse;
 mod properties;
 mod quality;
 mod seed;

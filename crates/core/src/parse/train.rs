@@ -51,12 +51,12 @@ impl Trainers {
 impl Default for ParseTrainConfig {
     fn default() -> Self {
         ParseTrainConfig {
-            epochs: 12,
+            epochs: 8,
             seed: 1,
             explore_from: 2,
             explore: 0.9,
             min_weight: 0.5,
-            min_count: 2,
+            min_count: 3,
             pos_folds: 4,
             pos_epochs: 5,
             pos_seed: 1,
