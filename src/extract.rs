@@ -51,7 +51,7 @@ pub fn extract(
 
 /// `verbatim parse`: the CoNLL-U of every article of the inputs (segment, POS, parse).
 pub fn parse(paths: Vec<PathBuf>, jobs: usize) -> anyhow::Result<ExitCode> {
-    let pipeline = verbatim_core::Pipeline::new();
+    let pipeline = verbatim_core::SyntaxPipeline::new();
     process(paths, jobs, |article, bytes| {
         let (seg, syntax) = pipeline.syntax(&article.text);
         let mut out = String::with_capacity(article.text.len() * 4);

@@ -58,6 +58,17 @@ pub struct CoreNlp {
     pub coref: Vec<Vec<(usize, usize, bool)>>,
 }
 
+impl CoreNlp {
+    /// The byte spans of the CoreNLP tokens in `text` (they are code-point offsets).
+    pub fn token_spans(&self, text: &str) -> Vec<crate::span::Span> {
+        let map = crate::span::CharOffsets::new(text);
+        self.tokens
+            .iter()
+            .map(|&[a, b]| map.span_from_chars(a, b))
+            .collect()
+    }
+}
+
 /// Reads a corpus file, one article per line; blank lines are skipped.
 pub fn read_jsonl(path: &Path) -> Result<Vec<GoldDoc>> {
     let io = |source| Error::Io {

@@ -37,7 +37,7 @@ pub mod wire;
 pub use article::{Article, Dateline, Meta, Timestamp};
 pub use attribute::{Attribution, Attributor, Kind};
 pub use error::{Error, Result};
-pub use pipeline::{Analysis, Pipeline};
+pub use pipeline::{Analysis, Pipeline, SyntaxPipeline};
 pub use resolve::{Speaker, SpeakerType};
 pub use segment::{Segmentation, Segmenter};
 pub use span::{CharOffsets, Span};

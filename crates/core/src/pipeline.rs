@@ -7,7 +7,6 @@ use crate::parse::{Parser, Syntax};
 use crate::pos::PosTagger;
 use crate::resolve::{Entity, Resolver};
 use crate::segment::{Segmentation, Segmenter};
-use crate::span::Span;
 use crate::tag::{EntityMention, Tagger};
 
 /// Everything the pipeline learned about one article.
@@ -24,11 +23,42 @@ pub struct Analysis {
     pub attributions: Vec<Attribution>,
 }
 
-/// The stages, built once and shared by every article (and thread).
-pub struct Pipeline {
+/// The syntax stages alone (segment → POS → parse): what `verbatim parse` needs, without
+/// loading the entity and attribution models.
+pub struct SyntaxPipeline {
     segmenter: Segmenter,
     pos: PosTagger,
     parser: Parser,
+}
+
+impl Default for SyntaxPipeline {
+    fn default() -> Self {
+        SyntaxPipeline::new()
+    }
+}
+
+impl SyntaxPipeline {
+    /// The syntax stages with the embedded models.
+    pub fn new() -> SyntaxPipeline {
+        SyntaxPipeline {
+            segmenter: Segmenter::new(),
+            pos: PosTagger::embedded(),
+            parser: Parser::embedded(),
+        }
+    }
+
+    /// Segments, tags and parses a text: the syntax every later stage reads.
+    pub fn syntax(&self, text: &str) -> (Segmentation, Syntax) {
+        let seg = self.segmenter.segment(text);
+        let tags = self.pos.tag(text, &seg.token_spans());
+        let parse = self.parser.parse(text, &seg, &tags);
+        (seg, Syntax { tags, parse })
+    }
+}
+
+/// The stages, built once and shared by every article (and thread).
+pub struct Pipeline {
+    syntax: SyntaxPipeline,
     tagger: Tagger,
     attributor: Box<dyn Attributor>,
     resolver: Resolver,
@@ -48,27 +78,16 @@ impl Pipeline {
 
     pub fn with_attributor(attributor: Box<dyn Attributor>) -> Pipeline {
         Pipeline {
-            segmenter: Segmenter::new(),
-            pos: PosTagger::embedded(),
-            parser: Parser::embedded(),
+            syntax: SyntaxPipeline::new(),
             tagger: Tagger::embedded(),
             attributor,
             resolver: Resolver::new(),
         }
     }
 
-    /// Segments, tags and parses a text: the syntax every later stage reads.
+    /// Segments, tags and parses a text (see [`SyntaxPipeline::syntax`]).
     pub fn syntax(&self, text: &str) -> (Segmentation, Syntax) {
-        let segmentation = self.segmenter.segment(text);
-        let syntax = self.syntax_of(text, &segmentation);
-        (segmentation, syntax)
-    }
-
-    fn syntax_of(&self, text: &str, seg: &Segmentation) -> Syntax {
-        let spans: Vec<Span> = seg.tokens.iter().map(|t| t.span).collect();
-        let tags = self.pos.tag(text, &spans);
-        let parse = self.parser.parse(text, seg, &tags);
-        Syntax { tags, parse }
+        self.syntax.syntax(text)
     }
 
     pub fn analyze(&self, article: &Article) -> Analysis {

@@ -442,6 +442,15 @@ impl Parser {
     }
 }
 
+/// Token index by `(start, end)` byte span: how a silver token finds ours.
+fn span_index(spans: &[Span]) -> std::collections::HashMap<(usize, usize), usize> {
+    spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.start, s.end), i))
+        .collect()
+}
+
 /// The highest-scoring valid move (Shift is always valid while the buffer is not empty).
 fn best_move(st: &State, scores: &[f32; 4]) -> Move {
     let mut best = Move::Shift;

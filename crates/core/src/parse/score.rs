@@ -6,8 +6,6 @@ use super::Parser;
 use crate::corpus::GoldDoc;
 use crate::pos::PosTagger;
 use crate::segment::Segmenter;
-use crate::span::{CharOffsets, Span};
-use std::collections::HashMap;
 use std::fmt;
 
 /// Parse scores over the silver tokens our tokens reproduce.
@@ -67,20 +65,11 @@ pub fn evaluate(parser: &Parser, tagger: &PosTagger, docs: &[GoldDoc]) -> ParseS
             continue;
         }
         let seg = segmenter.segment(&g.text);
-        let spans: Vec<Span> = seg.tokens.iter().map(|t| t.span).collect();
+        let spans = seg.token_spans();
         let tags = tagger.tag(&g.text, &spans);
         let parse = parser.parse(&g.text, &seg, &tags);
-        let map = CharOffsets::new(&g.text);
-        let theirs: Vec<Span> = c
-            .tokens
-            .iter()
-            .map(|&[a, b]| map.span_from_chars(a, b))
-            .collect();
-        let ours: HashMap<(usize, usize), usize> = spans
-            .iter()
-            .enumerate()
-            .map(|(i, sp)| ((sp.start, sp.end), i))
-            .collect();
+        let theirs = c.token_spans(&g.text);
+        let ours = super::span_index(&spans);
         s.silver_tokens += theirs.len();
         for (k, sp) in theirs.iter().enumerate() {
             let Some(&i) = ours.get(&(sp.start, sp.end)) else {

@@ -3,19 +3,14 @@ use crate::pos::{tag_id, PosTagger};
 use crate::segment::Segmenter;
 use std::sync::OnceLock;
 
-fn models() -> &'static (Segmenter, PosTagger, Parser) {
-    static M: OnceLock<(Segmenter, PosTagger, Parser)> = OnceLock::new();
-    M.get_or_init(|| (Segmenter::new(), PosTagger::embedded(), Parser::embedded()))
+fn models() -> &'static crate::SyntaxPipeline {
+    static M: OnceLock<crate::SyntaxPipeline> = OnceLock::new();
+    M.get_or_init(crate::SyntaxPipeline::new)
 }
 
 /// Segments, tags and parses `text`; returns the segmentation and syntax.
 fn parsed(text: &str) -> (Segmentation, Syntax) {
-    let (seg, pos, parser) = models();
-    let seg = seg.segment(text);
-    let spans: Vec<Span> = seg.tokens.iter().map(|t| t.span).collect();
-    let tags = pos.tag(text, &spans);
-    let parse = parser.parse(text, &seg, &tags);
-    (seg, Syntax { tags, parse })
+    models().syntax(text)
 }
 
 /// The token whose text is `word` (the first one).
@@ -189,10 +184,9 @@ fn every_sentence_is_one_tree() {
 
 #[test]
 fn tags_of_the_wrong_length_are_no_panic() {
-    let (seg, pos, parser) = models();
+    let parser = Parser::embedded();
     let text = "He said so.";
-    let seg = seg.segment(text);
-    let _ = pos;
+    let seg = Segmenter::new().segment(text);
     let p = parser.parse(text, &seg, &[tag_id("NN").unwrap()]);
     assert_eq!(p.len(), seg.tokens.len());
     let p = parser.parse("", &Segmentation::default(), &[]);

@@ -9,7 +9,7 @@
 
 use super::features::{label_features, move_features, punct_prefix, word_hash, Sent};
 use super::system::{Move, State, MOVES};
-use super::{arc, best_label, Label, Parser, LABELS};
+use super::{arc, best_label, span_index, Label, Parser, LABELS};
 use crate::corpus::GoldDoc;
 use crate::error::{Error, Result};
 use crate::learn::hash::Rng;
@@ -18,7 +18,6 @@ use crate::pos::{self, PosTagger};
 use crate::segment::Segmenter;
 use crate::span::{CharOffsets, Span};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Training settings (`verbatim train --task parse --config FILE` reads them as JSON).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -114,16 +113,8 @@ pub(super) fn prepare(
             continue;
         }
         let map = CharOffsets::new(&g.text);
-        let theirs: Vec<Span> = c
-            .tokens
-            .iter()
-            .map(|&[a, b]| map.span_from_chars(a, b))
-            .collect();
-        let index: HashMap<(usize, usize), usize> = ours
-            .iter()
-            .enumerate()
-            .map(|(i, s)| ((s.start, s.end), i))
-            .collect();
+        let theirs = c.token_spans(&g.text);
+        let index = span_index(ours);
         let mut j = 0usize;
         for &[a, b] in &c.sentences {
             let sent = map.span_from_chars(a, b);
@@ -335,14 +326,7 @@ pub fn train_parser(
     let segmenter = Segmenter::new();
     let spans: Vec<Vec<Span>> = train
         .iter()
-        .map(|g| {
-            segmenter
-                .segment(&g.text)
-                .tokens
-                .iter()
-                .map(|t| t.span)
-                .collect()
-        })
+        .map(|g| segmenter.segment(&g.text).token_spans())
         .collect();
     let pos_docs: Vec<pos::PosDoc> = train
         .iter()

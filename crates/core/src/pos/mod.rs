@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::learn::format;
 use crate::learn::hash::{combine, feature_id, Fnv, Rng};
 use crate::learn::perceptron::{Scorer, Trainer, Weights};
-use crate::span::{CharOffsets, Span};
+use crate::span::Span;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../../models/pos.bin");
 
@@ -298,12 +298,7 @@ pub fn project(spans: &[Span], gold_spans: &[Span], gold_tags: &[u8]) -> Vec<u8>
 pub fn silver_doc<'a>(g: &'a GoldDoc, spans: &'a [Span]) -> PosDoc<'a> {
     let gold = match &g.corenlp {
         Some(c) => {
-            let map = CharOffsets::new(&g.text);
-            let theirs: Vec<Span> = c
-                .tokens
-                .iter()
-                .map(|&[a, b]| map.span_from_chars(a, b))
-                .collect();
+            let theirs = c.token_spans(&g.text);
             let tags: Vec<u8> = c.pos.iter().map(|t| tag_id(t).unwrap_or(NO_TAG)).collect();
             project(spans, &theirs, &tags)
         }
@@ -374,14 +369,7 @@ pub fn train_tagger(
     let segmenter = crate::segment::Segmenter::new();
     let spans_of = |docs: &[GoldDoc]| -> Vec<Vec<Span>> {
         docs.iter()
-            .map(|g| {
-                segmenter
-                    .segment(&g.text)
-                    .tokens
-                    .iter()
-                    .map(|t| t.span)
-                    .collect()
-            })
+            .map(|g| segmenter.segment(&g.text).token_spans())
             .collect()
     };
     let (train_spans, dev_spans) = (spans_of(train), spans_of(dev));

@@ -99,6 +99,11 @@ pub struct Segmentation {
 }
 
 impl Segmentation {
+    /// The byte span of every token, in order.
+    pub fn token_spans(&self) -> Vec<Span> {
+        self.tokens.iter().map(|t| t.span).collect()
+    }
+
     /// Index of the sentence holding token `tok`.
     pub fn sentence_of(&self, tok: usize) -> usize {
         self.sentences.partition_point(|s| s.tokens.end <= tok)

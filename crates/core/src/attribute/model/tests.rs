@@ -11,8 +11,8 @@ fn model() -> &'static ModelAttributor {
 
 /// The segmentation and syntax of `text`, as the pipeline computes them.
 pub(crate) fn syntax(text: &str) -> (crate::segment::Segmentation, crate::parse::Syntax) {
-    static PIPELINE: std::sync::OnceLock<crate::Pipeline> = std::sync::OnceLock::new();
-    PIPELINE.get_or_init(crate::Pipeline::new).syntax(text)
+    static STAGES: std::sync::OnceLock<crate::SyntaxPipeline> = std::sync::OnceLock::new();
+    STAGES.get_or_init(crate::SyntaxPipeline::new).syntax(text)
 }
 
 /// Runs the embedded model and renders each attribution as `source | cue | content`.

@@ -11,7 +11,7 @@ use crate::corpus::GoldDoc;
 use crate::error::Result;
 use crate::pos::{self, PosDoc, PosTagger};
 use crate::segment::{Segmentation, Segmenter};
-use crate::span::{CharOffsets, Span};
+use crate::span::CharOffsets;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -72,11 +72,6 @@ impl Default for TrainConfig {
             pos_epochs: 5,
         }
     }
-}
-
-/// The POS training view of a document tokenised as `d`.
-fn pos_doc<'a>(g: &'a GoldDoc, d: &'a Doc) -> PosDoc<'a> {
-    pos::silver_doc(g, &d.spans)
 }
 
 /// One training document: tokens, observations and gold labels.
@@ -263,14 +258,17 @@ pub fn train(
         let train_pos: Vec<PosDoc> = train
             .iter()
             .zip(&prepared)
-            .map(|(g, p)| pos_doc(g, &p.doc))
+            .map(|(g, p)| pos::silver_doc(g, &p.doc.spans))
             .collect();
         let tagger = pos::train_pos(&train_pos, config.pos_epochs, config.seed, pos::PRUNE);
         let dev_docs: Vec<(Doc, &GoldDoc)> = dev
             .iter()
             .map(|g| (Doc::new(&g.text, &segmenter.segment(&g.text)), g))
             .collect();
-        let dev_pos: Vec<PosDoc> = dev_docs.iter().map(|(d, g)| pos_doc(g, d)).collect();
+        let dev_pos: Vec<PosDoc> = dev_docs
+            .iter()
+            .map(|(d, g)| pos::silver_doc(g, &d.spans))
+            .collect();
         progress(&format!(
             "POS tagger: {} features, accuracy train {:.2}% dev {:.2}%",
             tagger.weights.keys.len(),
@@ -284,7 +282,7 @@ pub fn train(
         let all: Vec<PosDoc> = train
             .iter()
             .zip(&prepared)
-            .map(|(g, p)| pos_doc(g, &p.doc))
+            .map(|(g, p)| pos::silver_doc(g, &p.doc.spans))
             .collect();
         let tags = pos::jackknife(
             &all,
@@ -458,7 +456,7 @@ pub fn evaluate(
     let (mut matched, mut matched_s, mut n_gold) = (0usize, 0usize, 0usize);
     for g in docs {
         let seg = segmenter.segment(&g.text);
-        let tags = tagger.map_or(Vec::new(), |t| t.tag(&g.text, &spans_of(&seg)));
+        let tags = tagger.map_or(Vec::new(), |t| t.tag(&g.text, &seg.token_spans()));
         let d = model.doc(&g.text, &seg, &tags);
         let roles = token_roles(g, &seg);
         let mut gold: Vec<TokAttr> = vec![Default::default(); g.attributions.len()];
@@ -510,8 +508,4 @@ pub fn evaluate(
         attribution_f1: f1(correct, n_pred, matched, n_gold),
         attribution_source_f1: f1(correct_s, n_pred, matched_s, n_gold),
     }
-}
-
-fn spans_of(seg: &Segmentation) -> Vec<Span> {
-    seg.tokens.iter().map(|t| t.span).collect()
 }
