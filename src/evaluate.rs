@@ -170,6 +170,19 @@ pub fn bench(
     );
     println!("words/s         {:>10.0}", report.words_per_sec());
     println!("articles/s      {:>10.1}", report.articles_per_sec());
+    println!("time per stage in the median pass:");
+    let total = report.median().as_secs_f64().max(1e-9);
+    let stages = verbatim_core::pipeline::STAGES
+        .iter()
+        .zip(report.stages.0)
+        .chain(std::iter::once((&"record", report.record)));
+    for (name, d) in stages {
+        println!(
+            "  {name:<13} {:>10.1} ms  {:>5.1}%",
+            d.as_secs_f64() * 1e3,
+            100.0 * d.as_secs_f64() / total
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

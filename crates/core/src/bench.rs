@@ -1,7 +1,7 @@
 //! Throughput measurement of the pipeline, for `verbatim bench` and BENCHMARKS.md.
 
 use crate::article::Article;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, StageTimes};
 use crate::wire::ExtractRecord;
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,9 @@ pub struct BenchReport {
     pub repeats: usize,
     /// Wall time of each pass over all articles.
     pub passes: Vec<Duration>,
+    /// Time per stage in the median pass, and the rest of that pass (the JSON record).
+    pub stages: StageTimes,
+    pub record: Duration,
 }
 
 impl BenchReport {
@@ -44,25 +47,37 @@ impl BenchReport {
 pub fn run(pipeline: &Pipeline, articles: &[Article], repeats: usize) -> BenchReport {
     let n_words = articles.iter().map(|a| count_words(&a.text)).sum();
     let mut passes = Vec::with_capacity(repeats);
+    let mut per_pass: Vec<(StageTimes, Duration)> = Vec::with_capacity(repeats);
     let mut n_attributions = 0;
     let mut buf = Vec::with_capacity(1 << 20);
     for _ in 0..repeats.max(1) {
         let start = Instant::now();
+        let mut stages = StageTimes::default();
+        let mut record = Duration::ZERO;
         n_attributions = 0;
         for article in articles {
-            let analysis = pipeline.analyze(article);
+            let analysis = pipeline.analyze_timed(article, &mut Some(&mut stages));
             n_attributions += analysis.attributions.len();
+            let t = Instant::now();
             buf.clear();
             // Writing to a Vec cannot fail.
             let _ = serde_json::to_writer(&mut buf, &ExtractRecord::new(article, &analysis));
+            record += t.elapsed();
         }
         passes.push(start.elapsed());
+        per_pass.push((stages, record));
     }
+    // The stage times of the median pass.
+    let mut order: Vec<usize> = (0..passes.len()).collect();
+    order.sort_by_key(|&i| passes[i]);
+    let (stages, record) = per_pass.swap_remove(order[order.len() / 2]);
     BenchReport {
         n_articles: articles.len(),
         n_words,
         n_attributions,
         repeats: repeats.max(1),
         passes,
+        stages,
+        record,
     }
 }

@@ -25,7 +25,7 @@ pub mod learn;
 pub mod link;
 pub mod parallel;
 pub mod parse;
-mod pipeline;
+pub mod pipeline;
 pub mod pos;
 pub mod resolve;
 pub mod segment;

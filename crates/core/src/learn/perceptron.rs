@@ -151,18 +151,34 @@ impl Scorer for Trainer {
     }
 }
 
-/// One slot of the lookup table: a feature id and its weights, together in one cache line.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct Slot {
+/// One slot of the lookup table: a feature id and its `N` weights, side by side so that one
+/// memory access fetches both.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Slot<const N: usize> {
     key: u32,
-    w: [i16; 8],
+    w: [i16; N],
+}
+
+impl<const N: usize> Default for Slot<N> {
+    fn default() -> Self {
+        Slot { key: 0, w: [0; N] }
+    }
 }
 
 /// The most labels a weight table may have.
 pub const MAX_LABELS: usize = 64;
 
-/// Quantised weights with an open-addressing table from feature id to weights: the weights
-/// inline in the slot for up to 8 labels, else a row index into `q`.
+/// The open-addressing tables: weights inline for up to 4 or 8 labels (12- or 20-byte
+/// slots), else a row index into `q`.
+#[derive(Clone, Debug, PartialEq)]
+enum Table {
+    Four(Vec<Slot<4>>),
+    Eight(Vec<Slot<8>>),
+    /// `(feature id, row)` slots.
+    Rows(Vec<(u32, u32)>),
+}
+
+/// Quantised weights with an open-addressing table from feature id to weights.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Weights {
     pub n_labels: usize,
@@ -171,70 +187,55 @@ pub struct Weights {
     pub keys: Vec<u32>,
     /// `keys.len() * n_labels` weights.
     pub q: Vec<i16>,
-    table: Vec<Slot>,
-    /// For more than 8 labels: `(feature id, row)` slots.
-    rows: Vec<(u32, u32)>,
+    table: Table,
     mask: usize,
+}
+
+fn inline_table<const N: usize>(keys: &[u32], q: &[i16], l: usize, mask: usize) -> Vec<Slot<N>> {
+    let mut table = vec![Slot::<N>::default(); mask + 1];
+    for (r, &k) in keys.iter().enumerate() {
+        let mut i = slot_hash(k) & mask;
+        while table[i].key != 0 && table[i].key != k {
+            i = (i + 1) & mask;
+        }
+        table[i].key = k;
+        table[i].w[..l].copy_from_slice(&q[r * l..(r + 1) * l]);
+    }
+    table
 }
 
 impl Weights {
     /// Panics if `n_labels` is 0 or above [`MAX_LABELS`] (callers check file input).
     pub fn new(n_labels: usize, scale: f32, keys: Vec<u32>, q: Vec<i16>) -> Weights {
         assert!((1..=MAX_LABELS).contains(&n_labels));
-        // Load factor at most 2/3.
-        let cap = (keys.len() * 3 / 2 + 1).next_power_of_two().max(16);
+        // Load factor at most 1/4 for inline tables (see `score_inline`), 2/3 for rows.
+        let spread = if n_labels <= 8 { 4 } else { 3 };
+        let cap = (keys.len() * spread / if n_labels <= 8 { 1 } else { 2 } + 1)
+            .next_power_of_two()
+            .max(16);
         let mask = cap - 1;
-        let inline = n_labels <= 8;
-        let mut table = vec![Slot::default(); if inline { cap } else { 0 }];
-        let mut rows = vec![(0u32, 0u32); if inline { 0 } else { cap }];
-        for (r, &k) in keys.iter().enumerate() {
-            let mut i = slot_hash(k) & mask;
-            if inline {
-                while table[i].key != 0 && table[i].key != k {
-                    i = (i + 1) & mask;
+        let table = match n_labels {
+            1..=4 => Table::Four(inline_table(&keys, &q, n_labels, mask)),
+            5..=8 => Table::Eight(inline_table(&keys, &q, n_labels, mask)),
+            _ => {
+                let mut rows = vec![(0u32, 0u32); cap];
+                for (r, &k) in keys.iter().enumerate() {
+                    let mut i = slot_hash(k) & mask;
+                    while rows[i].0 != 0 && rows[i].0 != k {
+                        i = (i + 1) & mask;
+                    }
+                    rows[i] = (k, r as u32);
                 }
-                table[i].key = k;
-                table[i].w[..n_labels].copy_from_slice(&q[r * n_labels..(r + 1) * n_labels]);
-            } else {
-                while rows[i].0 != 0 && rows[i].0 != k {
-                    i = (i + 1) & mask;
-                }
-                rows[i] = (k, r as u32);
+                Table::Rows(rows)
             }
-        }
+        };
         Weights {
             n_labels,
             scale,
             keys,
             q,
             table,
-            rows,
             mask,
-        }
-    }
-
-    fn score_rows(&self, feats: &[u32], out: &mut [f32]) {
-        let l = self.n_labels;
-        let mut acc = [0i32; MAX_LABELS];
-        for &f in feats {
-            let mut i = slot_hash(f) & self.mask;
-            loop {
-                let (k, r) = self.rows[i];
-                if k == f {
-                    let r = r as usize * l;
-                    for (a, &w) in acc[..l].iter_mut().zip(&self.q[r..r + l]) {
-                        *a += i32::from(w);
-                    }
-                    break;
-                }
-                if k == 0 {
-                    break;
-                }
-                i = (i + 1) & self.mask;
-            }
-        }
-        for (o, a) in out.iter_mut().zip(acc) {
-            *o = a as f32 * self.scale;
         }
     }
 }
@@ -243,26 +244,65 @@ fn slot_hash(k: u32) -> usize {
     (u64::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
 }
 
+/// Reads the first slot of every feature before any is probed: the loads are independent
+/// and free of branches on their values, so their cache misses overlap instead of each
+/// waiting behind the mispredicted branch of the one before.
+#[inline(always)]
+fn touch(feats: &[u32], mask: usize, key: impl Fn(usize) -> u32) {
+    let mut x = 0u32;
+    for &f in feats {
+        x ^= key(slot_hash(f) & mask);
+    }
+    std::hint::black_box(x);
+}
+
+/// Sums the inline weights of `feats` into `acc`. The weights of the first slot are added
+/// under a mask rather than behind a branch on the key, and the tables are sparse enough that
+/// the first slot nearly always decides: the one branch left is predictable.
+fn score_inline<const N: usize>(table: &[Slot<N>], mask: usize, feats: &[u32], acc: &mut [i32]) {
+    for &f in feats {
+        let mut i = slot_hash(f) & mask;
+        loop {
+            let s = &table[i];
+            let hit = s.key == f;
+            let m = -i32::from(hit);
+            for (a, &w) in acc.iter_mut().zip(&s.w) {
+                *a += i32::from(w) & m;
+            }
+            if hit || s.key == 0 {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
 impl Scorer for Weights {
     fn score(&self, feats: &[u32], out: &mut [f32]) {
-        if self.n_labels > 8 {
-            return self.score_rows(feats, out);
-        }
-        let mut acc = [0i32; 8];
-        for &f in feats {
-            let mut i = slot_hash(f) & self.mask;
-            loop {
-                let s = &self.table[i];
-                if s.key == f {
-                    for (a, &w) in acc.iter_mut().zip(&s.w) {
-                        *a += i32::from(w);
+        let l = self.n_labels;
+        let mut acc = [0i32; MAX_LABELS];
+        match &self.table {
+            Table::Four(t) => score_inline(t, self.mask, feats, &mut acc[..4]),
+            Table::Eight(t) => score_inline(t, self.mask, feats, &mut acc[..8]),
+            Table::Rows(rows) => {
+                touch(feats, self.mask, |i| rows[i].0);
+                for &f in feats {
+                    let mut i = slot_hash(f) & self.mask;
+                    loop {
+                        let (k, r) = rows[i];
+                        if k == f {
+                            let r = r as usize * l;
+                            for (a, &w) in acc[..l].iter_mut().zip(&self.q[r..r + l]) {
+                                *a += i32::from(w);
+                            }
+                            break;
+                        }
+                        if k == 0 {
+                            break;
+                        }
+                        i = (i + 1) & self.mask;
                     }
-                    break;
                 }
-                if s.key == 0 {
-                    break;
-                }
-                i = (i + 1) & self.mask;
             }
         }
         for (o, a) in out.iter_mut().zip(acc) {
@@ -299,6 +339,28 @@ mod tests {
             assert_eq!(argmax(&out), (k % 3) as usize, "feature {k}");
         }
         assert_eq!(w.keys.windows(2).filter(|p| p[0] >= p[1]).count(), 0);
+    }
+
+    #[test]
+    fn every_table_layout_scores_like_the_rows() {
+        // 1, 4 and 6 labels keep weights inline, 12 in rows: all sum the same weights, with
+        // colliding and missing keys.
+        for l in [1usize, 4, 6, 12] {
+            let keys: Vec<u32> = (1..=300).map(|k| k * 7919).collect();
+            let q: Vec<i16> = (0..keys.len() * l).map(|i| (i as i16 % 97) - 48).collect();
+            let w = Weights::new(l, 0.5, keys.clone(), q.clone());
+            let feats: Vec<u32> = vec![7919, 5, 7919 * 300, 7919 * 17, 123_456_789, 7919 * 17];
+            let mut out = vec![0f32; l];
+            w.score(&feats, &mut out);
+            for (j, o) in out.iter().enumerate() {
+                let want: i32 = feats
+                    .iter()
+                    .filter_map(|f| keys.iter().position(|k| k == f))
+                    .map(|r| i32::from(q[r * l + j]))
+                    .sum();
+                assert_eq!(*o, want as f32 * 0.5, "{l} labels, label {j}");
+            }
+        }
     }
 
     #[test]

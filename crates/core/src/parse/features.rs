@@ -82,20 +82,21 @@ fn at(v: &[u32], t: u32) -> u32 {
     }
 }
 
-struct Out<'a>(&'a mut Vec<u32>);
+/// Appends hashed feature ids.
+pub(super) struct Out<'a>(pub &'a mut Vec<u32>);
 
 impl Out<'_> {
-    fn f1(&mut self, id: u64, a: u64) {
+    pub(super) fn f1(&mut self, id: u64, a: u64) {
         self.0.push(feature_id(combine(id, a)));
     }
-    fn f2(&mut self, id: u64, a: u64, b: u64) {
+    pub(super) fn f2(&mut self, id: u64, a: u64, b: u64) {
         self.0.push(feature_id(combine(combine(id, a), b)));
     }
-    fn f3(&mut self, id: u64, a: u64, b: u64, c: u64) {
+    pub(super) fn f3(&mut self, id: u64, a: u64, b: u64, c: u64) {
         self.0
             .push(feature_id(combine(combine(combine(id, a), b), c)));
     }
-    fn f4(&mut self, id: u64, a: u64, b: u64, c: u64, d: u64) {
+    pub(super) fn f4(&mut self, id: u64, a: u64, b: u64, c: u64, d: u64) {
         self.0.push(feature_id(combine(
             combine(combine(combine(id, a), b), c),
             d,

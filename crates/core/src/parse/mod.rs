@@ -8,6 +8,7 @@
 
 pub mod conllu;
 mod features;
+mod punct;
 mod score;
 mod system;
 mod train;
@@ -289,6 +290,8 @@ pub struct Syntax {
 pub struct Parser {
     moves: Weights,
     labels: Weights,
+    /// The punctuation re-attachment ranker (one score per candidate; empty: not used).
+    punct: Weights,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -304,6 +307,7 @@ struct Scratch {
     p: Vec<u8>,
     punct: Vec<u16>,
     feats: Vec<u32>,
+    marks: punct::PunctScratch,
 }
 
 impl Parser {
@@ -324,15 +328,21 @@ impl Parser {
         if settings.labels != LABELS {
             return Err(bad("the model's label set differs from this build's"));
         }
-        if tables.len() != 2
+        if tables.len() != 3
             || tables[0].n_labels != MOVES.len()
             || tables[1].n_labels != LABELS.len()
+            || tables[2].n_labels != 1
         {
             return Err(bad("unexpected weight tables"));
         }
+        let punct = tables.pop().unwrap();
         let labels = tables.pop().unwrap();
         let moves = tables.pop().unwrap();
-        Ok(Parser { moves, labels })
+        Ok(Parser {
+            moves,
+            labels,
+            punct,
+        })
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -340,12 +350,16 @@ impl Parser {
             labels: LABELS.iter().map(|s| s.to_string()).collect(),
         };
         let json = serde_json::to_string(&settings).expect("settings serialise");
-        format::write(&json, &[&self.moves, &self.labels])
+        format::write(&json, &[&self.moves, &self.labels, &self.punct])
     }
 
-    /// The features' sizes: (move features, label features).
-    pub fn sizes(&self) -> (usize, usize) {
-        (self.moves.keys.len(), self.labels.keys.len())
+    /// The features' sizes: (move features, label features, punctuation features).
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (
+            self.moves.keys.len(),
+            self.labels.keys.len(),
+            self.punct.keys.len(),
+        )
     }
 
     /// Parses every sentence of `seg` with the tags `tags` (one per token; a length
@@ -384,6 +398,30 @@ impl Parser {
         Parse::from_heads(&heads, &labels)
     }
 
+    /// The greedy transition parse of a sentence, before punctuation re-attachment.
+    pub(super) fn greedy(&self, sent: &Sent, feats: &mut Vec<u32>) -> State {
+        let n = sent.w.len();
+        let mut st = State::new(n);
+        let mut scores = [0f32; 4];
+        let mut lscores = [0f32; LABELS.len()];
+        while !st.done() {
+            move_features(&st, sent, feats);
+            self.moves.score(feats, &mut scores);
+            let m = best_move(&st, &scores);
+            let label = if matches!(m, Move::Left | Move::Right) && !st.root_arc(m) {
+                let (h, d, right) = arc(&st, m);
+                label_features(&st, sent, h, d, right, feats);
+                self.labels.score(feats, &mut lscores);
+                best_label(&lscores)
+            } else {
+                Label::ROOT
+            };
+            st.apply(m, label);
+        }
+        st.finish(|t| crate::pos::coarse(sent.p[t]) == 4);
+        st
+    }
+
     /// Parses one sentence given its token spans and tags (empty: unknown), writing local
     /// heads (`None`: the root) and labels.
     fn parse_sentence(
@@ -414,24 +452,16 @@ impl Parser {
             p: &sc.p,
             punct: &sc.punct,
         };
-        let mut st = State::new(n);
-        let mut scores = [0f32; 4];
-        let mut lscores = [0f32; LABELS.len()];
-        while !st.done() {
-            move_features(&st, &sent, &mut sc.feats);
-            self.moves.score(&sc.feats, &mut scores);
-            let m = best_move(&st, &scores);
-            let label = if matches!(m, Move::Left | Move::Right) && !st.root_arc(m) {
-                let (h, d, right) = arc(&st, m);
-                label_features(&st, &sent, h, d, right, &mut sc.feats);
-                self.labels.score(&sc.feats, &mut lscores);
-                best_label(&lscores)
-            } else {
-                Label::ROOT
-            };
-            st.apply(m, label);
+        let mut st = self.greedy(&sent, &mut sc.feats);
+        if !self.punct.keys.is_empty() {
+            punct::reattach(
+                &self.punct,
+                &sent,
+                &mut st.head[..n],
+                &st.label[..n],
+                &mut sc.marks,
+            );
         }
-        st.finish(|t| crate::pos::coarse(sc.p[t]) == 4);
         heads.clear();
         labels.clear();
         for t in 0..n {
@@ -443,7 +473,7 @@ impl Parser {
 }
 
 /// Token index by `(start, end)` byte span: how a silver token finds ours.
-fn span_index(spans: &[Span]) -> std::collections::HashMap<(usize, usize), usize> {
+pub fn span_index(spans: &[Span]) -> std::collections::HashMap<(usize, usize), usize> {
     spans
         .iter()
         .enumerate()

@@ -34,8 +34,8 @@ fn embedded_model_round_trips() {
         "the committed file is what to_bytes writes"
     );
     assert_eq!(Parser::from_bytes(&p.to_bytes()).unwrap(), p);
-    let (m, l) = p.sizes();
-    assert!(m > 1000 && l > 1000, "{m} {l}");
+    let (m, l, q) = p.sizes();
+    assert!(m > 1000 && l > 1000 && q > 100, "{m} {l} {q}");
 }
 
 #[test]

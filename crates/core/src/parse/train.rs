@@ -8,6 +8,7 @@
 //! from wherever it is. The label classifier learns on arcs that are in the silver tree.
 
 use super::features::{label_features, move_features, punct_prefix, word_hash, Sent};
+use super::punct;
 use super::system::{Move, State, MOVES};
 use super::{arc, best_label, span_index, Label, Parser, LABELS};
 use crate::corpus::GoldDoc;
@@ -36,6 +37,10 @@ pub struct ParseTrainConfig {
     pub pos_folds: usize,
     pub pos_epochs: usize,
     pub pos_seed: u64,
+    /// Epochs of the punctuation re-attachment ranker (0: no re-attachment).
+    pub punct_epochs: usize,
+    /// Train the ranker on the silver trees rather than on the parser's own.
+    pub punct_on_silver: bool,
 }
 
 impl Trainers {
@@ -43,6 +48,7 @@ impl Trainers {
         Trainers {
             moves: Trainer::new(MOVES.len()),
             labels: Trainer::new(LABELS.len()),
+            punct: Trainer::new(1),
         }
     }
 }
@@ -55,10 +61,12 @@ impl Default for ParseTrainConfig {
             explore_from: 2,
             explore: 0.9,
             min_weight: 0.5,
-            min_count: 3,
+            min_count: 10,
             pos_folds: 4,
             pos_epochs: 5,
             pos_seed: 1,
+            punct_epochs: 8,
+            punct_on_silver: false,
         }
     }
 }
@@ -210,6 +218,7 @@ fn argmax_valid(st: &State, scores: &[f32], allowed: impl Fn(Move) -> bool) -> O
 pub(super) struct Trainers {
     moves: Trainer,
     labels: Trainer,
+    punct: Trainer,
 }
 
 /// Counts feature occurrences along the static-oracle path (for pruning).
@@ -378,9 +387,46 @@ pub fn train_parser(
         }
         progress(&line);
     }
+    // The punctuation ranker learns to move the marks of the trained parser's own trees of
+    // the training sentences to their silver heads (or, as configured, of the silver trees).
+    let mut examples = Vec::new();
+    let parsed = finish(&tr, config);
+    let mut feats = Vec::new();
+    for s in &sents {
+        let sent = Sent {
+            w: &s.w,
+            p: &s.p,
+            punct: &s.punct,
+        };
+        if config.punct_on_silver {
+            punct::examples(&sent, &s.gold, &s.labels, &s.gold, &mut examples);
+        } else {
+            let n = s.w.len();
+            let st = parsed.greedy(&sent, &mut feats);
+            punct::examples(&sent, &st.head[..n], &st.label[..n], &s.gold, &mut examples);
+        }
+    }
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    for e in 0..config.punct_epochs {
+        rng.shuffle(&mut order);
+        let errors = punct::epoch(&mut tr.punct, &examples, &order);
+        let mut line = format!(
+            "punctuation epoch {}/{}: {errors} of {} marks misplaced on train",
+            e + 1,
+            config.punct_epochs,
+            examples.len()
+        );
+        if !dev.is_empty() && e + 1 == config.punct_epochs {
+            let parser = finish(&tr, config);
+            line.push_str(&format!("; dev {}", super::evaluate(&parser, tagger, dev)));
+        }
+        progress(&line);
+    }
     let parser = finish(&tr, config);
-    let (m, l) = parser.sizes();
-    progress(&format!("{m} move features, {l} label features kept"));
+    let (m, l, q) = parser.sizes();
+    progress(&format!(
+        "{m} move features, {l} label features, {q} punctuation features kept"
+    ));
     Ok(parser.to_bytes())
 }
 
@@ -388,6 +434,7 @@ pub(super) fn finish(tr: &Trainers, config: &ParseTrainConfig) -> Parser {
     Parser {
         moves: tr.moves.finish(config.min_weight, config.min_count),
         labels: tr.labels.finish(config.min_weight, config.min_count),
+        punct: tr.punct.finish(0.0, 0),
     }
 }
 
