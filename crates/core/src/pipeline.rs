@@ -167,9 +167,13 @@ impl Pipeline {
     ) -> Analysis {
         let text = &article.text;
         attributions.sort_by_key(|a| a.start());
-        let entities = self
-            .resolver
-            .resolve(text, &segmentation, &mut mentions, &mut attributions);
+        let entities = self.resolver.resolve(
+            text,
+            &segmentation,
+            &syntax,
+            &mut mentions,
+            &mut attributions,
+        );
         Analysis {
             segmentation,
             syntax,

@@ -6,6 +6,7 @@ use super::entities::{
 use super::lexicon::*;
 use super::{Speaker, SpeakerType};
 use crate::attribute::{is_double_quote, Attribution};
+use crate::parse::{Label, Syntax};
 use crate::segment::Segmentation;
 use crate::span::Span;
 use crate::tag::{EntityMention, EntityType};
@@ -168,6 +169,7 @@ impl Resolver {
         &self,
         text: &str,
         seg: &Segmentation,
+        syntax: &Syntax,
         mentions: &mut Vec<EntityMention>,
         attributions: &mut [Attribution],
     ) -> Vec<Entity> {
@@ -184,6 +186,7 @@ impl Resolver {
         let ctx = Context {
             text,
             seg,
+            syntax,
             genders: &genders,
             entities: &entities,
             named: &named,
@@ -230,6 +233,7 @@ struct Context<'a> {
     text: &'a str,
     genders: &'a [Gender],
     seg: &'a Segmentation,
+    syntax: &'a Syntax,
     entities: &'a [Entity],
     named: &'a [(Span, usize)],
     quoted: &'a [Span],
@@ -305,12 +309,75 @@ impl Context<'_> {
             .filter(|(s, e)| span.contains(*s) && self.entities[*e].kind == EntityType::Person)
             .copied()
             .collect();
-        let person = persons
-            .iter()
-            .find(|(s, _)| !self.is_possessive(*s))
-            .or(persons.first())
-            .map(|&(_, e)| e);
         let anonymous_marked = ANONYMITY_MARKERS.iter().any(|m| lower.contains(m));
+        // The phrase's syntactic head decides whom it is about: "Clinton campaign spokesman
+        // Brian Fallon" is Fallon, "An attorney for Pagliano, Mark MacDougall," is MacDougall
+        // (the head's apposition), while "Pagliano's lawyer" and "Clinton aides" are
+        // headed by common nouns and are not the persons they name.
+        let head_tok = self.head_token(span);
+        // The head word the word lists are matched against: the last word when a list knows
+        // it, else the parse's head ("A spokeswoman for Hillary Clinton", "Officials at
+        // Homeland Security Investigations").
+        let head_word = head_tok.map(|h| self.seg.tokens[h].span.slice(self.text).to_lowercase());
+        let listed = |w: &str| {
+            [
+                ANONYMOUS_HEADS,
+                DOCUMENT_HEADS,
+                GROUP_HEADS,
+                ORGANIZATION_HEADS,
+            ]
+            .iter()
+            .any(|l| l.contains(&w))
+        };
+        let head = match &head_word {
+            Some(w) if !listed(head) && listed(w) => w.as_str(),
+            _ => head,
+        };
+        let named_at = |t: usize| {
+            let ts = self.seg.tokens[t].span;
+            self.named
+                .iter()
+                .find(|(s, _)| s.start <= ts.start && ts.end <= s.end)
+                .map(|&(_, e)| e)
+        };
+        // Without a usable head: the first person named who is not a possessive.
+        let first_person = || {
+            persons
+                .iter()
+                .find(|(s, _)| !self.is_possessive(*s))
+                .or(persons.first())
+                .map(|&(_, e)| e)
+        };
+        let mut role_noun = false;
+        let person = match head_tok {
+            Some(h) => match named_at(h) {
+                Some(e) => (self.entities[e].kind == EntityType::Person).then_some(e),
+                None => {
+                    // A name in apposition inside the span ("A lawyer for the news outlets,
+                    // David Schulz,": the parse may hang it on "outlets").
+                    let appos = self.appositive_person(span, &named_at);
+                    // A document's issuer is its speaker ("an analysis by Lily Batchelder").
+                    let document = DOCUMENT_HEADS.contains(
+                        &self.seg.tokens[h]
+                            .span
+                            .slice(self.text)
+                            .to_lowercase()
+                            .as_str(),
+                    );
+                    // "One of Mr. Moss's advisers": a quantity heads the phrase; the noun it
+                    // counts decides.
+                    let counted = self
+                        .tag_in(h, &["CD", "DT", "JJ", "JJS"])
+                        .then(|| self.syntax.parse.child(h, |l| l == Label::NMOD))
+                        .flatten()
+                        .filter(|&c| span.contains(self.seg.tokens[c].span));
+                    let noun = counted.unwrap_or(h);
+                    role_noun = appos.is_none() && !document && self.tag_in(noun, &["NN", "NNS"]);
+                    appos.or_else(|| (!role_noun).then(&first_person).flatten())
+                }
+            },
+            None => first_person(),
+        };
 
         if let Some(e) = person.filter(|_| !anonymous_marked) {
             return (self.entity_speaker(e), false);
@@ -375,10 +442,23 @@ impl Context<'_> {
             return (self.entity_speaker(e), true);
         }
         if DOCUMENT_HEADS.contains(&head) {
-            return (
-                self.phrase_speaker(&phrase, SpeakerType::Document, None),
-                false,
-            );
+            // A document named with its issuer ("A Quinnipiac University poll", "a study by
+            // Harvard") speaks for the issuer: the first organisation or person named in it.
+            let issuer = inside.iter().copied().find(|&e| {
+                matches!(
+                    self.entities[e].kind,
+                    EntityType::Organization | EntityType::Person
+                )
+            });
+            let speaker = match issuer {
+                Some(e) => Speaker {
+                    kind: SpeakerType::Document,
+                    description: Some(phrase.clone()),
+                    ..self.entity_speaker(e)
+                },
+                None => self.phrase_speaker(&phrase, SpeakerType::Document, None),
+            };
+            return (speaker, false);
         }
         if ANONYMOUS_HEADS.contains(&head) {
             return (
@@ -390,7 +470,7 @@ impl Context<'_> {
                 false,
             );
         }
-        if let Some(&e) = inside.last() {
+        if let Some(&e) = inside.last().filter(|_| !role_noun) {
             let mut speaker = self.entity_speaker(e);
             if speaker.kind == SpeakerType::Group {
                 speaker.description = Some(phrase);
@@ -469,6 +549,58 @@ impl Context<'_> {
             true
         };
         (joined && between.len() <= 3 && agrees).then_some(*e)
+    }
+
+    /// The syntactic head of a source span: of its tokens (punctuation aside) whose head in
+    /// the parse lies outside the span, the first subject, else the first.
+    fn head_token(&self, span: Span) -> Option<usize> {
+        let toks = &self.seg.tokens;
+        let first = toks.partition_point(|t| t.span.start < span.start);
+        let last = toks.partition_point(|t| t.span.end <= span.end);
+        let parse = &self.syntax.parse;
+        if parse.len() != toks.len() {
+            return None;
+        }
+        let mut tops = (first..last).filter(|&t| {
+            parse.label(t) != Label::PUNCT && parse.head(t).is_none_or(|h| h < first || h >= last)
+        });
+        let top = tops.next()?;
+        let subject = |t: usize| matches!(parse.label(t), Label::NSUBJ | Label::NSUBJPASS);
+        if subject(top) {
+            return Some(top);
+        }
+        Some(tops.find(|&t| subject(t)).unwrap_or(top))
+    }
+
+    /// The person named by an apposition inside `span` whose head is inside it too.
+    fn appositive_person(
+        &self,
+        span: Span,
+        named_at: &dyn Fn(usize) -> Option<usize>,
+    ) -> Option<usize> {
+        let toks = &self.seg.tokens;
+        let first = toks.partition_point(|t| t.span.start < span.start);
+        let last = toks.partition_point(|t| t.span.end <= span.end);
+        let parse = &self.syntax.parse;
+        (first..last)
+            .filter(|&t| {
+                parse.label(t) == Label::APPOS
+                    && parse.head(t).is_some_and(|h| (first..last).contains(&h))
+            })
+            .find_map(|t| named_at(t).filter(|&e| self.entities[e].kind == EntityType::Person))
+    }
+
+    /// Whether token `t`'s tag is one of `tags`.
+    fn tag_in(&self, t: usize, tags: &[&str]) -> bool {
+        let tag = self
+            .syntax
+            .tags
+            .get(t)
+            .copied()
+            .unwrap_or(crate::pos::NO_TAG);
+        crate::pos::TAGS
+            .get(usize::from(tag))
+            .is_some_and(|name| tags.contains(name))
     }
 
     fn is_possessive(&self, m: Span) -> bool {
