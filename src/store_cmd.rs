@@ -54,6 +54,16 @@ pub enum TableFormat {
     Csv,
 }
 
+/// The long help of `--search` (the syntax is the store's, the same in the API and the UI).
+fn search_help(what: &str) -> String {
+    format!(
+        "Words that must all occur in the {what}, matched by English stem (\"tax return\" \
+         finds \"tax returns\"; case and accents ignored). \"exact phrase\" in double quotes, \
+         OR between two words or phrases (capitals), -word or -\"phrase\" to exclude. \
+         Example: --search '\"health care\" repeal OR replace -Obamacare'"
+    )
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Sort {
     /// Newest first (publication day), then article, then position in the article.
@@ -91,8 +101,7 @@ pub struct QuotesArgs {
     /// Speaker name or part of it, whole words, any case ("Sessions" finds "Jeff Sessions").
     #[arg(long)]
     pub speaker: Option<String>,
-    /// Words that must all occur in the quote (case and accents ignored).
-    #[arg(long)]
+    #[arg(long, help = "Search the quote's words", long_help = search_help("quote"))]
     pub search: Option<String>,
     /// Outlet, any case.
     #[arg(long)]
@@ -106,6 +115,7 @@ pub struct QuotesArgs {
     /// direct, mixed, indirect, according_to or other.
     #[arg(long)]
     pub kind: Option<String>,
+    /// Order: newest first, or best match first (relevance needs --search).
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
     /// List quote clusters instead: each statement carried by several articles once, with
@@ -153,15 +163,18 @@ pub struct ShowArgs {
 pub struct ArticlesArgs {
     #[command(flatten)]
     pub db: DbArg,
-    /// Words that must all occur in the headline or text.
-    #[arg(long)]
+    #[arg(long, help = "Search headline and text", long_help = search_help("headline or text"))]
     pub search: Option<String>,
+    /// Outlet, any case.
     #[arg(long)]
     pub outlet: Option<String>,
+    /// First publication day: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long)]
     pub since: Option<String>,
+    /// Last publication day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long)]
     pub until: Option<String>,
+    /// Order: newest first, or best match first (relevance needs --search).
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
     #[command(flatten)]

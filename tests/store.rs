@@ -341,3 +341,104 @@ fn killed_ingest_reruns_to_the_same_store() {
         }
     }
 }
+
+/// The article keys of what a search finds through the CLI, sorted and deduplicated.
+fn searched(db: &TestDb, command: &str, search: &str) -> Vec<String> {
+    let out = run(db, &[command, "--search", search, "--format", "json"]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{} {command} {search:?}: {}",
+        db.name(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let field = if command == "quotes" {
+        "article_key"
+    } else {
+        "key"
+    };
+    let mut keys: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|r| r[field].as_str().unwrap_or_default().to_string())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+#[test]
+fn search_stems_and_knows_phrases_or_and_exclusions_on_both_backends() {
+    let dir = TempDir::new("store-search-syntax");
+    let input = dir.path().join("said.jsonl");
+    let quotes = [
+        ("returns", "He never released his tax returns"),
+        ("return", "I will release my tax return next week"),
+        ("emails", "She deleted thirty thousand emails"),
+        ("care", "Our health care plan is ready"),
+        ("apart", "Care about the health of the economy"),
+    ];
+    let lines: Vec<String> = quotes
+        .iter()
+        .map(|(id, q)| {
+            serde_json::json!({"id": id, "outlet": "Daily", "published": "2017-03-01",
+                               "text": format!("\"{q},\" Jeff Smith said on Monday.")})
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        ("tax return", &["return", "returns"]),
+        ("email", &["emails"]),
+        ("\"health care\"", &["care"]),
+        ("health -\"health care\"", &["apart"]),
+        ("emails OR returned", &["emails", "return", "returns"]),
+        ("tax -never", &["return"]),
+        ("xylophone", &[]),
+    ];
+    for db in backends("search_syntax") {
+        check(&db, &["ingest", input.to_str().unwrap()], 0, &[]);
+        for (search, expected) in cases {
+            for command in ["quotes", "articles"] {
+                assert_eq!(
+                    searched(&db, command, search),
+                    *expected,
+                    "{} {command} {search:?}",
+                    db.name()
+                );
+            }
+        }
+        if let TestDb::Postgres(pg) = &db {
+            // A schema-2 store (unstemmed `simple` search columns) is migrated on open.
+            let mut c = postgres::Client::connect(&pg.target, postgres::NoTls).unwrap();
+            for (table, column, text) in [
+                ("attributions", "content_tsv", "content_text"),
+                (
+                    "articles",
+                    "text_tsv",
+                    "coalesce(headline, '') || ' ' || text",
+                ),
+            ] {
+                c.batch_execute(&format!(
+                    "ALTER TABLE {table} DROP COLUMN {column};
+                     ALTER TABLE {table} ADD COLUMN {column} TSVECTOR GENERATED ALWAYS AS
+                      (to_tsvector('simple', {text})) STORED"
+                ))
+                .unwrap();
+            }
+            c.batch_execute("UPDATE verbatim_meta SET value = '2' WHERE key = 'schema'")
+                .unwrap();
+            assert_eq!(searched(&db, "quotes", "tax return"), ["return", "returns"]);
+            assert_eq!(searched(&db, "articles", "email"), ["emails"]);
+            let version: String = c
+                .query_one("SELECT value FROM verbatim_meta WHERE key = 'schema'", &[])
+                .unwrap()
+                .get(0);
+            assert_eq!(version, "3");
+        }
+        let out = run(&db, &["quotes", "--sort", "relevance"]);
+        assert_eq!(out.status.code(), Some(2), "{}", db.name());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("needs a search"), "{}: {err}", db.name());
+        let out = run(&db, &["quotes", "--search", "-tax"]);
+        assert_eq!(out.status.code(), Some(2), "{}", db.name());
+    }
+}

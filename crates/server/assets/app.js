@@ -183,9 +183,10 @@ function searchForm(p) {
       "div",
       { class: "main-field" },
       h("label", { for: "f-q" }, "Words in the quote"),
-      h("input", { id: "f-q", name: "q", type: "search", value: p.get("q") || "", placeholder: "e.g. recuse himself", autofocus: true }),
+      h("input", { id: "f-q", name: "q", type: "search", value: p.get("q") || "", placeholder: "e.g. recuse himself", autofocus: true, "aria-describedby": "f-q-hint" }),
       h("button", { type: "submit" }, "Search")
     ),
+    h("p", { class: "hint", id: "f-q-hint" }, "Any word form matches (“tax return” finds “tax returns”). ", h("code", {}, "\"health care\""), " for an exact phrase, ", h("code", {}, "email OR server"), " for either, ", h("code", {}, "-Obamacare"), " to exclude."),
     h(
       "details",
       { class: "filters", open: ["speaker", "outlet", "kind", "since", "until", "sort"].some((k) => p.get(k)) },

@@ -30,6 +30,7 @@ mod link;
 mod query;
 mod schema;
 mod search;
+mod syntax;
 
 pub use canon::{content_hash, normalize_name, speaker_key};
 pub use ingest::{prepare, Prepared};
@@ -364,7 +365,19 @@ impl Store {
             )?;
             version = conn.query(VERSION, &[])?.first().and_then(|r| r[0].text());
         }
-        let version = version.unwrap_or_default();
+        let mut version = version.unwrap_or_default();
+        if let Some(sql) = schema::migration(&version, dialect) {
+            conn.batch("BEGIN")?;
+            if let Err(e) = conn.batch(&sql) {
+                let _ = conn.batch("ROLLBACK");
+                return Err(Error::Schema(format!(
+                    "store has schema version {version}; bringing it to {} failed: {e}",
+                    schema::SCHEMA_VERSION
+                )));
+            }
+            conn.batch("COMMIT")?;
+            version = schema::SCHEMA_VERSION.to_string();
+        }
         if version != schema::SCHEMA_VERSION {
             return Err(Error::Schema(format!(
                 "store has schema version {version}, this verbatim reads {} \

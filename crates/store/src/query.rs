@@ -1,9 +1,10 @@
 //! Reading: queries built from a filter struct, the same SQL for both backends except the
 //! full-text part.
 
-use crate::canon::{fts5_query, normalize_name, pg_tsquery, search_words};
+use crate::canon::normalize_name;
 use crate::db::{Conn, Dialect, Row, Value};
 use crate::search::{self, IndexQuery, QuoteIndex};
+use crate::syntax::{self, Search};
 use crate::{
     ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, DatelineRow, EntityRow,
     Error, Explanation, NameLink, Page, QuoteRow, Result, RoleRow, SpeakerRef, SpeakerRow,
@@ -19,7 +20,7 @@ pub enum Order {
     #[default]
     Date,
     /// Best full-text match first (BM25 in SQLite, `ts_rank` in PostgreSQL), then by date;
-    /// the same as `Date` without a search.
+    /// only with a search (an error without one).
     Relevance,
 }
 
@@ -125,7 +126,8 @@ impl Default for SpeakerQuery {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ArticleQuery {
-    /// Words that must all occur in the headline or text.
+    /// A search over headline and text (the syntax of `syntax.rs`: words, phrases, OR,
+    /// exclusions).
     pub search: Option<String>,
     pub outlet: Option<String>,
     pub since: Option<String>,
@@ -201,24 +203,47 @@ fn check_day(label: &str, day: &str) -> Result<()> {
                 b.is_ascii_digit()
             }
         })
-        && matches!(day.len(), 4 | 7 | 10);
+        && matches!(day.len(), 4 | 7 | 10)
+        && real_date(day);
     if ok {
         Ok(())
     } else {
         Err(Error::InvalidQuery(format!(
-            "{label} {day:?}: expected YYYY, YYYY-MM or YYYY-MM-DD"
+            "{label} {day:?}: expected a real date as YYYY, YYYY-MM or YYYY-MM-DD"
         )))
     }
 }
 
-fn words_of(search: &str) -> Result<Vec<String>> {
-    let words = search_words(search);
-    if words.is_empty() {
-        return Err(Error::InvalidQuery(format!(
-            "search {search:?} has no words"
-        )));
+/// Whether the month (01-12) and day (01 to the month's last) of a `YYYY[-MM[-DD]]` exist.
+fn real_date(day: &str) -> bool {
+    let num = |r: std::ops::Range<usize>| day.get(r).and_then(|s| s.parse::<u32>().ok());
+    let (Some(year), month, dom) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let Some(month) = month else {
+        return true;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let last = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    dom.is_none_or(|d| (1..=last).contains(&d))
+}
+
+/// The parsed search, and the error for `--sort relevance` without one.
+fn parse_search(search: &Option<String>, order: Order) -> Result<Option<Search>> {
+    match search {
+        Some(s) => Ok(Some(syntax::parse(s)?)),
+        None if order == Order::Relevance => Err(Error::InvalidQuery(
+            "sort by relevance needs a search (--search WORDS); without one results are sorted by date"
+                .into(),
+        )),
+        None => Ok(None),
     }
-    Ok(words)
 }
 
 /// Appends the date and outlet conditions shared by quote and article queries.
@@ -366,7 +391,7 @@ fn quotes_by_index(
     conn: &mut dyn Conn,
     index: &QuoteIndex,
     q: &QuoteQuery,
-    words: &str,
+    search: &Search,
 ) -> Result<Page<QuoteRow>> {
     let limit = limit_of(q.limit);
     let empty = || Page {
@@ -399,7 +424,7 @@ fn quotes_by_index(
         None => None,
     };
     let (ids, more) = index.search(&IndexQuery {
-        words,
+        search,
         mention_ids,
         attribution_ids,
         article_id: q.article_id,
@@ -443,21 +468,21 @@ pub(crate) fn quotes(
     q: &QuoteQuery,
 ) -> Result<Page<QuoteRow>> {
     check_quote_filters(q)?;
+    let search = parse_search(&q.search, q.order)?;
     let dialect = conn.dialect();
     let mut sql = Sql::new(QUOTE_COLUMNS);
     let mut rank = None;
-    match (&q.search, index) {
+    match (&search, index) {
         (Some(s), Some(index)) => return quotes_by_index(conn, index, q, s),
         (Some(s), None) if dialect == Dialect::Postgres => {
-            let words = words_of(s)?;
             sql.push(QUOTE_TABLES, []);
             sql.push(
-                " WHERE a.content_tsv @@ to_tsquery('simple', ?)",
-                [pg_tsquery(&words).into()],
+                " WHERE a.content_tsv @@ to_tsquery('english', ?)",
+                [s.tsquery().into()],
             );
             let n = sql.params.len();
             rank = Some(format!(
-                "ts_rank(a.content_tsv, to_tsquery('simple', ?{n})) DESC"
+                "ts_rank(a.content_tsv, to_tsquery('english', ?{n})) DESC"
             ));
         }
         (Some(_), None) => {
@@ -786,25 +811,23 @@ pub(crate) fn articles(conn: &mut dyn Conn, q: &ArticleQuery) -> Result<Page<Art
         "SELECT ar.id, ar.key, ar.url, ar.outlet, ar.headline, ar.published, ar.n_attributions",
     );
     let mut rank = None;
-    match (&q.search, dialect) {
+    match (parse_search(&q.search, q.order)?, dialect) {
         (Some(s), Dialect::Sqlite) => {
-            let words = words_of(s)?;
             sql.push(
                 " FROM articles ar JOIN (SELECT rowid AS rid, rank AS r FROM articles_fts
  WHERE articles_fts MATCH ?) f ON f.rid = ar.id WHERE 1 = 1",
-                [fts5_query(&words).into()],
+                [s.fts5().into()],
             );
             rank = Some("f.r".to_string());
         }
         (Some(s), Dialect::Postgres) => {
-            let words = words_of(s)?;
             sql.push(
-                " FROM articles ar WHERE ar.text_tsv @@ to_tsquery('simple', ?)",
-                [pg_tsquery(&words).into()],
+                " FROM articles ar WHERE ar.text_tsv @@ to_tsquery('english', ?)",
+                [s.tsquery().into()],
             );
             let n = sql.params.len();
             rank = Some(format!(
-                "ts_rank(ar.text_tsv, to_tsquery('simple', ?{n})) DESC"
+                "ts_rank(ar.text_tsv, to_tsquery('english', ?{n})) DESC"
             ));
         }
         (None, _) => sql.push(" FROM articles ar WHERE 1 = 1", []),
@@ -902,6 +925,16 @@ mod tests {
         check_day_ok("2017-03-03T10:00", false);
         check_day_ok("yesterday", false);
         check_day_ok("２０１７", false);
+        // Impossible months and days.
+        check_day_ok("2016-13", false);
+        check_day_ok("2016-00", false);
+        check_day_ok("2017-02-29", false);
+        check_day_ok("2016-02-29", true);
+        check_day_ok("1900-02-29", false);
+        check_day_ok("2000-02-29", true);
+        check_day_ok("2017-04-31", false);
+        check_day_ok("2017-12-31", true);
+        check_day_ok("2017-01-00", false);
     }
 
     #[test]

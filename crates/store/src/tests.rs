@@ -42,13 +42,27 @@ fn corpus() -> Vec<Article> {
     ]
 }
 
-fn store_with(articles: &[Article]) -> Store {
-    let mut store = Store::open(":memory:").unwrap();
+/// Each article with its analysis, ready for `ingest_batch`.
+fn analyzed(articles: &[Article]) -> Vec<(Article, verbatim_core::Analysis)> {
     let pipeline = Pipeline::new();
-    let items: Vec<_> = articles
+    articles
         .iter()
         .map(|a| (a.clone(), pipeline.analyze(a)))
-        .collect();
+        .collect()
+}
+
+/// A fresh folder in the temp dir for a file store, and the store's path in it.
+fn fresh_dir(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("verbatim-store-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("s.db");
+    (dir, db)
+}
+
+fn store_with(articles: &[Article]) -> Store {
+    let mut store = Store::open(":memory:").unwrap();
+    let items = analyzed(articles);
     let report = store.ingest_batch(&items).unwrap();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     store
@@ -377,10 +391,7 @@ fn odd_text_is_stored_verbatim() {
 
 #[test]
 fn a_lost_search_index_is_rebuilt_from_the_record() {
-    let dir = std::env::temp_dir().join(format!("verbatim-store-index-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("s.db");
+    let (dir, db) = fresh_dir("index");
     let target = db.to_str().unwrap();
     let search = |store: &mut Store, words: &str| -> Vec<i64> {
         let q = QuoteQuery {
@@ -395,14 +406,7 @@ fn a_lost_search_index_is_rebuilt_from_the_record() {
             .map(|r| r.id)
             .collect()
     };
-    let pipeline = Pipeline::new();
-    let items: Vec<_> = corpus()
-        .into_iter()
-        .map(|a| {
-            let x = pipeline.analyze(&a);
-            (a, x)
-        })
-        .collect();
+    let items = analyzed(&corpus());
     let before = {
         let mut store = Store::open(target).unwrap();
         store.ingest_batch(&items).unwrap();
@@ -628,4 +632,143 @@ fn user_rules_split_and_join_and_survive_new_articles() {
     assert!(s
         .add_rules(&[SpeakerRule::Split { name: "...".into() }])
         .is_err());
+}
+
+fn search_corpus() -> Vec<Article> {
+    let said = |id: &str, quote: &str| {
+        article(
+            id,
+            &format!("\"{quote},\" Jeff Smith said on Monday."),
+            Some("Daily"),
+            Some((2017, 3, 1)),
+        )
+    };
+    vec![
+        said("returns", "He never released his tax returns"),
+        said("return", "I will release my tax return next week"),
+        said("emails", "She deleted thirty thousand emails"),
+        said("care", "Our health care plan is ready"),
+        said("apart", "Care about the health of the economy"),
+    ]
+}
+
+/// The article keys of the quotes a search finds, sorted.
+fn quote_keys(s: &mut Store, search: &str) -> Vec<String> {
+    let page = s
+        .quotes(&QuoteQuery {
+            search: Some(search.into()),
+            limit: 100,
+            ..q()
+        })
+        .unwrap_or_else(|e| panic!("{search:?}: {e}"));
+    let mut keys: Vec<String> = page.items.into_iter().map(|r| r.article_key).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn article_keys(s: &mut Store, search: &str) -> Vec<String> {
+    let page = s
+        .articles(&ArticleQuery {
+            search: Some(search.into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{search:?}: {e}"));
+    let mut keys: Vec<String> = page.items.into_iter().map(|r| r.key).collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn search_stems_and_knows_phrases_or_and_exclusions() {
+    let mut s = store_with(&search_corpus());
+    let cases: &[(&str, &[&str])] = &[
+        ("tax return", &["return", "returns"]),
+        ("tax returns", &["return", "returns"]),
+        ("email", &["emails"]),
+        ("\"health care\"", &["care"]),
+        ("health care", &["apart", "care"]),
+        ("health -\"health care\"", &["apart"]),
+        ("emails OR returned", &["emails", "return", "returns"]),
+        ("tax -never", &["return"]),
+        // Exclusions are stemmed too: "released" excludes "release".
+        ("tax -released", &[]),
+        ("\"care about\" OR deleted", &["apart", "emails"]),
+        ("xylophone", &[]),
+    ];
+    for (search, expected) in cases {
+        assert_eq!(quote_keys(&mut s, search), *expected, "quotes {search:?}");
+        assert_eq!(
+            article_keys(&mut s, search),
+            *expected,
+            "articles {search:?}"
+        );
+    }
+}
+
+#[test]
+fn relevance_needs_a_search() {
+    let mut s = store_with(&search_corpus());
+    let err = s
+        .quotes(&QuoteQuery {
+            order: Order::Relevance,
+            ..q()
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("needs a search"), "{err}");
+    let err = s
+        .articles(&ArticleQuery {
+            order: Order::Relevance,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidQuery(_)), "{err}");
+    let ranked = s
+        .quotes(&QuoteQuery {
+            order: Order::Relevance,
+            search: Some("tax".into()),
+            ..q()
+        })
+        .unwrap();
+    assert_eq!(ranked.items.len(), 2);
+}
+
+#[test]
+fn a_schema_2_store_is_brought_to_stemmed_search_on_open() {
+    let (dir, db) = fresh_dir("v2");
+    let target = db.to_str().unwrap();
+    Store::open(target)
+        .unwrap()
+        .ingest_batch(&analyzed(&search_corpus()))
+        .unwrap();
+    // Make it what schema 2 wrote: an unstemmed article index, and a quote index without a
+    // layout version.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER articles_fts; DROP TABLE articles_fts;
+         CREATE VIRTUAL TABLE articles_fts USING fts5(headline, text, content='articles',
+          content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+         INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+         UPDATE verbatim_meta SET value = '2' WHERE key = 'schema';",
+    )
+    .unwrap();
+    drop(c);
+    std::fs::remove_file(dir.join("s.db-search").join("VERSION")).unwrap();
+    let mut s = Store::open(target).unwrap();
+    assert_eq!(article_keys(&mut s, "tax return"), ["return", "returns"]);
+    assert_eq!(quote_keys(&mut s, "tax return"), ["return", "returns"]);
+    assert_eq!(article_keys(&mut s, "\"health care\""), ["care"]);
+    drop(s);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let version: String = c
+        .query_row(
+            "SELECT value FROM verbatim_meta WHERE key = 'schema'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, schema::SCHEMA_VERSION);
+    drop(c);
+    let _ = std::fs::remove_dir_all(&dir);
 }
