@@ -126,6 +126,10 @@ pub struct QuotesArgs {
     /// With --cluster: only clusters where some outlet's wording differs materially.
     #[arg(long, requires = "cluster")]
     pub altered: bool,
+    /// With --cluster: only disputed statements, credited to different speakers by different
+    /// outlets (a named person in one, "a White House official" in another counts).
+    #[arg(long, requires = "cluster")]
+    pub disputed: bool,
     #[command(flatten)]
     pub page: PageArgs,
 }
@@ -462,7 +466,12 @@ fn day_of(published: &Option<String>) -> String {
 
 pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
     if args.cluster {
-        return crate::link_cmd::clusters(&args.db.db, args.speaker, args.altered, &args.page);
+        return crate::link_cmd::clusters(
+            &args.db.db,
+            args.speaker,
+            (args.altered, args.disputed),
+            &args.page,
+        );
     }
     let mut store = open_existing(&args.db.db)?;
     let page = store.quotes(&QuoteQuery {

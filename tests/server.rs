@@ -888,3 +888,68 @@ fn the_ui_searches_and_highlights_attributions_in_chromium() {
     assert!(dom.contains("2017-03-03T08:30:00+05:30"), "{dom}");
     server.stop().unwrap();
 }
+
+/// The bundled disputed example as a POST body.
+fn disputed_body() -> Value {
+    let path = workspace().join("examples/disputed/shutdown-three-outlets.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let items: Vec<Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    Value::Array(items)
+}
+
+#[test]
+fn disputed_clusters_are_filtered_and_badged() {
+    let db = backends("disputed").remove(0);
+    let server = start(&db, Some(TOKEN), 1 << 20);
+    let addr = server.addr();
+    let body = serde_json::to_vec(&disputed_body()).unwrap();
+    assert_eq!(post(addr, Some(TOKEN), &body).status, 201);
+    let all = get(addr, "/api/clusters").json();
+    let disputed = get(addr, "/api/clusters?disputed=true").json();
+    let ids = |v: &Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(all["items"].as_array().unwrap().len(), 3, "{all}");
+    assert_eq!(ids(&disputed).len(), 2, "{disputed}");
+    for c in disputed["items"].as_array().unwrap() {
+        assert_eq!(c["disputed"], true, "{c}");
+        assert!(c["credits"].as_array().unwrap().len() >= 2, "{c}");
+    }
+    let undisputed: Vec<&Value> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["disputed"] == false)
+        .collect();
+    assert_eq!(undisputed.len(), 1, "{all}");
+    let bad = get(addr, "/api/clusters?disputed=maybe");
+    check_error(&bad, 400, "bad_parameter", "disputed=maybe");
+
+    let Some(chromium) = chromium() else {
+        eprintln!("skipping the browser half: /usr/bin/chromium not found (.ci/run installs it)");
+        server.stop().unwrap();
+        return;
+    };
+    let id = ids(&disputed)[0];
+    let dom = dump_dom(&chromium, &format!("http://{addr}/clusters/{id}"));
+    assert!(dom.contains("class=\"disputed\""), "no badge:\n{dom}");
+    assert!(dom.contains("class=\"credits\""), "{dom}");
+    assert!(dom.contains("according to Capitol Ledger"), "{dom}");
+    assert!(dom.contains("first published: a tie between"), "{dom}");
+    assert!(dom.contains("earliest (tie)"), "{dom}");
+    let calm = undisputed[0]["id"].as_i64().unwrap();
+    let dom = dump_dom(&chromium, &format!("http://{addr}/clusters/{calm}"));
+    assert!(dom.contains("first published by"), "{dom}");
+    assert!(!dom.contains("class=\"disputed\""), "{dom}");
+    assert!(!dom.contains("class=\"credits\""), "{dom}");
+    server.stop().unwrap();
+}

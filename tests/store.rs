@@ -442,3 +442,90 @@ fn search_stems_and_knows_phrases_or_and_exclusions_on_both_backends() {
         assert_eq!(out.status.code(), Some(2), "{}", db.name());
     }
 }
+
+#[test]
+fn disputed_clusters_name_who_credits_whom_on_both_backends() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/disputed/shutdown-three-outlets.jsonl");
+    for db in backends("disputed") {
+        check(&db, &["ingest", example.to_str().unwrap()], 0, &[]);
+        let all = json_lines(&run(&db, &["quotes", "--cluster", "--format", "json"]).stdout);
+        let flags: Vec<(i64, bool)> = all
+            .iter()
+            .map(|c| {
+                (
+                    c["n_articles"].as_i64().unwrap(),
+                    c["disputed"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        // Two statements the outlets credit differently, one all credit to Spicer.
+        assert_eq!(flags, [(3, true), (3, true), (2, false)], "{}", db.name());
+        let shutdown = &all[0];
+        let credits: Vec<(String, String, Vec<String>)> = shutdown["credits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let outlets = c["outlets"].as_array().unwrap().iter();
+                (
+                    c["speaker"].as_str().unwrap().to_string(),
+                    c["speaker_type"].as_str().unwrap().to_string(),
+                    outlets.map(|o| o.as_str().unwrap().to_string()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(credits.len(), 2, "{}: {credits:?}", db.name());
+        assert_eq!(credits[0].0, "Sean Spicer");
+        assert_eq!(credits[0].2, ["Lakeside Tribune", "Northgate Courier"]);
+        assert_eq!(credits[1].1, "anonymous");
+        assert_eq!(credits[1].2, ["Capitol Ledger"]);
+
+        // The filter (SQL) agrees with the flag (computed per cluster).
+        let disputed = json_lines(
+            &run(
+                &db,
+                &["quotes", "--cluster", "--disputed", "--format", "json"],
+            )
+            .stdout,
+        );
+        let ids = |v: &[serde_json::Value]| -> Vec<i64> {
+            v.iter().map(|c| c["id"].as_i64().unwrap()).collect()
+        };
+        assert_eq!(ids(&disputed), ids(&all[..2]), "{}", db.name());
+        // Nothing found: exit 1 and no bare header.
+        let none = run(&db, &["quotes", "--cluster", "--speaker", "Nobody Atall"]);
+        assert_eq!(none.status.code(), Some(1), "{}", db.name());
+        assert!(
+            !String::from_utf8_lossy(&none.stdout).contains("cluster"),
+            "{}",
+            db.name()
+        );
+        let table = run(&db, &["quotes", "--cluster", "--disputed"]);
+        let table = String::from_utf8_lossy(&table.stdout);
+        assert!(table.contains("DISPUTED"), "{table}");
+        assert!(
+            table.contains("Sean Spicer [Lakeside Tribune, Northgate Courier]"),
+            "{table}"
+        );
+
+        // The Courier has a date only, the Ledger a time the same day: a tie, not an order.
+        let id = shutdown["id"].to_string();
+        let one = json_lines(&run(&db, &["cluster", &id, "--format", "json"]).stdout);
+        assert_eq!(one[0]["disputed"], true);
+        assert_eq!(
+            one[0]["earliest_ties"].as_array().unwrap().len(),
+            1,
+            "{}",
+            one[0]
+        );
+        let text = run(&db, &["cluster", &id]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("earliest: a tie"), "{text}");
+        assert!(text.contains("DISPUTED"), "{text}");
+        let csv = run(&db, &["cluster", &id, "--format", "csv"]);
+        let csv = String::from_utf8_lossy(&csv.stdout);
+        assert!(csv.starts_with("cluster,quote,article,outlet"), "{csv}");
+        assert_eq!(csv.lines().count(), 4, "{csv}");
+    }
+}

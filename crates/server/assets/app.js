@@ -482,6 +482,36 @@ async function clusterView(id) {
   setTitle(c.text);
   const first = c.members.find((m) => m.article === c.earliest);
   const altered = c.members.filter((m) => m.altered).length;
+  const ties = c.earliest_ties || [];
+  const tied = (m) => m.article === c.earliest || ties.includes(m.article);
+  const by = (m) => `${m.outlet || "an unnamed outlet"}${m.published ? `, ${m.published}` : ""}`;
+  let firstLine = null;
+  if (first && ties.length) {
+    const others = ties.map((a) => c.members.find((m) => m.article === a)).filter(Boolean);
+    firstLine = h("span", { class: "tie" }, `first published: a tie between ${[first].concat(others).map(by).join(" and ")} (the same day, and a date without a time cannot be ordered)`);
+  } else if (first) {
+    firstLine = h("span", {}, `first published by ${by(first)}`);
+  }
+  const credits = c.disputed
+    ? h(
+        "section",
+        { class: "credits" },
+        h("h2", {}, "Disputed: outlets credit this to different speakers"),
+        h(
+          "ul",
+          {},
+          c.credits.map((cr) =>
+            h(
+              "li",
+              {},
+              h("a", { class: "speaker", href: `/speakers/${cr.speaker_id}` }, cr.speaker),
+              ` (${cr.speaker_type}), according to `,
+              cr.outlets.length ? cr.outlets.join(", ") : cr.articles.map((a) => `article ${a}`).join(", ")
+            )
+          )
+        )
+      )
+    : null;
   show(
     h("p", { class: "crumbs" }, h("a", { href: "/" }, "← search")),
     h("h1", {}, "One statement, ", plural(new Set(c.members.map((m) => m.article)).size, "article")),
@@ -490,9 +520,11 @@ async function clusterView(id) {
       "p",
       { class: "meta" },
       c.speaker_id ? h("a", { class: "speaker", href: `/speakers/${c.speaker_id}` }, c.speaker) : h("span", { class: "speaker" }, c.speaker || "speaker not resolved"),
-      first ? h("span", {}, `first published by ${first.outlet || "an unnamed outlet"}${first.published ? `, ${first.published}` : ""}`) : null,
+      c.disputed ? h("span", { class: "disputed" }, "disputed") : null,
+      firstLine,
       altered ? h("span", { class: "altered" }, `${plural(altered, "altered wording")}`) : h("span", {}, "no altered wording")
     ),
+    credits,
     h("p", { class: "legend-line" }, "Marks: ", h("ins", {}, "added"), " ", h("del", {}, "dropped"), " ", h("span", { class: "trimmed" }, "…trimmed…"), " ", h("span", { class: "extra" }, "longer version")),
     h(
       "ol",
@@ -507,7 +539,7 @@ async function clusterView(id) {
             { class: "meta" },
             m.outlet ? h("span", { class: "outlet" }, m.outlet) : null,
             m.published ? h("time", { datetime: m.published }, m.published) : null,
-            m.article === c.earliest ? h("span", { class: "earliest" }, "earliest") : null,
+            tied(m) ? h("span", { class: "earliest" }, ties.length ? "earliest (tie)" : "earliest") : null,
             m.altered ? h("span", { class: "altered" }, "altered") : null
           ),
           h("p", { class: "links" }, h("a", { href: `/articles/${m.article}` }, m.headline ? `Article: ${m.headline}` : "Article"))

@@ -87,13 +87,21 @@ pub async fn speakers(State(app): State<App>, query: Pairs) -> Result<Response, 
 pub async fn clusters(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
     let p = params(
         query,
-        &["speaker", "speaker_id", "altered", "limit", "offset"],
+        &[
+            "speaker",
+            "speaker_id",
+            "altered",
+            "disputed",
+            "limit",
+            "offset",
+        ],
     )?;
     let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
     let q = ClusterQuery {
         speaker: p.text("speaker"),
         speaker_id: p.int("speaker_id", 1, i64::MAX)?,
         altered: p.choice("altered", &["true", "false"])?.as_deref() == Some("true"),
+        disputed: p.choice("disputed", &["true", "false"])?.as_deref() == Some("true"),
         limit,
         offset,
         ..Default::default()

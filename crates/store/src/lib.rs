@@ -216,6 +216,23 @@ pub struct ClusterSummary {
     pub n_articles: i64,
     pub n_altered: i64,
     pub outlets: Vec<String>,
+    /// Different outlets credit the statement to different speakers (see [`Credit`]).
+    pub disputed: bool,
+    /// Who the members credit the statement to, and which outlets say so.
+    pub credits: Vec<Credit>,
+}
+
+/// One speaker a cluster's statement is credited to, with the outlets and articles that
+/// credit it so. Members whose speaker was not resolved credit no one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Credit {
+    pub speaker_id: i64,
+    pub speaker: String,
+    pub speaker_type: String,
+    /// Outlet names (articles without an outlet are only in `articles`).
+    pub outlets: Vec<String>,
+    /// Store ids of the articles.
+    pub articles: Vec<i64>,
 }
 
 /// One quote of a cluster.
@@ -244,6 +261,11 @@ pub struct ClusterRow {
     pub speaker_id: Option<i64>,
     pub text: String,
     pub earliest: i64,
+    /// Articles that may be as early as `earliest`: published the same day, where one of the
+    /// two has a date but no time, so the order is not known.
+    pub earliest_ties: Vec<i64>,
+    pub disputed: bool,
+    pub credits: Vec<Credit>,
     pub members: Vec<ClusterMember>,
 }
 

@@ -6,9 +6,9 @@ use crate::db::{Conn, Dialect, Row, Value};
 use crate::search::{self, IndexQuery, QuoteIndex};
 use crate::syntax::{self, Search};
 use crate::{
-    ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, DatelineRow, EntityRow,
-    Error, Explanation, NameLink, Page, QuoteRow, Result, RoleRow, SpeakerRef, SpeakerRow,
-    SpeakerRule,
+    ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, Credit, DatelineRow,
+    EntityRow, Error, Explanation, NameLink, Page, QuoteRow, Result, RoleRow, SpeakerRef,
+    SpeakerRow, SpeakerRule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +82,8 @@ pub struct ClusterQuery {
     pub min_size: u64,
     /// Only clusters with an altered member.
     pub altered: bool,
+    /// Only disputed clusters: different outlets credit the statement to different speakers.
+    pub disputed: bool,
     pub limit: u64,
     pub offset: u64,
 }
@@ -93,6 +95,7 @@ impl Default for ClusterQuery {
             speaker_id: None,
             min_size: 2,
             altered: false,
+            disputed: false,
             limit: 20,
             offset: 0,
         }
@@ -682,13 +685,89 @@ const CLUSTER_COLUMNS: &str = "SELECT c.id, c.speaker_id, sp.name, ref.content_t
  FROM clusters c JOIN attributions ref ON ref.id = c.reference_id
  LEFT JOIN speakers sp ON sp.id = c.speaker_id WHERE 1 = 1";
 
-fn cluster_outlets(conn: &mut dyn Conn, id: i64) -> Result<Vec<String>> {
+/// Who reported a member: its outlet (any case), else its own article.
+const REPORTER: [&str; 2] = [
+    "coalesce(lower(r1.outlet), 'article ' || r1.id)",
+    "coalesce(lower(r2.outlet), 'article ' || r2.id)",
+];
+
+/// The disputed-cluster condition in SQL (the rule of `credits`): two members credited to
+/// different speakers (of a known type) by different reporters.
+fn disputed_sql() -> String {
+    format!(
+        " AND c.id IN (SELECT a1.cluster_id FROM attributions a1
+ JOIN attributions a2 ON a2.cluster_id = a1.cluster_id AND a2.speaker_id <> a1.speaker_id
+ JOIN articles r1 ON r1.id = a1.article_id JOIN articles r2 ON r2.id = a2.article_id
+ JOIN speakers s1 ON s1.id = a1.speaker_id JOIN speakers s2 ON s2.id = a2.speaker_id
+ WHERE a1.cluster_id IS NOT NULL AND s1.type <> 'unknown' AND s2.type <> 'unknown'
+ AND {} <> {})",
+        REPORTER[0], REPORTER[1]
+    )
+}
+
+/// A cluster's outlets, its credits (by speaker, most articles first) and whether it is
+/// disputed.
+fn cluster_credits(conn: &mut dyn Conn, id: i64) -> Result<(Vec<String>, Vec<Credit>, bool)> {
     let rows = conn.query(
-        "SELECT DISTINCT ar.outlet FROM attributions a JOIN articles ar ON ar.id = a.article_id
-         WHERE a.cluster_id = ?1 AND ar.outlet IS NOT NULL ORDER BY ar.outlet",
+        "SELECT DISTINCT a.article_id, ar.outlet, a.speaker_id, sp.name, sp.type
+         FROM attributions a JOIN articles ar ON ar.id = a.article_id
+         LEFT JOIN speakers sp ON sp.id = a.speaker_id
+         WHERE a.cluster_id = ?1 ORDER BY a.article_id",
         &[id.into()],
     )?;
-    Ok(rows.iter().filter_map(|r| r[0].text()).collect())
+    let mut outlets: Vec<String> = rows.iter().filter_map(|r| r[1].text()).collect();
+    outlets.sort();
+    outlets.dedup();
+    let mut credits: Vec<Credit> = Vec::new();
+    // (speaker, reporter) pairs of speakers that can dispute.
+    let mut said: Vec<(i64, String)> = Vec::new();
+    for r in &rows {
+        let (Some(article), Some(speaker_id)) = (r[0].int(), r[2].int()) else {
+            continue;
+        };
+        let outlet = r[1].text();
+        let kind = r[4].text().unwrap_or_default();
+        let reporter = outlet
+            .as_deref()
+            .map_or_else(|| format!("article {article}"), str::to_lowercase);
+        if kind != "unknown" {
+            said.push((speaker_id, reporter));
+        }
+        let credit = match credits.iter_mut().find(|c| c.speaker_id == speaker_id) {
+            Some(c) => c,
+            None => {
+                credits.push(Credit {
+                    speaker_id,
+                    speaker: r[3].text().unwrap_or_default(),
+                    speaker_type: kind,
+                    outlets: Vec::new(),
+                    articles: Vec::new(),
+                });
+                credits.last_mut().expect("just pushed")
+            }
+        };
+        if let Some(o) = outlet {
+            if !credit.outlets.contains(&o) {
+                credit.outlets.push(o);
+            }
+        }
+        if !credit.articles.contains(&article) {
+            credit.articles.push(article);
+        }
+    }
+    let disputed = said
+        .iter()
+        .any(|(s1, r1)| said.iter().any(|(s2, r2)| s1 != s2 && r1 != r2));
+    for c in &mut credits {
+        c.outlets.sort();
+    }
+    credits.sort_by(|a, b| {
+        b.articles
+            .len()
+            .cmp(&a.articles.len())
+            .then(a.speaker_id.cmp(&b.speaker_id))
+    });
+    Ok((outlets, credits, disputed))
 }
 
 pub(crate) fn clusters(conn: &mut dyn Conn, q: &ClusterQuery) -> Result<Page<ClusterSummary>> {
@@ -711,6 +790,9 @@ pub(crate) fn clusters(conn: &mut dyn Conn, q: &ClusterQuery) -> Result<Page<Clu
     if q.altered {
         sql.push(" AND c.n_altered > 0", []);
     }
+    if q.disputed {
+        sql.push(&disputed_sql(), []);
+    }
     sql.push(" ORDER BY c.n_articles DESC, c.size DESC, c.id", []);
     let mut page = page(conn, sql, q.limit, q.offset, |r| {
         Ok(ClusterSummary {
@@ -724,10 +806,12 @@ pub(crate) fn clusters(conn: &mut dyn Conn, q: &ClusterQuery) -> Result<Page<Clu
             n_articles: r[7].int().unwrap_or_default(),
             n_altered: r[8].int().unwrap_or_default(),
             outlets: Vec::new(),
+            disputed: false,
+            credits: Vec::new(),
         })
     })?;
     for c in &mut page.items {
-        c.outlets = cluster_outlets(conn, c.id)?;
+        (c.outlets, c.credits, c.disputed) = cluster_credits(conn, c.id)?;
     }
     Ok(page)
 }
@@ -779,14 +863,45 @@ pub(crate) fn cluster(conn: &mut dyn Conn, id: i64) -> Result<Option<ClusterRow>
             m.quote,
         )
     });
+    let earliest_ties = earliest_ties(&members);
+    let (_, credits, disputed) = cluster_credits(conn, id)?;
     Ok(Some(ClusterRow {
         id,
         speaker_id: r[1].int(),
         speaker: r[2].text(),
         text: reference,
         earliest,
+        earliest_ties,
+        disputed,
+        credits,
         members,
     }))
+}
+
+/// The articles of `members` (earliest first) that cannot be ordered against the first:
+/// published the same day where one of the two has a date only.
+fn earliest_ties(members: &[ClusterMember]) -> Vec<i64> {
+    let Some(first) = members.first() else {
+        return Vec::new();
+    };
+    let Some(first_published) = first.published.as_deref() else {
+        return Vec::new();
+    };
+    let date_only = |p: &str| p.len() == 10;
+    let mut ties: Vec<i64> = members
+        .iter()
+        .filter(|m| m.article != first.article)
+        .filter(|m| {
+            m.published.as_deref().is_some_and(|p| {
+                p.get(..10) == first_published.get(..10)
+                    && (date_only(p) || date_only(first_published))
+            })
+        })
+        .map(|m| m.article)
+        .collect();
+    ties.sort();
+    ties.dedup();
+    ties
 }
 
 const ARTICLE_COLUMNS: &str = "SELECT ar.id, ar.key, ar.url, ar.outlet, ar.headline,
