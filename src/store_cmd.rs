@@ -428,17 +428,8 @@ pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 pub fn write_csv_row(out: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-    writeln!(out, "{}", line.join(","))
+    out.write_all(verbatim_store::csv::record(fields).as_bytes())
 }
 
 fn exit_for<T>(page: &Page<T>) -> ExitCode {
@@ -498,42 +489,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
             }
         }
         TableFormat::Csv => {
-            write_csv_row(
-                &mut out,
-                &[
-                    "id",
-                    "article",
-                    "published",
-                    "outlet",
-                    "speaker",
-                    "speaker_type",
-                    "kind",
-                    "source",
-                    "cue",
-                    "content",
-                    "url",
-                ],
-            )?;
-            for r in &page.items {
-                let name = r.speaker.as_deref().unwrap_or("");
-                let kind = r.speaker_type.as_deref().unwrap_or("");
-                write_csv_row(
-                    &mut out,
-                    &[
-                        &r.id.to_string(),
-                        &r.article.to_string(),
-                        r.published.as_deref().unwrap_or(""),
-                        r.outlet.as_deref().unwrap_or(""),
-                        name,
-                        kind,
-                        &r.kind,
-                        &r.source_text,
-                        &r.cue_text,
-                        &r.content_text,
-                        r.url.as_deref().unwrap_or(""),
-                    ],
-                )?;
-            }
+            out.write_all(verbatim_store::csv::table(&page.items).as_bytes())?;
         }
         TableFormat::Table => {
             writeln!(
@@ -577,6 +533,7 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
         kind: args.kind,
         limit: args.page.limit,
         offset: args.page.offset,
+        ..Default::default()
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -587,23 +544,7 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
         TableFormat::Csv => {
-            write_csv_row(
-                &mut out,
-                &["id", "name", "type", "quotes", "articles", "aliases"],
-            )?;
-            for r in &page.items {
-                write_csv_row(
-                    &mut out,
-                    &[
-                        &r.id.to_string(),
-                        &r.name,
-                        &r.kind,
-                        &r.n_quotes.to_string(),
-                        &r.n_articles.to_string(),
-                        &r.aliases.join("; "),
-                    ],
-                )?;
-            }
+            out.write_all(verbatim_store::csv::table(&page.items).as_bytes())?;
         }
         TableFormat::Table => {
             writeln!(out, "quotes  articles  type          name (also: aliases)")?;
@@ -659,32 +600,7 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
             }
         }
         TableFormat::Csv => {
-            write_csv_row(
-                &mut out,
-                &[
-                    "id",
-                    "key",
-                    "published",
-                    "outlet",
-                    "attributions",
-                    "headline",
-                    "url",
-                ],
-            )?;
-            for r in &page.items {
-                write_csv_row(
-                    &mut out,
-                    &[
-                        &r.id.to_string(),
-                        &r.key,
-                        r.published.as_deref().unwrap_or(""),
-                        r.outlet.as_deref().unwrap_or(""),
-                        &r.n_attributions.to_string(),
-                        r.headline.as_deref().unwrap_or(""),
-                        r.url.as_deref().unwrap_or(""),
-                    ],
-                )?;
-            }
+            out.write_all(verbatim_store::csv::table(&page.items).as_bytes())?;
         }
         TableFormat::Table => {
             writeln!(
@@ -844,19 +760,6 @@ mod tests {
         check_fit("😀😀😀", 2, "😀…");
         check_fit("", 2, "  ");
         check_fit("abc", 0, "…");
-    }
-
-    fn check_csv(s: &str, expected: &str) {
-        assert_eq!(csv_field(s), expected, "{s:?}");
-    }
-
-    #[test]
-    fn csv_quotes_when_needed() {
-        check_csv("plain", "plain");
-        check_csv("a,b", "\"a,b\"");
-        check_csv("say \"hi\"", "\"say \"\"hi\"\"\"");
-        check_csv("two\nlines", "\"two\nlines\"");
-        check_csv("", "");
     }
 
     fn quote(i: i64, source: [usize; 2], cue: [usize; 2], content: [usize; 2]) -> QuoteRow {

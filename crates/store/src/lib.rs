@@ -32,9 +32,13 @@ mod schema;
 mod search;
 mod syntax;
 
+pub mod csv;
 pub use canon::{content_hash, normalize_name, speaker_key};
 pub use ingest::{prepare, Prepared};
-pub use query::{ArticleQuery, ClusterQuery, Order, QuoteQuery, SpeakerQuery};
+pub use query::{
+    outlet_name, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery, SpeakerOrder,
+    SpeakerQuery,
+};
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
 
 use db::{Conn, Dialect};
@@ -95,6 +99,18 @@ pub struct Page<T> {
     pub offset: u64,
     pub limit: u64,
     pub next_offset: Option<u64>,
+    /// How many results the query has in all (every page).
+    #[serde(default)]
+    pub total: u64,
+}
+
+/// An outlet of the store: `outlet` as stored (what filters take), `name` as the outlet
+/// calls itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutletRow {
+    pub outlet: String,
+    pub name: String,
+    pub n_articles: i64,
 }
 
 /// The speaker of a stored attribution as the pipeline resolved it in its article (before
@@ -614,6 +630,16 @@ impl Store {
     /// Quote clusters matching `q`, largest first.
     pub fn clusters(&mut self, q: &ClusterQuery) -> Result<Page<ClusterSummary>> {
         query::clusters(self.conn.as_mut(), q)
+    }
+
+    /// One attribution by its store id.
+    pub fn quote(&mut self, id: i64) -> Result<Option<QuoteRow>> {
+        query::quote(self.conn.as_mut(), id)
+    }
+
+    /// Every outlet name with its article count, most articles first.
+    pub fn outlets(&mut self) -> Result<Vec<OutletRow>> {
+        query::outlets(self.conn.as_mut())
     }
 
     /// One quote cluster with its members.

@@ -7,8 +7,8 @@ use crate::search::{self, IndexQuery, QuoteIndex};
 use crate::syntax::{self, Search};
 use crate::{
     ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, Credit, DatelineRow,
-    EntityRow, Error, Explanation, NameLink, Page, QuoteRow, Result, RoleRow, SpeakerRef,
-    SpeakerRow, SpeakerRule,
+    EntityRow, Error, Explanation, NameLink, OutletRow, Page, QuoteRow, Result, RoleRow,
+    SpeakerRef, SpeakerRow, SpeakerRule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -84,8 +84,28 @@ pub struct ClusterQuery {
     pub altered: bool,
     /// Only disputed clusters: different outlets credit the statement to different speakers.
     pub disputed: bool,
+    /// Only clusters with a member from this outlet (case-insensitive).
+    pub outlet: Option<String>,
+    /// Only clusters first published on or after this day.
+    pub since: Option<String>,
+    /// Only clusters first published on or before this day.
+    pub until: Option<String>,
+    /// Only clusters whose speaker has this type.
+    pub speaker_type: Option<String>,
+    pub sort: ClusterOrder,
     pub limit: u64,
     pub offset: u64,
+}
+
+/// The order of a cluster listing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterOrder {
+    /// Most articles first, then most quotes.
+    #[default]
+    Articles,
+    /// Most recently first published first.
+    Recent,
 }
 
 impl Default for ClusterQuery {
@@ -96,6 +116,11 @@ impl Default for ClusterQuery {
             min_size: 2,
             altered: false,
             disputed: false,
+            outlet: None,
+            since: None,
+            until: None,
+            speaker_type: None,
+            sort: ClusterOrder::Articles,
             limit: 20,
             offset: 0,
         }
@@ -110,8 +135,28 @@ pub struct SpeakerQuery {
     pub name: Option<String>,
     /// Speaker type: person, organization, group, anonymous, document, unknown.
     pub kind: Option<String>,
+    /// Only speakers quoted by this outlet (case-insensitive).
+    pub outlet: Option<String>,
+    /// Only speakers quoted on or after this day (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub since: Option<String>,
+    /// Only speakers quoted on or before this day.
+    pub until: Option<String>,
+    pub sort: SpeakerOrder,
     pub limit: u64,
     pub offset: u64,
+}
+
+/// The order of a speaker listing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeakerOrder {
+    /// Most quotes first.
+    #[default]
+    Quotes,
+    /// Alphabetical by name.
+    Name,
+    /// Most recently quoted first (undated speakers last).
+    Recent,
 }
 
 impl Default for SpeakerQuery {
@@ -119,6 +164,10 @@ impl Default for SpeakerQuery {
         SpeakerQuery {
             name: None,
             kind: None,
+            outlet: None,
+            since: None,
+            until: None,
+            sort: SpeakerOrder::Quotes,
             limit: 20,
             offset: 0,
         }
@@ -260,6 +309,16 @@ fn push_common(
     if let Some(o) = outlet {
         sql.push(" AND lower(ar.outlet) = lower(?)", [o.as_str().into()]);
     }
+    push_days(sql, day_col, since, until)
+}
+
+/// Appends `day_col` between `since` and `until` (each `YYYY[-MM[-DD]]`, inclusive).
+fn push_days(
+    sql: &mut Sql,
+    day_col: &str,
+    since: &Option<String>,
+    until: &Option<String>,
+) -> Result<()> {
     if let Some(s) = since {
         check_day("--since", s)?;
         sql.push(&format!(" AND {day_col} >= ?"), [s.as_str().into()]);
@@ -275,6 +334,35 @@ fn push_common(
     Ok(())
 }
 
+fn check_speaker_type(kind: &str) -> Result<()> {
+    if SPEAKER_TYPES.contains(&kind) {
+        Ok(())
+    } else {
+        Err(Error::InvalidQuery(format!(
+            "speaker type {kind:?}: expected one of {}",
+            SPEAKER_TYPES.join(", ")
+        )))
+    }
+}
+
+/// The name an outlet calls itself, for a feed key that is not one (PolNeAR's `nyt`,
+/// `wash-post`, ...); other outlet names are already display names and come back unchanged.
+pub fn outlet_name(outlet: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        ("breitbart", "Breitbart"),
+        ("huff-post", "HuffPost"),
+        ("nyt", "The New York Times"),
+        ("politico", "Politico"),
+        ("usa-today", "USA Today"),
+        ("wash-post", "The Washington Post"),
+        ("west-journal", "The Western Journal"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(key, _)| *key == outlet)
+        .map_or_else(|| outlet.to_string(), |(_, name)| name.to_string())
+}
+
 fn limit_of(limit: u64) -> u64 {
     limit.clamp(1, MAX_LIMIT)
 }
@@ -288,6 +376,7 @@ fn page<T>(
     map: impl Fn(&Row) -> Result<T>,
 ) -> Result<Page<T>> {
     let limit = limit_of(limit);
+    let total = count(conn, &sql)?;
     sql.push(
         " LIMIT ? OFFSET ?",
         [
@@ -307,7 +396,21 @@ fn page<T>(
         offset,
         limit,
         next_offset: more.then_some(offset + limit),
+        total,
     })
+}
+
+/// The number of rows `sql` (a whole query, without LIMIT) answers.
+fn count(conn: &mut dyn Conn, sql: &Sql) -> Result<u64> {
+    let rows = conn.query(
+        &format!("SELECT count(*) FROM ({}) counted", sql.text),
+        &sql.params,
+    )?;
+    Ok(rows
+        .first()
+        .and_then(|r| r[0].int())
+        .unwrap_or_default()
+        .max(0) as u64)
 }
 
 const QUOTE_COLUMNS: &str = "SELECT a.id, a.article_id, ar.key, a.idx, a.kind, a.source_text,
@@ -402,6 +505,7 @@ fn quotes_by_index(
         offset: q.offset,
         limit,
         next_offset: None,
+        total: 0,
     };
     let mention_ids = if q.speaker.is_some() || q.speaker_id.is_some() {
         let ids = search::mention_ids(conn, q.speaker.as_deref(), q.speaker_id)?;
@@ -426,7 +530,7 @@ fn quotes_by_index(
         }
         None => None,
     };
-    let (ids, more) = index.search(&IndexQuery {
+    let (ids, more, total) = index.search(&IndexQuery {
         search,
         mention_ids,
         attribution_ids,
@@ -440,7 +544,7 @@ fn quotes_by_index(
         offset: q.offset.min(usize::MAX as u64) as usize,
     })?;
     if ids.is_empty() {
-        return Ok(empty());
+        return Ok(Page { total, ..empty() });
     }
     let mut sql = Sql::new(QUOTE_COLUMNS);
     sql.push(QUOTE_TABLES, []);
@@ -462,7 +566,39 @@ fn quotes_by_index(
         offset: q.offset,
         limit,
         next_offset: more.then_some(q.offset + limit),
+        total,
     })
+}
+
+/// One attribution by its store id.
+pub(crate) fn quote(conn: &mut dyn Conn, id: i64) -> Result<Option<QuoteRow>> {
+    let mut sql = Sql::new(QUOTE_COLUMNS);
+    sql.push(QUOTE_TABLES, []);
+    sql.push(" WHERE a.id = ?", [id.into()]);
+    conn.query(&sql.text, &sql.params)?
+        .first()
+        .map(quote_row)
+        .transpose()
+}
+
+/// Every outlet name of the store with its article count, most articles first.
+pub(crate) fn outlets(conn: &mut dyn Conn) -> Result<Vec<OutletRow>> {
+    let rows = conn.query(
+        "SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL AND outlet <> ''
+ GROUP BY outlet ORDER BY count(*) DESC, outlet",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let outlet = r[0].text().unwrap_or_default();
+            OutletRow {
+                name: outlet_name(&outlet),
+                outlet,
+                n_articles: r[1].int().unwrap_or_default(),
+            }
+        })
+        .collect())
 }
 
 pub(crate) fn quotes(
@@ -557,15 +693,28 @@ pub(crate) fn speakers(conn: &mut dyn Conn, q: &SpeakerQuery) -> Result<Page<Spe
         );
     }
     if let Some(kind) = &q.kind {
-        if !SPEAKER_TYPES.contains(&kind.as_str()) {
-            return Err(Error::InvalidQuery(format!(
-                "speaker type {kind:?}: expected one of {}",
-                SPEAKER_TYPES.join(", ")
-            )));
-        }
+        check_speaker_type(kind)?;
         sql.push(" AND s.type = ?", [kind.as_str().into()]);
     }
-    sql.push(" ORDER BY s.quote_count DESC, s.name, s.id", []);
+    if q.outlet.is_some() || q.since.is_some() || q.until.is_some() {
+        sql.push(
+            " AND s.id IN (SELECT a.speaker_id FROM attributions a
+ JOIN articles ar ON ar.id = a.article_id WHERE a.speaker_id IS NOT NULL",
+            [],
+        );
+        push_common(&mut sql, "a.day", &q.outlet, &q.since, &q.until)?;
+        sql.push(")", []);
+    }
+    sql.push(
+        match q.sort {
+            SpeakerOrder::Quotes => " ORDER BY s.quote_count DESC, s.name, s.id",
+            SpeakerOrder::Name => " ORDER BY lower(s.name), s.name, s.id",
+            SpeakerOrder::Recent => {
+                " ORDER BY coalesce(s.last_day, '') DESC, s.quote_count DESC, s.name, s.id"
+            }
+        },
+        [],
+    );
     let mut page = page(conn, sql, q.limit, q.offset, |r| Ok(speaker_row(r)))?;
     for s in &mut page.items {
         s.aliases = aliases(conn, s.id)?;
@@ -793,7 +942,27 @@ pub(crate) fn clusters(conn: &mut dyn Conn, q: &ClusterQuery) -> Result<Page<Clu
     if q.disputed {
         sql.push(&disputed_sql(), []);
     }
-    sql.push(" ORDER BY c.n_articles DESC, c.size DESC, c.id", []);
+    if let Some(kind) = &q.speaker_type {
+        check_speaker_type(kind)?;
+        sql.push(" AND sp.type = ?", [kind.as_str().into()]);
+    }
+    if q.outlet.is_some() {
+        sql.push(
+            " AND c.id IN (SELECT a.cluster_id FROM attributions a
+ JOIN articles ar ON ar.id = a.article_id WHERE a.cluster_id IS NOT NULL",
+            [],
+        );
+        push_common(&mut sql, "a.day", &q.outlet, &None, &None)?;
+        sql.push(")", []);
+    }
+    push_days(&mut sql, "c.first_day", &q.since, &q.until)?;
+    sql.push(
+        match q.sort {
+            ClusterOrder::Articles => " ORDER BY c.n_articles DESC, c.size DESC, c.id",
+            ClusterOrder::Recent => " ORDER BY c.first_day DESC, c.n_articles DESC, c.id",
+        },
+        [],
+    );
     let mut page = page(conn, sql, q.limit, q.offset, |r| {
         Ok(ClusterSummary {
             id: r[0].int().unwrap_or_default(),

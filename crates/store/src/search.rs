@@ -15,7 +15,7 @@ use crate::syntax::{Phrase, Search};
 use crate::{Error, Order, Result};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
     BooleanQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
@@ -300,8 +300,9 @@ impl QuoteIndex {
         Ok(clauses)
     }
 
-    /// Attribution ids matching `q`, in `q.order`, and whether there are more.
-    pub fn search(&self, q: &IndexQuery) -> Result<(Vec<i64>, bool)> {
+    /// Attribution ids matching `q`, in `q.order`, whether there are more, and how many
+    /// match in all.
+    pub fn search(&self, q: &IndexQuery) -> Result<(Vec<i64>, bool, u64)> {
         let f = &self.fields;
         let mut must = self.text_query(q.search)?;
         let u64_term = |field, v: i64| Term::from_field_u64(field, v.max(0) as u64);
@@ -344,20 +345,16 @@ impl QuoteIndex {
         self.reader.reload()?;
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(q.limit + 1).and_offset(q.offset);
-        let addresses: Vec<DocAddress> = match q.order {
-            Order::Relevance => searcher
-                .search(&query, &top.order_by_score())?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
-            Order::Date => searcher
-                .search(
-                    &query,
-                    &top.order_by_u64_field("sort", tantivy::Order::Desc),
-                )?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
+        let (addresses, total): (Vec<DocAddress>, usize) = match q.order {
+            Order::Relevance => {
+                let (top, n) = searcher.search(&query, &(top.order_by_score(), Count))?;
+                (top.into_iter().map(|(_, a)| a).collect(), n)
+            }
+            Order::Date => {
+                let by_date = top.order_by_u64_field("sort", tantivy::Order::Desc);
+                let (top, n) = searcher.search(&query, &(by_date, Count))?;
+                (top.into_iter().map(|(_, a)| a).collect(), n)
+            }
         };
         let mut ids = Vec::with_capacity(addresses.len());
         for a in addresses {
@@ -371,7 +368,7 @@ impl QuoteIndex {
         }
         let more = ids.len() > q.limit;
         ids.truncate(q.limit);
-        Ok((ids, more))
+        Ok((ids, more, total as u64))
     }
 }
 

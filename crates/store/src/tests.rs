@@ -250,6 +250,127 @@ fn paging_walks_every_quote_once() {
 }
 
 #[test]
+fn every_page_knows_the_total() {
+    let mut s = store_with(&corpus());
+    let all = s.quotes(&QuoteQuery { limit: 1000, ..q() }).unwrap();
+    assert!(all.items.len() >= 4, "{:?}", all.items);
+    let first = s.quotes(&QuoteQuery { limit: 1, ..q() }).unwrap();
+    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.total, all.items.len() as u64);
+    let trump = q_speaker(&mut s, "Trump");
+    assert_eq!(trump.total, 2);
+    // Through the search index too, on a page past the end.
+    let searched = s
+        .quotes(&QuoteQuery {
+            search: Some("witch".into()),
+            offset: 5,
+            ..q()
+        })
+        .unwrap();
+    assert!(searched.items.is_empty());
+    assert_eq!(searched.total, 1);
+    let none = q_speaker(&mut s, "Nobody Atall");
+    assert_eq!((none.items.len(), none.total), (0, 0));
+    let articles = s
+        .articles(&ArticleQuery {
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(articles.total, 3);
+    let speakers = s.speakers(&SpeakerQuery::default()).unwrap();
+    assert_eq!(speakers.total, speakers.items.len() as u64);
+}
+
+fn q_speaker(s: &mut Store, name: &str) -> Page<QuoteRow> {
+    s.quotes(&QuoteQuery {
+        speaker: Some(name.into()),
+        ..q()
+    })
+    .unwrap()
+}
+
+#[test]
+fn one_quote_by_id_and_the_outlets() {
+    let mut s = store_with(&corpus());
+    let all = s.quotes(&QuoteQuery { limit: 1000, ..q() }).unwrap();
+    for r in &all.items {
+        assert_eq!(s.quote(r.id).unwrap().as_ref(), Some(r));
+    }
+    assert_eq!(s.quote(0).unwrap(), None);
+    assert_eq!(s.quote(i64::MAX).unwrap(), None);
+    let outlets: Vec<(String, String, i64)> = s
+        .outlets()
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.outlet, o.name, o.n_articles))
+        .collect();
+    assert_eq!(
+        outlets,
+        [
+            ("AP".to_string(), "AP".to_string(), 1),
+            ("Reuters".to_string(), "Reuters".to_string(), 1)
+        ]
+    );
+    assert_eq!(outlet_name("nyt"), "The New York Times");
+    assert_eq!(outlet_name("wash-post"), "The Washington Post");
+    assert_eq!(outlet_name("Harbor Herald"), "Harbor Herald");
+}
+
+#[test]
+fn speakers_are_sorted_and_filtered_by_outlet_and_days() {
+    let mut s = store_with(&corpus());
+    let names = |s: &mut Store, q: SpeakerQuery| -> Vec<String> {
+        s.speakers(&q)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    };
+    let by_name = names(
+        &mut s,
+        SpeakerQuery {
+            sort: SpeakerOrder::Name,
+            ..Default::default()
+        },
+    );
+    let mut sorted = by_name.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(by_name, sorted);
+    let recent = names(
+        &mut s,
+        SpeakerQuery {
+            sort: SpeakerOrder::Recent,
+            ..Default::default()
+        },
+    );
+    assert_eq!(recent.first().map(String::as_str), Some("Donald Trump"));
+    let reuters = names(
+        &mut s,
+        SpeakerQuery {
+            outlet: Some("reuters".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(reuters, ["Jeff Sessions"]);
+    let march3 = names(
+        &mut s,
+        SpeakerQuery {
+            since: Some("2017-03-03".into()),
+            until: Some("2017-03".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(march3, ["Donald Trump"]);
+    let bad = s.speakers(&SpeakerQuery {
+        since: Some("2016-13".into()),
+        ..Default::default()
+    });
+    assert!(matches!(bad, Err(Error::InvalidQuery(_))), "{bad:?}");
+}
+
+#[test]
 fn ingest_is_idempotent_by_text_and_url() {
     let mut s = store_with(&corpus());
     let before = s.stats().unwrap();
