@@ -205,6 +205,9 @@ pub fn clusters(
         offset: page.offset,
         ..Default::default()
     })?;
+    if let Some(code) = crate::store_cmd::nothing_found(&found, page.format, "clusters") {
+        return Ok(code);
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match page.format {
         TableFormat::Json => {

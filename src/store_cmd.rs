@@ -81,11 +81,19 @@ impl From<Sort> for Order {
     }
 }
 
+/// A `--limit`: a whole number, 1 or more (0 rows is never what was meant).
+fn at_least_one(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("expected a whole number of rows, 1 or more".into()),
+    }
+}
+
 /// Paging and output format, shared by the listing commands.
 #[derive(Args)]
 pub struct PageArgs {
-    /// Rows to print.
-    #[arg(long, default_value_t = 20)]
+    /// Rows to print (at least 1).
+    #[arg(long, default_value_t = 20, value_parser = at_least_one)]
     pub limit: u64,
     /// Rows to skip first (for the next page).
     #[arg(long, default_value_t = 0)]
@@ -225,6 +233,13 @@ fn analyze_batch(pipeline: &Pipeline, articles: Vec<Article>, jobs: usize) -> Ve
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let paths = input_paths(args.paths)?;
+    // A missing input is refused before the store is opened, so a typo creates no empty store.
+    if let Some(missing) = paths.iter().find(|p| p.as_os_str() != "-" && !p.exists()) {
+        anyhow::bail!(
+            "{}: no such file or directory; nothing was stored",
+            missing.display()
+        );
+    }
     let db = args.db.db.clone();
     let mut store = Store::open(&db).with_context(|| format!("opening the store {db}"))?;
     if let Some(file) = &args.aliases {
@@ -432,6 +447,24 @@ pub fn write_csv_row(out: &mut impl Write, fields: &[&str]) -> std::io::Result<(
     out.write_all(verbatim_store::csv::record(fields).as_bytes())
 }
 
+/// For a table with nothing to show: says so on stderr (no bare header) and gives exit
+/// status 1; `None` when there are rows, or for JSON and CSV (an empty JSON output or a CSV
+/// header is still well-formed).
+pub fn nothing_found<T>(page: &Page<T>, format: TableFormat, what: &str) -> Option<ExitCode> {
+    if !page.items.is_empty() || !matches!(format, TableFormat::Table) {
+        return None;
+    }
+    if page.total > 0 {
+        eprintln!(
+            "verbatim: no {what} at --offset {} ({} in all)",
+            page.offset, page.total
+        );
+    } else {
+        eprintln!("verbatim: no {what} match");
+    }
+    Some(ExitCode::from(1))
+}
+
 fn exit_for<T>(page: &Page<T>) -> ExitCode {
     if page.items.is_empty() {
         ExitCode::from(1)
@@ -481,6 +514,9 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Some(code) = nothing_found(&page, args.page.format, "quotes") {
+        return Ok(code);
+    }
     match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
@@ -537,11 +573,15 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Some(code) = nothing_found(&page, args.page.format, "speakers") {
+        return Ok(code);
+    }
     match args.page.format {
         TableFormat::Json => {
-            // One JSON array (a page of speakers is small; quotes are one object per line).
-            serde_json::to_writer(&mut out, &page.items)?;
-            writeln!(out)?;
+            for r in &page.items {
+                serde_json::to_writer(&mut out, r)?;
+                writeln!(out)?;
+            }
         }
         TableFormat::Csv => {
             out.write_all(verbatim_store::csv::table(&page.items).as_bytes())?;
@@ -592,6 +632,9 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Some(code) = nothing_found(&page, args.page.format, "articles") {
+        return Ok(code);
+    }
     match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
@@ -644,6 +687,7 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
             ("speakers", s.speakers),
             ("aliases", s.aliases),
             ("entities", s.entities),
+            ("clusters", s.clusters),
         ] {
             writeln!(out, "{label:<13}{n}")?;
         }

@@ -171,7 +171,7 @@ fn ingest_then_query_from_the_cli() {
             0,
             &[],
         );
-        let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+        let rows = json_lines(json.as_bytes());
         assert_eq!(rows.len(), 1, "{json}");
         assert!(rows[0]["n_quotes"].as_i64().unwrap() >= 3, "{json}");
         assert!(rows[0]["n_articles"].as_i64().unwrap() >= 3, "{json}");
@@ -528,4 +528,102 @@ fn disputed_clusters_name_who_credits_whom_on_both_backends() {
         assert!(csv.starts_with("cluster,quote,article,outlet"), "{csv}");
         assert_eq!(csv.lines().count(), 4, "{csv}");
     }
+}
+
+#[test]
+fn command_line_paper_cuts_stay_fixed() {
+    let db = backends("paper-cuts").remove(0);
+    let examples = crate::common::workspace().join("examples/articles");
+    let dir = db.dir().unwrap().to_path_buf();
+
+    // A missing input is refused before any store exists.
+    let missing = dir.join("no-such-file.txt");
+    let out = run(&db, &["ingest", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no such file or directory; nothing was stored"),
+        "{err}"
+    );
+    assert!(
+        !Path::new(db.target()).exists(),
+        "a failed ingest created a store"
+    );
+
+    let out = run(&db, &["ingest", examples.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // --limit 0 is an error, not one row.
+    let out = run(&db, &["quotes", "--limit", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 or more"));
+
+    // No match: a message on stderr and status 1, no bare header.
+    for args in [
+        &["quotes", "--speaker", "Nobody Atall"][..],
+        &["speakers", "--name", "Nobody Atall"],
+        &["articles", "--search", "zzyzx"],
+        &["quotes", "--cluster", "--speaker", "Nobody Atall"],
+    ] {
+        let out = run(&db, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("match"),
+            "{args:?}"
+        );
+    }
+    let out = run(&db, &["quotes", "--offset", "100000"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in all"));
+
+    // speakers --format json is one object per line, as its help says.
+    let out = run(&db, &["speakers", "--format", "json", "--limit", "3"]);
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 3, "{}", stdout(&out));
+    assert!(lines.iter().all(|l| l.is_object()));
+    let help = verbatim(&["speakers", "--help"], None);
+    assert!(stdout(&help).contains("One JSON object per line"));
+
+    // stats counts clusters too.
+    let out = run(&db, &["stats"]);
+    let text = stdout(&out);
+    let clusters = stats(&db).clusters;
+    assert!(clusters > 0);
+    assert!(text.contains(&format!("clusters     {clusters}")), "{text}");
+
+    // Help with examples on every store command.
+    for command in [
+        "show", "articles", "stats", "alias", "quotes", "speakers", "cluster",
+    ] {
+        let help = stdout(&verbatim(&[command, "--help"], None));
+        assert!(help.contains("Examples:"), "{command} --help:\n{help}");
+    }
+    let help = stdout(&verbatim(&["articles", "--help"], None));
+    for flag in ["--outlet <OUTLET>", "--since <SINCE>", "--until <UNTIL>"] {
+        let at = help.find(flag).unwrap_or_else(|| panic!("{flag}:\n{help}"));
+        let next = help[at + flag.len()..].trim_start();
+        assert!(!next.starts_with('-'), "{flag} has no help text:\n{help}");
+    }
+
+    // An error says each cause once.
+    let out = verbatim(
+        &[
+            "ingest",
+            "--db",
+            "/nonexistent-dir/x.db",
+            examples.to_str().unwrap(),
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        err.matches("unable to open database file").count(),
+        1,
+        "{err}"
+    );
 }
