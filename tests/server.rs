@@ -1386,3 +1386,54 @@ fn every_page_kind_renders_its_key_elements_at_desktop_and_phone_width() {
     eprintln!("screenshots in {}", shots.display());
     server.stop().unwrap();
 }
+
+#[test]
+fn api_answers_follow_the_openapi_schemas() {
+    use crate::schema::{assert_valid, load, undescribed};
+    let doc = load("crates/server/assets/openapi.json");
+    let mut missing = Vec::new();
+    undescribed(&doc, &doc["components"]["schemas"], "schemas", &mut missing);
+    assert!(missing.is_empty(), "undescribed: {missing:?}");
+    let db = backends("schemas").remove(0);
+    let server = start(&db, Some(TOKEN), 1 << 20);
+    let addr = server.addr();
+    let body = serde_json::to_vec(&index_body()).unwrap();
+    let stored = post(addr, Some(TOKEN), &body);
+    let schema = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    assert_valid(
+        &doc,
+        &schema("IngestReport"),
+        &stored.json(),
+        "POST /api/articles",
+    );
+    let quotes = get(addr, "/api/quotes?limit=500").json();
+    let first_quote = quotes["items"][0]["id"].clone();
+    let speaker = get(addr, "/api/speakers").json()["items"][0]["id"].clone();
+    let cluster = get(addr, "/api/clusters?disputed=true").json()["items"][0]["id"].clone();
+    let article = get(addr, "/api/articles/ani-2017-03-03-sessions").json()["id"].clone();
+    let answers = [
+        ("/api/health".to_string(), "Health"),
+        ("/api/quotes?limit=500".into(), "QuotePage"),
+        (format!("/api/quotes/{first_quote}"), "QuoteDetail"),
+        ("/api/speakers?limit=500".into(), "SpeakerPage"),
+        (format!("/api/speakers/{speaker}"), "SpeakerDetail"),
+        ("/api/articles?limit=500".into(), "ArticleSummaryPage"),
+        (format!("/api/articles/{article}"), "Article"),
+        ("/api/clusters?limit=500".into(), "ClusterPage"),
+        (format!("/api/clusters/{cluster}"), "Cluster"),
+        ("/api/quotes?limit=0".into(), "Error"),
+    ];
+    for (path, name) in answers {
+        assert_valid(&doc, &schema(name), &get(addr, &path).json(), &path);
+    }
+    let outlets = get(addr, "/api/outlets").json();
+    for o in outlets.as_array().unwrap() {
+        assert_valid(&doc, &schema("Outlet"), o, "/api/outlets");
+    }
+    // Every quote of the store on its own page too.
+    for q in quotes["items"].as_array().unwrap() {
+        let one = get(addr, &format!("/api/quotes/{}", q["id"])).json();
+        assert_valid(&doc, &schema("QuoteDetail"), &one, "quote");
+    }
+    server.stop().unwrap();
+}
