@@ -532,7 +532,7 @@ fn disputed_clusters_name_who_credits_whom_on_both_backends() {
 
 #[test]
 fn command_line_paper_cuts_stay_fixed() {
-    let db = backends("paper-cuts").remove(0);
+    let db = backends("paper_cuts").remove(0);
     let examples = crate::common::workspace().join("examples/articles");
     let dir = db.dir().unwrap().to_path_buf();
 
