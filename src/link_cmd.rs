@@ -15,8 +15,9 @@ pub struct ClusterArgs {
     pub id: i64,
     #[command(flatten)]
     pub db: DbArg,
-    /// `table`: the statement and every outlet's wording with changes marked; `json`: one
-    /// object {"id", "speaker", "earliest", "members": [...]}.
+    /// `table`: the statement, who it is credited to, and every outlet's wording with changes
+    /// marked; `json`: one object {"id", "speaker", "earliest", "earliest_ties", "disputed",
+    /// "credits", "members": [...]}; `csv`: one row per member.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
 }
@@ -192,17 +193,21 @@ pub fn explain(db: &str, name: &str, format: TableFormat) -> anyhow::Result<Exit
 pub fn clusters(
     db: &str,
     speaker: Option<String>,
-    altered: bool,
+    (altered, disputed): (bool, bool),
     page: &PageArgs,
 ) -> anyhow::Result<ExitCode> {
     let mut store = open_existing(db)?;
     let found = store.clusters(&ClusterQuery {
         speaker,
         altered,
+        disputed,
         limit: page.limit,
         offset: page.offset,
         ..Default::default()
     })?;
+    if let Some(code) = crate::store_cmd::nothing_found(&found, page.format, "clusters") {
+        return Ok(code);
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match page.format {
         TableFormat::Json => {
@@ -223,6 +228,8 @@ pub fn clusters(
                     "earliest",
                     "speaker",
                     "outlets",
+                    "disputed",
+                    "credits",
                     "text",
                 ],
             )?;
@@ -238,29 +245,37 @@ pub fn clusters(
                         &c.earliest.to_string(),
                         c.speaker.as_deref().unwrap_or(""),
                         &c.outlets.join("; "),
+                        if c.disputed { "true" } else { "false" },
+                        &credits_line(&c.credits),
                         &c.text,
                     ],
                 )?;
             }
         }
         TableFormat::Table => {
-            writeln!(
-                out,
-                "cluster  articles  altered  {}  {}  statement",
-                fit("first day", 10),
-                fit("speaker", 22)
-            )?;
+            if !found.items.is_empty() {
+                writeln!(
+                    out,
+                    "cluster  articles  altered  disputed  {}  {}  statement",
+                    fit("first day", 10),
+                    fit("speaker", 22)
+                )?;
+            }
             for c in &found.items {
                 writeln!(
                     out,
-                    "{:>7}  {:>8}  {:>7}  {}  {}  {}",
+                    "{:>7}  {:>8}  {:>7}  {:>8}  {}  {}  {}",
                     c.id,
                     c.n_articles,
                     c.n_altered,
+                    if c.disputed { "DISPUTED" } else { "" },
                     fit(&c.first_day, 10),
                     fit(&one_line(c.speaker.as_deref().unwrap_or("-")), 22),
                     fit(&one_line(&c.text), 90).trim_end()
                 )?;
+                if c.disputed {
+                    writeln!(out, "{:>9}credited: {}", "", credits_line(&c.credits))?;
+                }
             }
             if let Some(next) = found.next_offset {
                 writeln!(out, "(more: --offset {next})")?;
@@ -273,6 +288,29 @@ pub fn clusters(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// "Sean Spicer [Daily, Ledger]; a White House official [Courier]": who each outlet credits.
+fn credits_line(credits: &[verbatim_store::Credit]) -> String {
+    credits
+        .iter()
+        .map(|c| {
+            let by = if c.outlets.is_empty() {
+                format!("article {}", join_ids(&c.articles))
+            } else {
+                c.outlets.join(", ")
+            };
+            format!("{} [{by}]", one_line(&c.speaker))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn join_ids(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The member's words with changes marked: `[-removed-]`, `{+added+}`; trims and extra words
@@ -303,15 +341,38 @@ fn print_cluster(out: &mut impl Write, c: &ClusterRow) -> std::io::Result<()> {
         "speaker: {}",
         c.speaker.as_deref().unwrap_or("(not resolved)")
     )?;
-    let earliest = c.members.iter().find(|m| m.article == c.earliest);
-    if let Some(m) = earliest {
+    if c.disputed {
         writeln!(
             out,
-            "earliest: article {} ({}, {})",
-            m.article,
-            m.outlet.as_deref().unwrap_or("-"),
-            m.published.as_deref().unwrap_or("undated")
+            "DISPUTED: outlets credit it to different speakers: {}",
+            credits_line(&c.credits)
         )?;
+    }
+    let describe = |article: i64| {
+        c.members.iter().find(|m| m.article == article).map(|m| {
+            format!(
+                "article {} ({}, {})",
+                m.article,
+                m.outlet.as_deref().unwrap_or("-"),
+                m.published.as_deref().unwrap_or("undated")
+            )
+        })
+    };
+    if let Some(first) = describe(c.earliest) {
+        if c.earliest_ties.is_empty() {
+            writeln!(out, "earliest: {first}")?;
+        } else {
+            let others: Vec<String> = c
+                .earliest_ties
+                .iter()
+                .filter_map(|&a| describe(a))
+                .collect();
+            writeln!(
+                out,
+                "earliest: a tie (same day, a date without a time cannot be ordered): {first}; {}",
+                others.join("; ")
+            )?;
+        }
     }
     writeln!(out)?;
     writeln!(
@@ -347,7 +408,40 @@ pub fn cluster(args: ClusterArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_writer(&mut out, &c)?;
             writeln!(out)?;
         }
-        TableFormat::Table | TableFormat::Csv => print_cluster(&mut out, &c)?,
+        TableFormat::Csv => {
+            crate::store_cmd::write_csv_row(
+                &mut out,
+                &[
+                    "cluster",
+                    "quote",
+                    "article",
+                    "outlet",
+                    "published",
+                    "speaker",
+                    "earliest",
+                    "altered",
+                    "text",
+                ],
+            )?;
+            for m in &c.members {
+                let earliest = m.article == c.earliest || c.earliest_ties.contains(&m.article);
+                crate::store_cmd::write_csv_row(
+                    &mut out,
+                    &[
+                        &c.id.to_string(),
+                        &m.quote.to_string(),
+                        &m.article.to_string(),
+                        m.outlet.as_deref().unwrap_or(""),
+                        m.published.as_deref().unwrap_or(""),
+                        m.speaker.as_deref().unwrap_or(""),
+                        if earliest { "true" } else { "false" },
+                        if m.altered { "true" } else { "false" },
+                        &m.text,
+                    ],
+                )?;
+            }
+        }
+        TableFormat::Table => print_cluster(&mut out, &c)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -232,10 +232,27 @@ enum Command {
     #[command(verbatim_doc_comment)]
     Alias(link_cmd::AliasArgs),
     /// One stored article with its attributions marked: [S1 source] [C1 cue] [Q1 content].
+    ///
+    /// Examples:
+    ///   verbatim show 3                      # by store id (the `article` column of quotes)
+    ///   verbatim show ani-2017-03-03-sessions  # by input id (JSONL id or file name stem)
+    ///   verbatim show 3 --format json
+    #[command(verbatim_doc_comment)]
     Show(store_cmd::ShowArgs),
     /// Stored articles, newest first; --search finds words in headline and text.
+    ///
+    /// Examples:
+    ///   verbatim articles --outlet "Harbor Herald"
+    ///   verbatim articles --search '"health care" -Obamacare' --sort relevance
+    ///   verbatim articles --since 2017-03 --until 2017-03-31 --format csv
+    #[command(verbatim_doc_comment)]
     Articles(store_cmd::ArticlesArgs),
-    /// Row counts of the store.
+    /// Row counts of the store: articles, attributions, speakers, aliases, entities, clusters.
+    ///
+    /// Examples:
+    ///   verbatim stats
+    ///   verbatim stats --db news.db --json
+    #[command(verbatim_doc_comment)]
     Stats(store_cmd::StatsArgs),
     /// Serve the store: an HTTP JSON API (/api/..., described at /api/openapi.json) and a web
     /// UI to search quotes, browse speakers and read articles with attributions highlighted.
@@ -293,10 +310,34 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("verbatim: {err:#}");
+            eprintln!("verbatim: {}", error_text(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes joined by ": ", each cause left out when the text so far already
+/// says it (library errors often repeat their source in their own message).
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        // SQLite's "Error code 14: unable to open database file" after a message that said
+        // "unable to open database file" is a repeat too.
+        let said = part
+            .strip_prefix("Error code ")
+            .and_then(|rest| rest.split_once(": "))
+            .filter(|(code, _)| code.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(part.as_str(), |(_, said)| said);
+        if text.contains(part.trim()) || text.contains(said.trim()) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -370,5 +411,29 @@ pub fn build_pipeline(choice: AttributorChoice) -> Pipeline {
     match choice {
         AttributorChoice::Model => Pipeline::new(),
         AttributorChoice::Rules => Pipeline::with_attributor(Box::new(RuleAttributor::new())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_texts_say_each_cause_once() {
+        let io = std::io::Error::other("unable to open database file");
+        let err = anyhow::Error::new(io).context("SQLite: unable to open database file");
+        let err = err.context("opening the store x.db");
+        assert_eq!(
+            error_text(&err),
+            "opening the store x.db: SQLite: unable to open database file"
+        );
+        let code = anyhow::anyhow!("Error code 14: unable to open database file");
+        let err = code.context("SQLite: unable to open database file: x.db");
+        assert_eq!(
+            error_text(&err),
+            "SQLite: unable to open database file: x.db"
+        );
+        let err = anyhow::anyhow!("disk full").context("writing out.jsonl");
+        assert_eq!(error_text(&err), "writing out.jsonl: disk full");
     }
 }

@@ -54,6 +54,16 @@ pub enum TableFormat {
     Csv,
 }
 
+/// The long help of `--search` (the syntax is the store's, the same in the API and the UI).
+fn search_help(what: &str) -> String {
+    format!(
+        "Words that must all occur in the {what}, matched by English stem (\"tax return\" \
+         finds \"tax returns\"; case and accents ignored). \"exact phrase\" in double quotes, \
+         OR between two words or phrases (capitals), -word or -\"phrase\" to exclude. \
+         Example: --search '\"health care\" repeal OR replace -Obamacare'"
+    )
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Sort {
     /// Newest first (publication day), then article, then position in the article.
@@ -71,11 +81,19 @@ impl From<Sort> for Order {
     }
 }
 
+/// A `--limit`: a whole number, 1 or more (0 rows is never what was meant).
+fn at_least_one(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("expected a whole number of rows, 1 or more".into()),
+    }
+}
+
 /// Paging and output format, shared by the listing commands.
 #[derive(Args)]
 pub struct PageArgs {
-    /// Rows to print.
-    #[arg(long, default_value_t = 20)]
+    /// Rows to print (at least 1).
+    #[arg(long, default_value_t = 20, value_parser = at_least_one)]
     pub limit: u64,
     /// Rows to skip first (for the next page).
     #[arg(long, default_value_t = 0)]
@@ -91,8 +109,7 @@ pub struct QuotesArgs {
     /// Speaker name or part of it, whole words, any case ("Sessions" finds "Jeff Sessions").
     #[arg(long)]
     pub speaker: Option<String>,
-    /// Words that must all occur in the quote (case and accents ignored).
-    #[arg(long)]
+    #[arg(long, help = "Search the quote's words", long_help = search_help("quote"))]
     pub search: Option<String>,
     /// Outlet, any case.
     #[arg(long)]
@@ -106,6 +123,7 @@ pub struct QuotesArgs {
     /// direct, mixed, indirect, according_to or other.
     #[arg(long)]
     pub kind: Option<String>,
+    /// Order: newest first, or best match first (relevance needs --search).
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
     /// List quote clusters instead: each statement carried by several articles once, with
@@ -116,6 +134,10 @@ pub struct QuotesArgs {
     /// With --cluster: only clusters where some outlet's wording differs materially.
     #[arg(long, requires = "cluster")]
     pub altered: bool,
+    /// With --cluster: only disputed statements, credited to different speakers by different
+    /// outlets (a named person in one, "a White House official" in another counts).
+    #[arg(long, requires = "cluster")]
+    pub disputed: bool,
     #[command(flatten)]
     pub page: PageArgs,
 }
@@ -153,15 +175,18 @@ pub struct ShowArgs {
 pub struct ArticlesArgs {
     #[command(flatten)]
     pub db: DbArg,
-    /// Words that must all occur in the headline or text.
-    #[arg(long)]
+    #[arg(long, help = "Search headline and text", long_help = search_help("headline or text"))]
     pub search: Option<String>,
+    /// Outlet, any case.
     #[arg(long)]
     pub outlet: Option<String>,
+    /// First publication day: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long)]
     pub since: Option<String>,
+    /// Last publication day, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long)]
     pub until: Option<String>,
+    /// Order: newest first, or best match first (relevance needs --search).
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
     #[command(flatten)]
@@ -208,6 +233,13 @@ fn analyze_batch(pipeline: &Pipeline, articles: Vec<Article>, jobs: usize) -> Ve
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let paths = input_paths(args.paths)?;
+    // A missing input is refused before the store is opened, so a typo creates no empty store.
+    if let Some(missing) = paths.iter().find(|p| p.as_os_str() != "-" && !p.exists()) {
+        anyhow::bail!(
+            "{}: no such file or directory; nothing was stored",
+            missing.display()
+        );
+    }
     let db = args.db.db.clone();
     let mut store = Store::open(&db).with_context(|| format!("opening the store {db}"))?;
     if let Some(file) = &args.aliases {
@@ -411,17 +443,26 @@ pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+pub fn write_csv_row(out: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
+    out.write_all(verbatim_store::csv::record(fields).as_bytes())
 }
 
-pub fn write_csv_row(out: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-    writeln!(out, "{}", line.join(","))
+/// For a table with nothing to show: says so on stderr (no bare header) and gives exit
+/// status 1; `None` when there are rows, or for JSON and CSV (an empty JSON output or a CSV
+/// header is still well-formed).
+pub fn nothing_found<T>(page: &Page<T>, format: TableFormat, what: &str) -> Option<ExitCode> {
+    if !page.items.is_empty() || !matches!(format, TableFormat::Table) {
+        return None;
+    }
+    if page.total > 0 {
+        eprintln!(
+            "verbatim: no {what} at --offset {} ({} in all)",
+            page.offset, page.total
+        );
+    } else {
+        eprintln!("verbatim: no {what} match");
+    }
+    Some(ExitCode::from(1))
 }
 
 fn exit_for<T>(page: &Page<T>) -> ExitCode {
@@ -449,7 +490,12 @@ fn day_of(published: &Option<String>) -> String {
 
 pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
     if args.cluster {
-        return crate::link_cmd::clusters(&args.db.db, args.speaker, args.altered, &args.page);
+        return crate::link_cmd::clusters(
+            &args.db.db,
+            args.speaker,
+            (args.altered, args.disputed),
+            &args.page,
+        );
     }
     let mut store = open_existing(&args.db.db)?;
     let page = store.quotes(&QuoteQuery {
@@ -468,6 +514,9 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Some(code) = nothing_found(&page, args.page.format, "quotes") {
+        return Ok(code);
+    }
     match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
@@ -476,42 +525,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
             }
         }
         TableFormat::Csv => {
-            write_csv_row(
-                &mut out,
-                &[
-                    "id",
-                    "article",
-                    "published",
-                    "outlet",
-                    "speaker",
-                    "speaker_type",
-                    "kind",
-                    "source",
-                    "cue",
-                    "content",
-                    "url",
-                ],
-            )?;
-            for r in &page.items {
-                let name = r.speaker.as_deref().unwrap_or("");
-                let kind = r.speaker_type.as_deref().unwrap_or("");
-                write_csv_row(
-                    &mut out,
-                    &[
-                        &r.id.to_string(),
-                        &r.article.to_string(),
-                        r.published.as_deref().unwrap_or(""),
-                        r.outlet.as_deref().unwrap_or(""),
-                        name,
-                        kind,
-                        &r.kind,
-                        &r.source_text,
-                        &r.cue_text,
-                        &r.content_text,
-                        r.url.as_deref().unwrap_or(""),
-                    ],
-                )?;
-            }
+            out.write_all(verbatim_store::csv::table(&page.items).as_bytes())?;
         }
         TableFormat::Table => {
             writeln!(
@@ -555,33 +569,22 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
         kind: args.kind,
         limit: args.page.limit,
         offset: args.page.offset,
+        ..Default::default()
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Some(code) = nothing_found(&page, args.page.format, "speakers") {
+        return Ok(code);
+    }
     match args.page.format {
         TableFormat::Json => {
-            // One JSON array (a page of speakers is small; quotes are one object per line).
-            serde_json::to_writer(&mut out, &page.items)?;
-            writeln!(out)?;
+            for r in &page.items {
+                serde_json::to_writer(&mut out, r)?;
+                writeln!(out)?;
+            }
         }
         TableFormat::Csv => {
-            write_csv_row(
-                &mut out,
-                &["id", "name", "type", "quotes", "articles", "aliases"],
-            )?;
-            for r in &page.items {
-                write_csv_row(
-                    &mut out,
-                    &[
-                        &r.id.to_string(),
-                        &r.name,
-                        &r.kind,
-                        &r.n_quotes.to_string(),
-                        &r.n_articles.to_string(),
-                        &r.aliases.join("; "),
-                    ],
-                )?;
-            }
+            out.write_all(verbatim_store::csv::table(&page.items).as_bytes())?;
         }
         TableFormat::Table => {
             writeln!(out, "quotes  articles  type          name (also: aliases)")?;
@@ -629,6 +632,9 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Some(code) = nothing_found(&page, args.page.format, "articles") {
+        return Ok(code);
+    }
     match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
@@ -637,32 +643,7 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
             }
         }
         TableFormat::Csv => {
-            write_csv_row(
-                &mut out,
-                &[
-                    "id",
-                    "key",
-                    "published",
-                    "outlet",
-                    "attributions",
-                    "headline",
-                    "url",
-                ],
-            )?;
-            for r in &page.items {
-                write_csv_row(
-                    &mut out,
-                    &[
-                        &r.id.to_string(),
-                        &r.key,
-                        r.published.as_deref().unwrap_or(""),
-                        r.outlet.as_deref().unwrap_or(""),
-                        &r.n_attributions.to_string(),
-                        r.headline.as_deref().unwrap_or(""),
-                        r.url.as_deref().unwrap_or(""),
-                    ],
-                )?;
-            }
+            out.write_all(verbatim_store::csv::table(&page.items).as_bytes())?;
         }
         TableFormat::Table => {
             writeln!(
@@ -706,6 +687,7 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
             ("speakers", s.speakers),
             ("aliases", s.aliases),
             ("entities", s.entities),
+            ("clusters", s.clusters),
         ] {
             writeln!(out, "{label:<13}{n}")?;
         }
@@ -822,19 +804,6 @@ mod tests {
         check_fit("😀😀😀", 2, "😀…");
         check_fit("", 2, "  ");
         check_fit("abc", 0, "…");
-    }
-
-    fn check_csv(s: &str, expected: &str) {
-        assert_eq!(csv_field(s), expected, "{s:?}");
-    }
-
-    #[test]
-    fn csv_quotes_when_needed() {
-        check_csv("plain", "plain");
-        check_csv("a,b", "\"a,b\"");
-        check_csv("say \"hi\"", "\"say \"\"hi\"\"\"");
-        check_csv("two\nlines", "\"two\nlines\"");
-        check_csv("", "");
     }
 
     fn quote(i: i64, source: [usize; 2], cue: [usize; 2], content: [usize; 2]) -> QuoteRow {

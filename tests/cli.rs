@@ -1,6 +1,7 @@
 //! The command line end to end: inputs, outputs, exit codes.
 
 use crate::common::{json_lines, slice_chars, verbatim, TempDir};
+use std::process::Command;
 
 #[test]
 fn extract_reads_stdin_and_keeps_code_point_offsets() {
@@ -78,4 +79,100 @@ fn closed_pipe_is_not_an_error() {
         "{}",
         String::from_utf8_lossy(&status.stderr)
     );
+}
+
+/// The commands of the README's "A short tour" block, comments dropped, one per line.
+fn tour_commands() -> Vec<String> {
+    let readme = std::fs::read_to_string(crate::common::workspace().join("README.md")).unwrap();
+    let tour = readme
+        .split("## A short tour")
+        .nth(1)
+        .expect("a tour section");
+    let block = tour
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a sh block in the tour");
+    block
+        .lines()
+        .map(|l| match l.find("   #") {
+            Some(at) => l[..at].trim(),
+            None => l.trim(),
+        })
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_readme_tour_runs_start_to_finish_on_bundled_files() {
+    let commands = tour_commands();
+    assert!(commands.len() >= 15, "{commands:?}");
+    // A fresh clone's files: only what the repository ships under examples/.
+    let clone = TempDir::new("tour");
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(crate::common::workspace().join("examples"))
+        .arg(clone.path())
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_verbatim"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for command in &commands {
+        assert!(
+            command.starts_with("verbatim ") || command.starts_with("cat "),
+            "the tour runs only verbatim: {command}"
+        );
+        let out = Command::new("sh")
+            .args(["-c", command])
+            .current_dir(clone.path())
+            .env("PATH", &path)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{command}: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Output that is not redirected is shown: no command of the tour prints nothing.
+        if !command.contains(" > ") && !command.starts_with("verbatim ingest") {
+            assert!(!out.stdout.is_empty(), "{command} printed nothing");
+        }
+    }
+    // What the tour promises to find.
+    let quotes = Command::new("sh")
+        .args([
+            "-c",
+            "verbatim quotes --db tour.db --cluster --disputed --format json",
+        ])
+        .current_dir(clone.path())
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        !json_lines(&quotes.stdout).is_empty(),
+        "no disputed statement in the tour store"
+    );
+}
+
+#[test]
+fn both_licenses_that_cargo_toml_names_are_shipped() {
+    let root = crate::common::workspace();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = std::fs::read_to_string(root.join("LICENSE-MIT")).expect("LICENSE-MIT");
+    assert!(mit.starts_with("MIT License") && mit.contains("Permission is hereby granted"));
+    let apache = std::fs::read_to_string(root.join("LICENSE-APACHE")).expect("LICENSE-APACHE");
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"));
 }

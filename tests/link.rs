@@ -129,7 +129,7 @@ fn one_story_from_four_outlets_clusters_and_flags_the_altered_quote() {
 
         // One speaker per person, with aliases; --explain says why.
         let json = check(&db, &["speakers", "--format", "json"], 0, &[]);
-        let speakers: Vec<Value> = serde_json::from_str(&json).unwrap();
+        let speakers = json_lines(json.as_bytes());
         let sessions = speakers
             .iter()
             .find(|s| s["name"] == "Jeff Sessions")
@@ -181,7 +181,7 @@ fn alias_rules_split_join_and_survive_ingest() {
             0,
             &[],
         );
-        let names: Vec<Value> = serde_json::from_str(&json).unwrap();
+        let names = json_lines(json.as_bytes());
         let mut names: Vec<&str> = names.iter().map(|s| s["name"].as_str().unwrap()).collect();
         names.sort();
         assert_eq!(names, ["Paul Ryan", "Ryan"], "{json}");
@@ -211,7 +211,7 @@ fn alias_rules_split_join_and_survive_ingest() {
             0,
             &[],
         );
-        let joined: Vec<Value> = serde_json::from_str(&json).unwrap();
+        let joined = json_lines(json.as_bytes());
         assert_eq!(joined.len(), 1, "{json}");
         assert_eq!(joined[0]["name"], "Paul Ryan");
         // Every Ryan quote, the later article's included, is now Paul Ryan's.

@@ -582,12 +582,16 @@ fn every_route_of_the_openapi_document_answers() {
             .unwrap();
         let clusters = get(addr, "/api/clusters").json();
         let cluster_id = clusters["items"][0]["id"].as_i64().expect("a cluster");
+        let quote_id = get(addr, "/api/quotes").json()["items"][0]["id"]
+            .as_i64()
+            .expect("a quote");
         let mut checked = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             let concrete = path
                 .replace("/speakers/{id}", &format!("/speakers/{speaker_id}"))
                 .replace("/articles/{id}", &format!("/articles/{article_id}"))
-                .replace("/clusters/{id}", &format!("/clusters/{cluster_id}"));
+                .replace("/clusters/{id}", &format!("/clusters/{cluster_id}"))
+                .replace("/quotes/{id}", &format!("/quotes/{quote_id}"));
             for (method, op) in item.as_object().unwrap() {
                 let reply = match method.as_str() {
                     "get" => get(addr, &concrete),
@@ -886,5 +890,550 @@ fn the_ui_searches_and_highlights_attributions_in_chromium() {
     assert!(dom.contains("class=\"earliest\""), "{dom}");
     assert!(dom.contains("class=\"card altered-card\""), "{dom}");
     assert!(dom.contains("2017-03-03T08:30:00+05:30"), "{dom}");
+    server.stop().unwrap();
+}
+
+/// The bundled disputed example as a POST body.
+fn disputed_body() -> Value {
+    let path = workspace().join("examples/disputed/shutdown-three-outlets.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let items: Vec<Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    Value::Array(items)
+}
+
+#[test]
+fn disputed_clusters_are_filtered_and_badged() {
+    let db = backends("disputed").remove(0);
+    let server = start(&db, Some(TOKEN), 1 << 20);
+    let addr = server.addr();
+    let body = serde_json::to_vec(&disputed_body()).unwrap();
+    assert_eq!(post(addr, Some(TOKEN), &body).status, 201);
+    let all = get(addr, "/api/clusters").json();
+    let disputed = get(addr, "/api/clusters?disputed=true").json();
+    let ids = |v: &Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(all["items"].as_array().unwrap().len(), 3, "{all}");
+    assert_eq!(ids(&disputed).len(), 2, "{disputed}");
+    for c in disputed["items"].as_array().unwrap() {
+        assert_eq!(c["disputed"], true, "{c}");
+        assert!(c["credits"].as_array().unwrap().len() >= 2, "{c}");
+    }
+    let undisputed: Vec<&Value> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["disputed"] == false)
+        .collect();
+    assert_eq!(undisputed.len(), 1, "{all}");
+    let bad = get(addr, "/api/clusters?disputed=maybe");
+    check_error(&bad, 400, "bad_parameter", "disputed=maybe");
+
+    let Some(chromium) = chromium() else {
+        eprintln!("skipping the browser half: /usr/bin/chromium not found (.ci/run installs it)");
+        server.stop().unwrap();
+        return;
+    };
+    let id = ids(&disputed)[0];
+    let dom = dump_dom(&chromium, &format!("http://{addr}/clusters/{id}"));
+    assert!(dom.contains("class=\"disputed\""), "no badge:\n{dom}");
+    assert!(dom.contains("class=\"credits\""), "{dom}");
+    assert!(dom.contains("according to Capitol Ledger"), "{dom}");
+    assert!(dom.contains("first published: a tie between"), "{dom}");
+    assert!(dom.contains("earliest (tie)"), "{dom}");
+    let calm = undisputed[0]["id"].as_i64().unwrap();
+    let dom = dump_dom(&chromium, &format!("http://{addr}/clusters/{calm}"));
+    assert!(dom.contains("first published by"), "{dom}");
+    assert!(!dom.contains("class=\"disputed\""), "{dom}");
+    assert!(!dom.contains("class=\"credits\""), "{dom}");
+    server.stop().unwrap();
+}
+
+// ---- index pages, totals, downloads and permalinks ----------------------------------------
+
+/// The bundled examples, the disputed example and one article under a feed key as outlet.
+fn index_body() -> Value {
+    let mut items = example_body().as_array().unwrap().clone();
+    items.extend(disputed_body().as_array().unwrap().iter().cloned());
+    items.push(json!({
+        "id": "feed-key-outlet",
+        "outlet": "wash-post",
+        "published": "2017-05-01",
+        "text": "\"The budget is balanced,\" Senator Maria Lopez said on Monday.",
+    }));
+    Value::Array(items)
+}
+
+fn item_ids(v: &Value) -> Vec<i64> {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn lists_have_totals_csv_downloads_sorting_and_filters() {
+    for db in backends("index") {
+        let name = db.name;
+        let server = start(&db, Some(TOKEN), 1 << 20);
+        let addr = server.addr();
+        let body = serde_json::to_vec(&index_body()).unwrap();
+        assert_eq!(post(addr, Some(TOKEN), &body).status, 201, "{name}");
+
+        // Totals: every page says how many results there are in all.
+        let all = get(addr, "/api/quotes?limit=500").json();
+        let n = all["items"].as_array().unwrap().len() as u64;
+        assert!(n > 20, "{name}: {n}");
+        let one = get(addr, "/api/quotes?limit=1").json();
+        assert_eq!(one["total"], n, "{name}");
+        let searched = get(addr, "/api/quotes?search=shutdown&limit=1").json();
+        assert!(
+            searched["total"].as_u64().unwrap() > 1,
+            "{name}: {searched}"
+        );
+        let far = get(addr, "/api/quotes?search=shutdown&offset=400").json();
+        assert_eq!(far["total"], searched["total"], "{name}");
+        let articles = get(addr, "/api/articles?limit=500").json();
+        let n_articles = articles["items"].as_array().unwrap().len();
+        assert!(n_articles > 10, "{name}: {articles}");
+        assert_eq!(
+            get(addr, "/api/articles?limit=2").json()["total"],
+            n_articles,
+            "{name}"
+        );
+
+        // CSV downloads with the CLI's columns, one record per row.
+        let csv = get(addr, "/api/quotes?limit=500&format=csv");
+        assert_eq!(csv.status, 200, "{name}");
+        assert_eq!(
+            csv.header("content-type"),
+            Some("text/csv; charset=utf-8"),
+            "{name}"
+        );
+        assert!(
+            csv.header("content-disposition")
+                .is_some_and(|d| d.contains("quotes.csv")),
+            "{name}"
+        );
+        let text = csv.text();
+        assert!(
+            text.starts_with("id,article,published,outlet,speaker"),
+            "{text}"
+        );
+        let records = text
+            .lines()
+            .filter(|l| {
+                l.split(',')
+                    .next()
+                    .is_some_and(|f| f.parse::<i64>().is_ok())
+            })
+            .count();
+        assert_eq!(records as u64, n, "{name}");
+        for (path, header) in [
+            ("/api/speakers?format=csv", "id,name,type,quotes"),
+            ("/api/articles?format=csv", "id,key,published,outlet"),
+            ("/api/clusters?format=csv", "id,speaker,first_day"),
+        ] {
+            let reply = get(addr, path);
+            assert!(
+                reply.text().starts_with(header),
+                "{name} {path}: {}",
+                reply.text()
+            );
+        }
+
+        // Outlets with their own names.
+        let outlets = get(addr, "/api/outlets").json();
+        let names: Vec<(&str, &str)> = outlets
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| (o["outlet"].as_str().unwrap(), o["name"].as_str().unwrap()))
+            .collect();
+        assert!(
+            names.contains(&("wash-post", "The Washington Post")),
+            "{name}: {names:?}"
+        );
+        assert!(
+            names.contains(&("Harbor Herald", "Harbor Herald")),
+            "{name}: {names:?}"
+        );
+
+        // Speakers: sorted by name, filtered by outlet and days; bad days are errors.
+        let by_name = get(addr, "/api/speakers?sort=name&limit=500").json();
+        let listed: Vec<String> = by_name["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_lowercase())
+            .collect();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted, "{name}");
+        let herald = get(addr, "/api/speakers?outlet=harbor%20herald&limit=500").json();
+        let herald_ids = item_ids(&herald);
+        assert!(
+            !herald_ids.is_empty()
+                && (herald_ids.len() as u64) < by_name["total"].as_u64().unwrap(),
+            "{name}: {herald}"
+        );
+        let june = get(addr, "/api/speakers?since=2017-06&until=2017-06").json();
+        let june_names: Vec<&str> = june["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            june_names.contains(&"Sean Spicer"),
+            "{name}: {june_names:?}"
+        );
+        assert!(
+            !june_names.contains(&"Jeff Sessions"),
+            "{name}: {june_names:?}"
+        );
+
+        for path in [
+            "/api/quotes?format=xml",
+            "/api/quotes/abc",
+            "/api/speakers?since=2016-13",
+            "/api/speakers?sort=best",
+            "/api/clusters?speaker_type=alien",
+            "/api/clusters?sort=size",
+        ] {
+            check_error(&get(addr, path), 400, "bad_parameter", path);
+        }
+
+        // Clusters: filtered by outlet, speaker type and days, sorted by date.
+        let ledger = get(addr, "/api/clusters?outlet=Capitol%20Ledger").json();
+        assert!(!item_ids(&ledger).is_empty(), "{name}");
+        for c in ledger["items"].as_array().unwrap() {
+            assert!(
+                c["outlets"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|o| o == "Capitol Ledger"),
+                "{c}"
+            );
+        }
+        let recent = get(addr, "/api/clusters?sort=recent&limit=500").json();
+        let days: Vec<&str> = recent["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["first_day"].as_str().unwrap())
+            .collect();
+        let mut desc = days.clone();
+        desc.sort_by(|a, b| b.cmp(a));
+        assert_eq!(days, desc, "{name}");
+        let march = get(addr, "/api/clusters?until=2017-03&limit=500").json();
+        assert!(
+            march["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["first_day"].as_str().unwrap() < "2017-04"),
+            "{march}"
+        );
+        assert!(
+            march["total"].as_u64().unwrap() < recent["total"].as_u64().unwrap(),
+            "{name}"
+        );
+        let people = get(addr, "/api/clusters?speaker_type=anonymous").json();
+        for c in people["items"].as_array().unwrap() {
+            let id = c["speaker_id"].as_i64().unwrap();
+            let sp = get(addr, &format!("/api/speakers/{id}")).json();
+            assert_eq!(sp["type"], "anonymous", "{name}: {c}");
+        }
+
+        // One quote by id, with how its speaker was linked.
+        let first = &all["items"][0];
+        let id = first["id"].as_i64().unwrap();
+        let quote = get(addr, &format!("/api/quotes/{id}")).json();
+        assert_eq!(quote["content_text"], first["content_text"], "{name}");
+        let linked = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["speaker"] == "Jeff Sessions")
+            .unwrap();
+        let linked = get(addr, &format!("/api/quotes/{}", linked["id"])).json();
+        assert!(
+            linked["speaker_link"]["reason"]
+                .as_str()
+                .is_some_and(|r| !r.is_empty()),
+            "{name}: {linked}"
+        );
+        check_error(
+            &get(addr, "/api/quotes/999999"),
+            404,
+            "not_found",
+            "missing quote",
+        );
+        server.stop().unwrap();
+    }
+}
+
+/// Saves a PNG of `url` at `width`x`height` to `path`.
+fn screenshot(chromium: &PathBuf, url: &str, (width, height): (u32, u32), path: &std::path::Path) {
+    let profile = TempDir::new(&format!("chromium-shot-{width}"));
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--window-size={width},{height}"))
+        .arg(format!("--screenshot={}", path.display()))
+        .args(["--virtual-time-budget=5000", url])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run chromium");
+    let png = std::fs::read(path).unwrap_or_default();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "no screenshot of {url} at {width}px: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_page_kind_renders_its_key_elements_at_desktop_and_phone_width() {
+    let Some(chromium) = chromium() else {
+        eprintln!("skipping the browser test: /usr/bin/chromium not found (.ci/run installs it)");
+        return;
+    };
+    let db = backends("pages").remove(0);
+    let server = start(&db, Some(TOKEN), 1 << 20);
+    let addr = server.addr();
+    let body = serde_json::to_vec(&index_body()).unwrap();
+    assert_eq!(post(addr, Some(TOKEN), &body).status, 201);
+    let sessions = get(addr, "/api/speakers?name=Jeff%20Sessions").json()["items"][0]["id"].clone();
+    let spicer_article = get(addr, "/api/articles/tribune-2017-06-10-funding").json();
+    let direct = spicer_article["attributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["kind"] == "direct" && !q["cluster"].is_null())
+        .expect("a direct quote in a cluster")["id"]
+        .clone();
+    let disputed = get(addr, "/api/clusters?disputed=true").json()["items"][0]["id"].clone();
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let pages: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "search",
+            "/?q=shutdown".into(),
+            vec![
+                "class=\"card\"",
+                "class=\"total\"",
+                "class=\"download-csv\"",
+                "format=csv",
+                "class=\"download-json\"",
+                // Paraphrase is labelled and never in quote marks; direct quotes are.
+                "<span class=\"label\">paraphrase: </span>that the shutdown would end soon",
+                "class=\"quote direct",
+                // Dates for people, with the zone the article gave.
+                "10 June 2017, 09:30 (UTC-05:00)",
+                "class=\"permalink\" href=\"/quotes/",
+            ],
+        ),
+        (
+            "search-filters",
+            "/?q=budget&outlet=wash-post".into(),
+            vec![
+                "The Washington Post (1)",
+                "<option value=\"wash-post\" selected=\"\"",
+                "class=\"card\"",
+            ],
+        ),
+        (
+            "speakers",
+            "/speakers?sort=name".into(),
+            vec![
+                "class=\"index speaker-index\"",
+                "speakers in all",
+                "name=\"type\"",
+                "name=\"outlet\"",
+                "name=\"since\"",
+                "rel=\"next\"",
+            ],
+        ),
+        (
+            "speaker",
+            format!("/speakers/{sessions}"),
+            vec![
+                "Jeff Sessions",
+                "class=\"timeline\"",
+                "class=\"bar\"",
+                "month-label",
+                "axis-title",
+                "Mar 2017",
+                "speaker-filter",
+                "class=\"card\"",
+            ],
+        ),
+        (
+            "speaker-filtered",
+            format!("/speakers/{sessions}?q=recuse"),
+            vec!["recuse", "class=\"total\"", "class=\"card\""],
+        ),
+        (
+            "articles",
+            "/articles".into(),
+            vec![
+                "class=\"index article-index\"",
+                "class=\"total\"",
+                "The Washington Post",
+                "name=\"outlet\"",
+            ],
+        ),
+        (
+            "article",
+            format!("/articles/{}", spicer_article["id"]),
+            vec![
+                "<mark class=\"source\"",
+                "<mark class=\"content\"",
+                "class=\"num\" href=\"#w1\"",
+                "num-who",
+                "id=\"w1\"",
+                "Who said what",
+                "10 June 2017",
+            ],
+        ),
+        (
+            "clusters",
+            "/clusters?only=disputed".into(),
+            vec![
+                "class=\"index cluster-index\"",
+                "class=\"disputed\"",
+                "class=\"total\"",
+                "name=\"speaker_type\"",
+            ],
+        ),
+        (
+            "cluster",
+            format!("/clusters/{disputed}"),
+            vec![
+                "class=\"disputed\"",
+                "class=\"credits\"",
+                "Capitol Ledger",
+                "class=\"permalink\"",
+            ],
+        ),
+        (
+            "quote",
+            format!("/quotes/{direct}"),
+            vec![
+                "How the speaker was found",
+                "class=\"how-found\"",
+                "In the article",
+                "class=\"article-text\"",
+                "Other outlets",
+                "class=\"other-outlets\"",
+                "this version",
+            ],
+        ),
+        (
+            "not-found",
+            "/quotes/999999".into(),
+            vec!["class=\"error\"", "no quote 999999"],
+        ),
+    ];
+    for (kind, path, expected) in &pages {
+        let url = format!("http://{addr}{path}");
+        let dom = dump_dom(&chromium, &url);
+        for e in expected {
+            assert!(dom.contains(e), "{kind}: no {e:?} in\n{dom}");
+        }
+        // A null from the data or the page code is never printed.
+        assert!(!dom.contains("null"), "{kind}: \"null\" printed:\n{dom}");
+        assert!(
+            !dom.contains("undefined"),
+            "{kind}: \"undefined\" printed:\n{dom}"
+        );
+        for (label, size) in [("desktop", (1280, 900)), ("phone", (390, 844))] {
+            screenshot(
+                &chromium,
+                &url,
+                size,
+                &shots.join(format!("{kind}-{label}.png")),
+            );
+        }
+    }
+    eprintln!("screenshots in {}", shots.display());
+    server.stop().unwrap();
+}
+
+#[test]
+fn api_answers_follow_the_openapi_schemas() {
+    use crate::schema::{assert_valid, load, undescribed};
+    let doc = load("crates/server/assets/openapi.json");
+    let mut missing = Vec::new();
+    undescribed(&doc, &doc["components"]["schemas"], "schemas", &mut missing);
+    assert!(missing.is_empty(), "undescribed: {missing:?}");
+    let db = backends("schemas").remove(0);
+    let server = start(&db, Some(TOKEN), 1 << 20);
+    let addr = server.addr();
+    let body = serde_json::to_vec(&index_body()).unwrap();
+    let stored = post(addr, Some(TOKEN), &body);
+    let schema = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    assert_valid(
+        &doc,
+        &schema("IngestReport"),
+        &stored.json(),
+        "POST /api/articles",
+    );
+    let quotes = get(addr, "/api/quotes?limit=500").json();
+    let first_quote = quotes["items"][0]["id"].clone();
+    let speaker = get(addr, "/api/speakers").json()["items"][0]["id"].clone();
+    let cluster = get(addr, "/api/clusters?disputed=true").json()["items"][0]["id"].clone();
+    let article = get(addr, "/api/articles/ani-2017-03-03-sessions").json()["id"].clone();
+    let answers = [
+        ("/api/health".to_string(), "Health"),
+        ("/api/quotes?limit=500".into(), "QuotePage"),
+        (format!("/api/quotes/{first_quote}"), "QuoteDetail"),
+        ("/api/speakers?limit=500".into(), "SpeakerPage"),
+        (format!("/api/speakers/{speaker}"), "SpeakerDetail"),
+        ("/api/articles?limit=500".into(), "ArticleSummaryPage"),
+        (format!("/api/articles/{article}"), "Article"),
+        ("/api/clusters?limit=500".into(), "ClusterPage"),
+        (format!("/api/clusters/{cluster}"), "Cluster"),
+        ("/api/quotes?limit=0".into(), "Error"),
+    ];
+    for (path, name) in answers {
+        assert_valid(&doc, &schema(name), &get(addr, &path).json(), &path);
+    }
+    let outlets = get(addr, "/api/outlets").json();
+    for o in outlets.as_array().unwrap() {
+        assert_valid(&doc, &schema("Outlet"), o, "/api/outlets");
+    }
+    // Every quote of the store on its own page too.
+    for q in quotes["items"].as_array().unwrap() {
+        let one = get(addr, &format!("/api/quotes/{}", q["id"])).json();
+        assert_valid(&doc, &schema("QuoteDetail"), &one, "quote");
+    }
     server.stop().unwrap();
 }

@@ -171,7 +171,7 @@ fn ingest_then_query_from_the_cli() {
             0,
             &[],
         );
-        let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+        let rows = json_lines(json.as_bytes());
         assert_eq!(rows.len(), 1, "{json}");
         assert!(rows[0]["n_quotes"].as_i64().unwrap() >= 3, "{json}");
         assert!(rows[0]["n_articles"].as_i64().unwrap() >= 3, "{json}");
@@ -340,4 +340,290 @@ fn killed_ingest_reruns_to_the_same_store() {
             assert!(!search_ids(clean, words).is_empty(), "{words:?}");
         }
     }
+}
+
+/// The article keys of what a search finds through the CLI, sorted and deduplicated.
+fn searched(db: &TestDb, command: &str, search: &str) -> Vec<String> {
+    let out = run(db, &[command, "--search", search, "--format", "json"]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{} {command} {search:?}: {}",
+        db.name(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let field = if command == "quotes" {
+        "article_key"
+    } else {
+        "key"
+    };
+    let mut keys: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|r| r[field].as_str().unwrap_or_default().to_string())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+#[test]
+fn search_stems_and_knows_phrases_or_and_exclusions_on_both_backends() {
+    let dir = TempDir::new("store-search-syntax");
+    let input = dir.path().join("said.jsonl");
+    let quotes = [
+        ("returns", "He never released his tax returns"),
+        ("return", "I will release my tax return next week"),
+        ("emails", "She deleted thirty thousand emails"),
+        ("care", "Our health care plan is ready"),
+        ("apart", "Care about the health of the economy"),
+    ];
+    let lines: Vec<String> = quotes
+        .iter()
+        .map(|(id, q)| {
+            serde_json::json!({"id": id, "outlet": "Daily", "published": "2017-03-01",
+                               "text": format!("\"{q},\" Jeff Smith said on Monday.")})
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        ("tax return", &["return", "returns"]),
+        ("email", &["emails"]),
+        ("\"health care\"", &["care"]),
+        ("health -\"health care\"", &["apart"]),
+        ("emails OR returned", &["emails", "return", "returns"]),
+        ("tax -never", &["return"]),
+        ("xylophone", &[]),
+    ];
+    for db in backends("search_syntax") {
+        check(&db, &["ingest", input.to_str().unwrap()], 0, &[]);
+        for (search, expected) in cases {
+            for command in ["quotes", "articles"] {
+                assert_eq!(
+                    searched(&db, command, search),
+                    *expected,
+                    "{} {command} {search:?}",
+                    db.name()
+                );
+            }
+        }
+        if let TestDb::Postgres(pg) = &db {
+            // A schema-2 store (unstemmed `simple` search columns) is migrated on open.
+            let mut c = postgres::Client::connect(&pg.target, postgres::NoTls).unwrap();
+            for (table, column, text) in [
+                ("attributions", "content_tsv", "content_text"),
+                (
+                    "articles",
+                    "text_tsv",
+                    "coalesce(headline, '') || ' ' || text",
+                ),
+            ] {
+                c.batch_execute(&format!(
+                    "ALTER TABLE {table} DROP COLUMN {column};
+                     ALTER TABLE {table} ADD COLUMN {column} TSVECTOR GENERATED ALWAYS AS
+                      (to_tsvector('simple', {text})) STORED"
+                ))
+                .unwrap();
+            }
+            c.batch_execute("UPDATE verbatim_meta SET value = '2' WHERE key = 'schema'")
+                .unwrap();
+            assert_eq!(searched(&db, "quotes", "tax return"), ["return", "returns"]);
+            assert_eq!(searched(&db, "articles", "email"), ["emails"]);
+            let version: String = c
+                .query_one("SELECT value FROM verbatim_meta WHERE key = 'schema'", &[])
+                .unwrap()
+                .get(0);
+            assert_eq!(version, "3");
+        }
+        let out = run(&db, &["quotes", "--sort", "relevance"]);
+        assert_eq!(out.status.code(), Some(2), "{}", db.name());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("needs a search"), "{}: {err}", db.name());
+        let out = run(&db, &["quotes", "--search", "-tax"]);
+        assert_eq!(out.status.code(), Some(2), "{}", db.name());
+    }
+}
+
+#[test]
+fn disputed_clusters_name_who_credits_whom_on_both_backends() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/disputed/shutdown-three-outlets.jsonl");
+    for db in backends("disputed") {
+        check(&db, &["ingest", example.to_str().unwrap()], 0, &[]);
+        let all = json_lines(&run(&db, &["quotes", "--cluster", "--format", "json"]).stdout);
+        let flags: Vec<(i64, bool)> = all
+            .iter()
+            .map(|c| {
+                (
+                    c["n_articles"].as_i64().unwrap(),
+                    c["disputed"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        // Two statements the outlets credit differently, one all credit to Spicer.
+        assert_eq!(flags, [(3, true), (3, true), (2, false)], "{}", db.name());
+        let shutdown = &all[0];
+        let credits: Vec<(String, String, Vec<String>)> = shutdown["credits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let outlets = c["outlets"].as_array().unwrap().iter();
+                (
+                    c["speaker"].as_str().unwrap().to_string(),
+                    c["speaker_type"].as_str().unwrap().to_string(),
+                    outlets.map(|o| o.as_str().unwrap().to_string()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(credits.len(), 2, "{}: {credits:?}", db.name());
+        assert_eq!(credits[0].0, "Sean Spicer");
+        assert_eq!(credits[0].2, ["Lakeside Tribune", "Northgate Courier"]);
+        assert_eq!(credits[1].1, "anonymous");
+        assert_eq!(credits[1].2, ["Capitol Ledger"]);
+
+        // The filter (SQL) agrees with the flag (computed per cluster).
+        let disputed = json_lines(
+            &run(
+                &db,
+                &["quotes", "--cluster", "--disputed", "--format", "json"],
+            )
+            .stdout,
+        );
+        let ids = |v: &[serde_json::Value]| -> Vec<i64> {
+            v.iter().map(|c| c["id"].as_i64().unwrap()).collect()
+        };
+        assert_eq!(ids(&disputed), ids(&all[..2]), "{}", db.name());
+        // Nothing found: exit 1 and no bare header.
+        let none = run(&db, &["quotes", "--cluster", "--speaker", "Nobody Atall"]);
+        assert_eq!(none.status.code(), Some(1), "{}", db.name());
+        assert!(
+            !String::from_utf8_lossy(&none.stdout).contains("cluster"),
+            "{}",
+            db.name()
+        );
+        let table = run(&db, &["quotes", "--cluster", "--disputed"]);
+        let table = String::from_utf8_lossy(&table.stdout);
+        assert!(table.contains("DISPUTED"), "{table}");
+        assert!(
+            table.contains("Sean Spicer [Lakeside Tribune, Northgate Courier]"),
+            "{table}"
+        );
+
+        // The Courier has a date only, the Ledger a time the same day: a tie, not an order.
+        let id = shutdown["id"].to_string();
+        let one = json_lines(&run(&db, &["cluster", &id, "--format", "json"]).stdout);
+        assert_eq!(one[0]["disputed"], true);
+        assert_eq!(
+            one[0]["earliest_ties"].as_array().unwrap().len(),
+            1,
+            "{}",
+            one[0]
+        );
+        let text = run(&db, &["cluster", &id]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("earliest: a tie"), "{text}");
+        assert!(text.contains("DISPUTED"), "{text}");
+        let csv = run(&db, &["cluster", &id, "--format", "csv"]);
+        let csv = String::from_utf8_lossy(&csv.stdout);
+        assert!(csv.starts_with("cluster,quote,article,outlet"), "{csv}");
+        assert_eq!(csv.lines().count(), 4, "{csv}");
+    }
+}
+
+#[test]
+fn command_line_paper_cuts_stay_fixed() {
+    let db = backends("paper_cuts").remove(0);
+    let examples = crate::common::workspace().join("examples/articles");
+    let dir = db.dir().unwrap().to_path_buf();
+
+    // A missing input is refused before any store exists.
+    let missing = dir.join("no-such-file.txt");
+    let out = run(&db, &["ingest", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no such file or directory; nothing was stored"),
+        "{err}"
+    );
+    assert!(
+        !Path::new(db.target()).exists(),
+        "a failed ingest created a store"
+    );
+
+    let out = run(&db, &["ingest", examples.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // --limit 0 is an error, not one row.
+    let out = run(&db, &["quotes", "--limit", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 or more"));
+
+    // No match: a message on stderr and status 1, no bare header.
+    for args in [
+        &["quotes", "--speaker", "Nobody Atall"][..],
+        &["speakers", "--name", "Nobody Atall"],
+        &["articles", "--search", "zzyzx"],
+        &["quotes", "--cluster", "--speaker", "Nobody Atall"],
+    ] {
+        let out = run(&db, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("match"),
+            "{args:?}"
+        );
+    }
+    let out = run(&db, &["quotes", "--offset", "100000"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in all"));
+
+    // speakers --format json is one object per line, as its help says.
+    let out = run(&db, &["speakers", "--format", "json", "--limit", "3"]);
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 3, "{}", stdout(&out));
+    assert!(lines.iter().all(|l| l.is_object()));
+    let help = verbatim(&["speakers", "--help"], None);
+    assert!(stdout(&help).contains("One JSON object per line"));
+
+    // stats counts clusters too.
+    let out = run(&db, &["stats"]);
+    let text = stdout(&out);
+    let clusters = stats(&db).clusters;
+    assert!(clusters > 0);
+    assert!(text.contains(&format!("clusters     {clusters}")), "{text}");
+
+    // Help with examples on every store command.
+    for command in [
+        "show", "articles", "stats", "alias", "quotes", "speakers", "cluster",
+    ] {
+        let help = stdout(&verbatim(&[command, "--help"], None));
+        assert!(help.contains("Examples:"), "{command} --help:\n{help}");
+    }
+    let help = stdout(&verbatim(&["articles", "--help"], None));
+    for flag in ["--outlet <OUTLET>", "--since <SINCE>", "--until <UNTIL>"] {
+        let at = help.find(flag).unwrap_or_else(|| panic!("{flag}:\n{help}"));
+        let next = help[at + flag.len()..].trim_start();
+        assert!(!next.starts_with('-'), "{flag} has no help text:\n{help}");
+    }
+
+    // An error says each cause once.
+    let out = verbatim(
+        &[
+            "ingest",
+            "--db",
+            "/nonexistent-dir/x.db",
+            examples.to_str().unwrap(),
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        err.matches("unable to open database file").count(),
+        1,
+        "{err}"
+    );
 }

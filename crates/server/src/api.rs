@@ -13,7 +13,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use verbatim_store::{ArticleQuery, ClusterQuery, Order, QuoteQuery, SpeakerQuery, SpeakerRow};
+use verbatim_store::csv::{self, CsvRow};
+use verbatim_store::{
+    ArticleQuery, ClusterOrder, ClusterQuery, NameLink, Order, Page, QuoteQuery, QuoteRow,
+    SpeakerOrder, SpeakerQuery, SpeakerRow,
+};
 
 type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
@@ -35,6 +39,28 @@ fn order(p: &Params) -> Result<Order, ApiError> {
     })
 }
 
+/// A page as JSON, or with `format=csv` as a CSV download named `name.csv`.
+fn listing<T: Serialize + CsvRow>(
+    p: &Params,
+    name: &str,
+    page: Page<T>,
+) -> Result<Response, ApiError> {
+    match p.choice("format", &["json", "csv"])?.as_deref() {
+        Some("csv") => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
+            csv::table(&page.items),
+        )
+            .into_response()),
+        _ => Ok(Json(page).into_response()),
+    }
+}
+
 const QUOTE_PARAMS: &[&str] = &[
     "speaker",
     "speaker_id",
@@ -46,6 +72,7 @@ const QUOTE_PARAMS: &[&str] = &[
     "article_id",
     "cluster",
     "sort",
+    "format",
     "limit",
     "offset",
 ];
@@ -68,38 +95,119 @@ pub async fn quotes(State(app): State<App>, query: Pairs) -> Result<Response, Ap
         offset,
     };
     let page = app.pool.run(move |s| Ok(s.quotes(&q)?)).await?;
+    listing(&p, "quotes", page)
+}
+
+/// One quote with how its speaker was linked: the rule that joined the name the article
+/// gave to the speaker.
+#[derive(Serialize)]
+struct QuotePage {
+    #[serde(flatten)]
+    quote: QuoteRow,
+    speaker_link: Option<NameLink>,
+}
+
+pub async fn quote(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    query: Pairs,
+) -> Result<Response, ApiError> {
+    params(query, &[])?;
+    let id = positive_id("quote", &path_id(path)?)?;
+    let page = app
+        .pool
+        .run(move |s| {
+            let quote = s
+                .quote(id)?
+                .ok_or_else(|| ApiError::not_found(format!("no quote {id}")))?;
+            let mut speaker_link = None;
+            if let (Some(speaker), Some(resolved)) = (&quote.speaker, &quote.resolved) {
+                speaker_link = s
+                    .explain(speaker)?
+                    .into_iter()
+                    .filter(|e| Some(e.speaker.id) == quote.speaker_id)
+                    .flat_map(|e| e.names)
+                    .find(|n| n.name == resolved.name);
+            }
+            Ok(QuotePage {
+                quote,
+                speaker_link,
+            })
+        })
+        .await?;
     Ok(Json(page).into_response())
 }
 
+pub async fn outlets(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
+    params(query, &[])?;
+    let outlets = app.pool.run(move |s| Ok(s.outlets()?)).await?;
+    Ok(Json(outlets).into_response())
+}
+
 pub async fn speakers(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
-    let p = params(query, &["name", "type", "limit", "offset"])?;
+    let p = params(
+        query,
+        &[
+            "name", "type", "outlet", "since", "until", "sort", "format", "limit", "offset",
+        ],
+    )?;
     let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
     let q = SpeakerQuery {
         name: p.text("name"),
         kind: p.text("type"),
+        outlet: p.text("outlet"),
+        since: p.text("since"),
+        until: p.text("until"),
+        sort: match p.choice("sort", &["quotes", "name", "recent"])?.as_deref() {
+            Some("name") => SpeakerOrder::Name,
+            Some("recent") => SpeakerOrder::Recent,
+            _ => SpeakerOrder::Quotes,
+        },
         limit,
         offset,
     };
     let page = app.pool.run(move |s| Ok(s.speakers(&q)?)).await?;
-    Ok(Json(page).into_response())
+    listing(&p, "speakers", page)
 }
 
 pub async fn clusters(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
     let p = params(
         query,
-        &["speaker", "speaker_id", "altered", "limit", "offset"],
+        &[
+            "speaker",
+            "speaker_id",
+            "altered",
+            "disputed",
+            "outlet",
+            "since",
+            "until",
+            "speaker_type",
+            "sort",
+            "format",
+            "limit",
+            "offset",
+        ],
     )?;
     let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
     let q = ClusterQuery {
         speaker: p.text("speaker"),
         speaker_id: p.int("speaker_id", 1, i64::MAX)?,
         altered: p.choice("altered", &["true", "false"])?.as_deref() == Some("true"),
+        disputed: p.choice("disputed", &["true", "false"])?.as_deref() == Some("true"),
+        outlet: p.text("outlet"),
+        since: p.text("since"),
+        until: p.text("until"),
+        speaker_type: p.text("speaker_type"),
+        sort: match p.choice("sort", &["articles", "recent"])?.as_deref() {
+            Some("recent") => ClusterOrder::Recent,
+            _ => ClusterOrder::Articles,
+        },
         limit,
         offset,
         ..Default::default()
     };
     let page = app.pool.run(move |s| Ok(s.clusters(&q)?)).await?;
-    Ok(Json(page).into_response())
+    listing(&p, "clusters", page)
 }
 
 pub async fn cluster(
@@ -108,16 +216,7 @@ pub async fn cluster(
     query: Pairs,
 ) -> Result<Response, ApiError> {
     params(query, &[])?;
-    let raw = path_id(path)?;
-    let id = match raw.parse::<i64>() {
-        Ok(n) if n >= 1 => n,
-        _ => {
-            let shown: String = raw.chars().take(40).collect();
-            return Err(ApiError::bad_parameter(format!(
-                "cluster id {shown:?}: expected a positive integer"
-            )));
-        }
-    };
+    let id = positive_id("cluster", &path_id(path)?)?;
     let row = app
         .pool
         .run(move |s| {
@@ -194,13 +293,14 @@ pub fn timeline<'a>(published: impl IntoIterator<Item = Option<&'a str>>) -> (Ve
     (timeline, undated)
 }
 
-fn speaker_id(raw: &str) -> Result<i64, ApiError> {
+/// A `what` id from a path: a positive integer.
+fn positive_id(what: &str, raw: &str) -> Result<i64, ApiError> {
     match raw.parse::<i64>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => {
             let shown: String = raw.chars().take(40).collect();
             Err(ApiError::bad_parameter(format!(
-                "speaker id {shown:?}: expected a positive integer"
+                "{what} id {shown:?}: expected a positive integer"
             )))
         }
     }
@@ -212,7 +312,7 @@ pub async fn speaker(
     query: Pairs,
 ) -> Result<Response, ApiError> {
     params(query, &[])?;
-    let id = speaker_id(&path_id(path)?)?;
+    let id = positive_id("speaker", &path_id(path)?)?;
     let page = app
         .pool
         .run(move |s| {
@@ -250,7 +350,7 @@ pub async fn articles(State(app): State<App>, query: Pairs) -> Result<Response, 
     let p = params(
         query,
         &[
-            "search", "outlet", "since", "until", "sort", "limit", "offset",
+            "search", "outlet", "since", "until", "sort", "format", "limit", "offset",
         ],
     )?;
     let (limit, offset) = p.paging(app.config.default_page_size, app.config.max_page_size)?;
@@ -264,7 +364,7 @@ pub async fn articles(State(app): State<App>, query: Pairs) -> Result<Response, 
         offset,
     };
     let page = app.pool.run(move |s| Ok(s.articles(&q)?)).await?;
-    Ok(Json(page).into_response())
+    listing(&p, "articles", page)
 }
 
 pub async fn article(
@@ -521,10 +621,12 @@ mod tests {
 
     #[test]
     fn speaker_ids_are_positive_integers() {
-        assert_eq!(speaker_id("12"), Ok(12));
-        assert!(speaker_id("0").is_err());
-        assert!(speaker_id("-3").is_err());
-        assert!(speaker_id("x").is_err());
-        assert!(speaker_id("99999999999999999999").is_err());
+        assert_eq!(positive_id("speaker", "12"), Ok(12));
+        assert!(positive_id("speaker", "0").is_err());
+        assert!(positive_id("speaker", "-3").is_err());
+        assert!(positive_id("speaker", "x").is_err());
+        assert!(positive_id("speaker", "99999999999999999999").is_err());
+        let e = positive_id("quote", "abc").unwrap_err();
+        assert_eq!(e.message, "quote id \"abc\": expected a positive integer");
     }
 }

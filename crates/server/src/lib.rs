@@ -8,13 +8,15 @@
 //!
 //! | route | what |
 //! | --- | --- |
-//! | `GET /api/quotes` | attributions, filtered like `verbatim quotes`, paged |
+//! | `GET /api/quotes` | attributions, filtered like `verbatim quotes`, paged (`format=csv`) |
+//! | `GET /api/quotes/{id}` | one attribution, with the rule that linked its speaker |
+//! | `GET /api/outlets` | every outlet, with the name it calls itself |
 //! | `GET /api/speakers`, `GET /api/speakers/{id}` | speakers; one with its monthly timeline |
 //! | `GET /api/articles`, `GET /api/articles/{id}` | articles; one whole, with attributions |
 //! | `GET /api/clusters`, `GET /api/clusters/{id}` | quote clusters; one with every outlet's wording |
 //! | `POST /api/articles` | analyse and store articles (bearer token) |
 //! | `GET /api/health`, `GET /api/openapi.json` | liveness and row counts; the API description |
-//! | `GET /`, `/speakers/{id}`, `/articles/{id}`, `/clusters/{id}` | the web UI |
+//! | `GET /`, `/speakers[/{id}]`, `/articles[/{id}]`, `/clusters[/{id}]`, `/quotes/{id}` | the web UI |
 //!
 //! Every error is `{"error": {"code", "message"}}` with the status of [`error::CODES`].
 //!
@@ -48,6 +50,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/health"),
     ("GET", "/api/openapi.json"),
     ("GET", "/api/quotes"),
+    ("GET", "/api/quotes/{id}"),
+    ("GET", "/api/outlets"),
     ("GET", "/api/speakers"),
     ("GET", "/api/speakers/{id}"),
     ("GET", "/api/articles"),
@@ -58,7 +62,16 @@ pub const API_ROUTES: &[(&str, &str)] = &[
 ];
 
 /// The paths of the web UI.
-pub const UI_ROUTES: &[&str] = &["/", "/speakers/{id}", "/articles/{id}", "/clusters/{id}"];
+pub const UI_ROUTES: &[&str] = &[
+    "/",
+    "/speakers",
+    "/speakers/{id}",
+    "/articles",
+    "/articles/{id}",
+    "/clusters",
+    "/clusters/{id}",
+    "/quotes/{id}",
+];
 
 /// State shared by the handlers.
 #[derive(Clone)]
@@ -123,17 +136,17 @@ impl Server {
             .route("/api/health", get(api::health))
             .route("/api/openapi.json", get(api::openapi))
             .route("/api/quotes", get(api::quotes))
+            .route("/api/quotes/{id}", get(api::quote))
+            .route("/api/outlets", get(api::outlets))
             .route("/api/speakers", get(api::speakers))
             .route("/api/speakers/{id}", get(api::speaker))
             .route("/api/articles", get(api::articles).post(api::post_articles))
             .route("/api/articles/{id}", get(api::article))
             .route("/api/clusters", get(api::clusters))
             .route("/api/clusters/{id}", get(api::cluster));
-        let ui = Router::new()
-            .route("/", get(ui::index))
-            .route("/speakers/{id}", get(ui::index))
-            .route("/articles/{id}", get(ui::index))
-            .route("/clusters/{id}", get(ui::index))
+        let ui = UI_ROUTES
+            .iter()
+            .fold(Router::new(), |r, path| r.route(path, get(ui::index)))
             .route("/assets/app.js", get(ui::app_js))
             .route("/assets/app.css", get(ui::app_css));
         api.merge(ui)

@@ -1,6 +1,6 @@
 //! The small pieces of text logic the store depends on, in one place: the content hash that
 //! makes ingest idempotent, the canonical speaker key, speaker aliases, name normalisation
-//! for speaker lookup, and the word list of a full-text query.
+//! for speaker lookup.
 //!
 //! The canonical-speaker rule is deliberately simple (a later issue replaces it with
 //! cross-article linking): a speaker is keyed by (name, type), where the name is the resolved
@@ -117,32 +117,6 @@ pub fn normalize_name(s: &str) -> String {
     out
 }
 
-/// The words of a full-text query: runs of letters and digits, lower case.
-pub fn search_words(q: &str) -> Vec<String> {
-    q.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// An FTS5 MATCH expression: every word quoted, all required (AND).
-pub fn fts5_query(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A PostgreSQL tsquery: every word quoted, joined by `&` (AND).
-pub fn pg_tsquery(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| format!("'{}'", w.replace(['\'', '\\'], "")))
-        .collect::<Vec<_>>()
-        .join(" & ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,32 +205,6 @@ mod tests {
         check_alias("a spokesman", false);
         check_alias("", false);
         check_alias(&"A".repeat(81), false);
-    }
-
-    fn check_words(input: &str, expected: &[&str], fts: &str, pg: &str) {
-        let words = search_words(input);
-        assert_eq!(words, expected, "{input:?}");
-        assert_eq!(fts5_query(&words), fts);
-        assert_eq!(pg_tsquery(&words), pg);
-    }
-
-    #[test]
-    fn search_words_are_anded() {
-        check_words("recuse", &["recuse"], "\"recuse\"", "'recuse'");
-        check_words(
-            "Russian ambassador",
-            &["russian", "ambassador"],
-            "\"russian\" \"ambassador\"",
-            "'russian' & 'ambassador'",
-        );
-        check_words(
-            "\"OR\" NOT*",
-            &["or", "not"],
-            "\"or\" \"not\"",
-            "'or' & 'not'",
-        );
-        check_words("  ", &[], "", "");
-        check_words("don't", &["don", "t"], "\"don\" \"t\"", "'don' & 't'");
     }
 
     #[test]

@@ -30,10 +30,15 @@ mod link;
 mod query;
 mod schema;
 mod search;
+mod syntax;
 
+pub mod csv;
 pub use canon::{content_hash, normalize_name, speaker_key};
 pub use ingest::{prepare, Prepared};
-pub use query::{ArticleQuery, ClusterQuery, Order, QuoteQuery, SpeakerQuery};
+pub use query::{
+    outlet_name, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery, SpeakerOrder,
+    SpeakerQuery,
+};
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
 
 use db::{Conn, Dialect};
@@ -94,6 +99,18 @@ pub struct Page<T> {
     pub offset: u64,
     pub limit: u64,
     pub next_offset: Option<u64>,
+    /// How many results the query has in all (every page).
+    #[serde(default)]
+    pub total: u64,
+}
+
+/// An outlet of the store: `outlet` as stored (what filters take), `name` as the outlet
+/// calls itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutletRow {
+    pub outlet: String,
+    pub name: String,
+    pub n_articles: i64,
 }
 
 /// The speaker of a stored attribution as the pipeline resolved it in its article (before
@@ -215,6 +232,23 @@ pub struct ClusterSummary {
     pub n_articles: i64,
     pub n_altered: i64,
     pub outlets: Vec<String>,
+    /// Different outlets credit the statement to different speakers (see [`Credit`]).
+    pub disputed: bool,
+    /// Who the members credit the statement to, and which outlets say so.
+    pub credits: Vec<Credit>,
+}
+
+/// One speaker a cluster's statement is credited to, with the outlets and articles that
+/// credit it so. Members whose speaker was not resolved credit no one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Credit {
+    pub speaker_id: i64,
+    pub speaker: String,
+    pub speaker_type: String,
+    /// Outlet names (articles without an outlet are only in `articles`).
+    pub outlets: Vec<String>,
+    /// Store ids of the articles.
+    pub articles: Vec<i64>,
 }
 
 /// One quote of a cluster.
@@ -243,6 +277,11 @@ pub struct ClusterRow {
     pub speaker_id: Option<i64>,
     pub text: String,
     pub earliest: i64,
+    /// Articles that may be as early as `earliest`: published the same day, where one of the
+    /// two has a date but no time, so the order is not known.
+    pub earliest_ties: Vec<i64>,
+    pub disputed: bool,
+    pub credits: Vec<Credit>,
     pub members: Vec<ClusterMember>,
 }
 
@@ -364,7 +403,19 @@ impl Store {
             )?;
             version = conn.query(VERSION, &[])?.first().and_then(|r| r[0].text());
         }
-        let version = version.unwrap_or_default();
+        let mut version = version.unwrap_or_default();
+        if let Some(sql) = schema::migration(&version, dialect) {
+            conn.batch("BEGIN")?;
+            if let Err(e) = conn.batch(&sql) {
+                let _ = conn.batch("ROLLBACK");
+                return Err(Error::Schema(format!(
+                    "store has schema version {version}; bringing it to {} failed: {e}",
+                    schema::SCHEMA_VERSION
+                )));
+            }
+            conn.batch("COMMIT")?;
+            version = schema::SCHEMA_VERSION.to_string();
+        }
         if version != schema::SCHEMA_VERSION {
             return Err(Error::Schema(format!(
                 "store has schema version {version}, this verbatim reads {} \
@@ -579,6 +630,16 @@ impl Store {
     /// Quote clusters matching `q`, largest first.
     pub fn clusters(&mut self, q: &ClusterQuery) -> Result<Page<ClusterSummary>> {
         query::clusters(self.conn.as_mut(), q)
+    }
+
+    /// One attribution by its store id.
+    pub fn quote(&mut self, id: i64) -> Result<Option<QuoteRow>> {
+        query::quote(self.conn.as_mut(), id)
+    }
+
+    /// Every outlet name with its article count, most articles first.
+    pub fn outlets(&mut self) -> Result<Vec<OutletRow>> {
+        query::outlets(self.conn.as_mut())
     }
 
     /// One quote cluster with its members.

@@ -1,13 +1,14 @@
 //! Reading: queries built from a filter struct, the same SQL for both backends except the
 //! full-text part.
 
-use crate::canon::{fts5_query, normalize_name, pg_tsquery, search_words};
+use crate::canon::normalize_name;
 use crate::db::{Conn, Dialect, Row, Value};
 use crate::search::{self, IndexQuery, QuoteIndex};
+use crate::syntax::{self, Search};
 use crate::{
-    ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, DatelineRow, EntityRow,
-    Error, Explanation, NameLink, Page, QuoteRow, Result, RoleRow, SpeakerRef, SpeakerRow,
-    SpeakerRule,
+    ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, Credit, DatelineRow,
+    EntityRow, Error, Explanation, NameLink, OutletRow, Page, QuoteRow, Result, RoleRow,
+    SpeakerRef, SpeakerRow, SpeakerRule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,7 @@ pub enum Order {
     #[default]
     Date,
     /// Best full-text match first (BM25 in SQLite, `ts_rank` in PostgreSQL), then by date;
-    /// the same as `Date` without a search.
+    /// only with a search (an error without one).
     Relevance,
 }
 
@@ -81,8 +82,30 @@ pub struct ClusterQuery {
     pub min_size: u64,
     /// Only clusters with an altered member.
     pub altered: bool,
+    /// Only disputed clusters: different outlets credit the statement to different speakers.
+    pub disputed: bool,
+    /// Only clusters with a member from this outlet (case-insensitive).
+    pub outlet: Option<String>,
+    /// Only clusters first published on or after this day.
+    pub since: Option<String>,
+    /// Only clusters first published on or before this day.
+    pub until: Option<String>,
+    /// Only clusters whose speaker has this type.
+    pub speaker_type: Option<String>,
+    pub sort: ClusterOrder,
     pub limit: u64,
     pub offset: u64,
+}
+
+/// The order of a cluster listing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterOrder {
+    /// Most articles first, then most quotes.
+    #[default]
+    Articles,
+    /// Most recently first published first.
+    Recent,
 }
 
 impl Default for ClusterQuery {
@@ -92,6 +115,12 @@ impl Default for ClusterQuery {
             speaker_id: None,
             min_size: 2,
             altered: false,
+            disputed: false,
+            outlet: None,
+            since: None,
+            until: None,
+            speaker_type: None,
+            sort: ClusterOrder::Articles,
             limit: 20,
             offset: 0,
         }
@@ -106,8 +135,28 @@ pub struct SpeakerQuery {
     pub name: Option<String>,
     /// Speaker type: person, organization, group, anonymous, document, unknown.
     pub kind: Option<String>,
+    /// Only speakers quoted by this outlet (case-insensitive).
+    pub outlet: Option<String>,
+    /// Only speakers quoted on or after this day (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub since: Option<String>,
+    /// Only speakers quoted on or before this day.
+    pub until: Option<String>,
+    pub sort: SpeakerOrder,
     pub limit: u64,
     pub offset: u64,
+}
+
+/// The order of a speaker listing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeakerOrder {
+    /// Most quotes first.
+    #[default]
+    Quotes,
+    /// Alphabetical by name.
+    Name,
+    /// Most recently quoted first (undated speakers last).
+    Recent,
 }
 
 impl Default for SpeakerQuery {
@@ -115,6 +164,10 @@ impl Default for SpeakerQuery {
         SpeakerQuery {
             name: None,
             kind: None,
+            outlet: None,
+            since: None,
+            until: None,
+            sort: SpeakerOrder::Quotes,
             limit: 20,
             offset: 0,
         }
@@ -125,7 +178,8 @@ impl Default for SpeakerQuery {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ArticleQuery {
-    /// Words that must all occur in the headline or text.
+    /// A search over headline and text (the syntax of `syntax.rs`: words, phrases, OR,
+    /// exclusions).
     pub search: Option<String>,
     pub outlet: Option<String>,
     pub since: Option<String>,
@@ -201,24 +255,47 @@ fn check_day(label: &str, day: &str) -> Result<()> {
                 b.is_ascii_digit()
             }
         })
-        && matches!(day.len(), 4 | 7 | 10);
+        && matches!(day.len(), 4 | 7 | 10)
+        && real_date(day);
     if ok {
         Ok(())
     } else {
         Err(Error::InvalidQuery(format!(
-            "{label} {day:?}: expected YYYY, YYYY-MM or YYYY-MM-DD"
+            "{label} {day:?}: expected a real date as YYYY, YYYY-MM or YYYY-MM-DD"
         )))
     }
 }
 
-fn words_of(search: &str) -> Result<Vec<String>> {
-    let words = search_words(search);
-    if words.is_empty() {
-        return Err(Error::InvalidQuery(format!(
-            "search {search:?} has no words"
-        )));
+/// Whether the month (01-12) and day (01 to the month's last) of a `YYYY[-MM[-DD]]` exist.
+fn real_date(day: &str) -> bool {
+    let num = |r: std::ops::Range<usize>| day.get(r).and_then(|s| s.parse::<u32>().ok());
+    let (Some(year), month, dom) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let Some(month) = month else {
+        return true;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let last = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    dom.is_none_or(|d| (1..=last).contains(&d))
+}
+
+/// The parsed search, and the error for `--sort relevance` without one.
+fn parse_search(search: &Option<String>, order: Order) -> Result<Option<Search>> {
+    match search {
+        Some(s) => Ok(Some(syntax::parse(s)?)),
+        None if order == Order::Relevance => Err(Error::InvalidQuery(
+            "sort by relevance needs a search (--search WORDS); without one results are sorted by date"
+                .into(),
+        )),
+        None => Ok(None),
     }
-    Ok(words)
 }
 
 /// Appends the date and outlet conditions shared by quote and article queries.
@@ -232,6 +309,16 @@ fn push_common(
     if let Some(o) = outlet {
         sql.push(" AND lower(ar.outlet) = lower(?)", [o.as_str().into()]);
     }
+    push_days(sql, day_col, since, until)
+}
+
+/// Appends `day_col` between `since` and `until` (each `YYYY[-MM[-DD]]`, inclusive).
+fn push_days(
+    sql: &mut Sql,
+    day_col: &str,
+    since: &Option<String>,
+    until: &Option<String>,
+) -> Result<()> {
     if let Some(s) = since {
         check_day("--since", s)?;
         sql.push(&format!(" AND {day_col} >= ?"), [s.as_str().into()]);
@@ -247,6 +334,35 @@ fn push_common(
     Ok(())
 }
 
+fn check_speaker_type(kind: &str) -> Result<()> {
+    if SPEAKER_TYPES.contains(&kind) {
+        Ok(())
+    } else {
+        Err(Error::InvalidQuery(format!(
+            "speaker type {kind:?}: expected one of {}",
+            SPEAKER_TYPES.join(", ")
+        )))
+    }
+}
+
+/// The name an outlet calls itself, for a feed key that is not one (PolNeAR's `nyt`,
+/// `wash-post`, ...); other outlet names are already display names and come back unchanged.
+pub fn outlet_name(outlet: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        ("breitbart", "Breitbart"),
+        ("huff-post", "HuffPost"),
+        ("nyt", "The New York Times"),
+        ("politico", "Politico"),
+        ("usa-today", "USA Today"),
+        ("wash-post", "The Washington Post"),
+        ("west-journal", "The Western Journal"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(key, _)| *key == outlet)
+        .map_or_else(|| outlet.to_string(), |(_, name)| name.to_string())
+}
+
 fn limit_of(limit: u64) -> u64 {
     limit.clamp(1, MAX_LIMIT)
 }
@@ -260,6 +376,7 @@ fn page<T>(
     map: impl Fn(&Row) -> Result<T>,
 ) -> Result<Page<T>> {
     let limit = limit_of(limit);
+    let total = count(conn, &sql)?;
     sql.push(
         " LIMIT ? OFFSET ?",
         [
@@ -279,7 +396,21 @@ fn page<T>(
         offset,
         limit,
         next_offset: more.then_some(offset + limit),
+        total,
     })
+}
+
+/// The number of rows `sql` (a whole query, without LIMIT) answers.
+fn count(conn: &mut dyn Conn, sql: &Sql) -> Result<u64> {
+    let rows = conn.query(
+        &format!("SELECT count(*) FROM ({}) counted", sql.text),
+        &sql.params,
+    )?;
+    Ok(rows
+        .first()
+        .and_then(|r| r[0].int())
+        .unwrap_or_default()
+        .max(0) as u64)
 }
 
 const QUOTE_COLUMNS: &str = "SELECT a.id, a.article_id, ar.key, a.idx, a.kind, a.source_text,
@@ -366,7 +497,7 @@ fn quotes_by_index(
     conn: &mut dyn Conn,
     index: &QuoteIndex,
     q: &QuoteQuery,
-    words: &str,
+    search: &Search,
 ) -> Result<Page<QuoteRow>> {
     let limit = limit_of(q.limit);
     let empty = || Page {
@@ -374,6 +505,7 @@ fn quotes_by_index(
         offset: q.offset,
         limit,
         next_offset: None,
+        total: 0,
     };
     let mention_ids = if q.speaker.is_some() || q.speaker_id.is_some() {
         let ids = search::mention_ids(conn, q.speaker.as_deref(), q.speaker_id)?;
@@ -398,8 +530,8 @@ fn quotes_by_index(
         }
         None => None,
     };
-    let (ids, more) = index.search(&IndexQuery {
-        words,
+    let (ids, more, total) = index.search(&IndexQuery {
+        search,
         mention_ids,
         attribution_ids,
         article_id: q.article_id,
@@ -412,7 +544,7 @@ fn quotes_by_index(
         offset: q.offset.min(usize::MAX as u64) as usize,
     })?;
     if ids.is_empty() {
-        return Ok(empty());
+        return Ok(Page { total, ..empty() });
     }
     let mut sql = Sql::new(QUOTE_COLUMNS);
     sql.push(QUOTE_TABLES, []);
@@ -434,7 +566,39 @@ fn quotes_by_index(
         offset: q.offset,
         limit,
         next_offset: more.then_some(q.offset + limit),
+        total,
     })
+}
+
+/// One attribution by its store id.
+pub(crate) fn quote(conn: &mut dyn Conn, id: i64) -> Result<Option<QuoteRow>> {
+    let mut sql = Sql::new(QUOTE_COLUMNS);
+    sql.push(QUOTE_TABLES, []);
+    sql.push(" WHERE a.id = ?", [id.into()]);
+    conn.query(&sql.text, &sql.params)?
+        .first()
+        .map(quote_row)
+        .transpose()
+}
+
+/// Every outlet name of the store with its article count, most articles first.
+pub(crate) fn outlets(conn: &mut dyn Conn) -> Result<Vec<OutletRow>> {
+    let rows = conn.query(
+        "SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL AND outlet <> ''
+ GROUP BY outlet ORDER BY count(*) DESC, outlet",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let outlet = r[0].text().unwrap_or_default();
+            OutletRow {
+                name: outlet_name(&outlet),
+                outlet,
+                n_articles: r[1].int().unwrap_or_default(),
+            }
+        })
+        .collect())
 }
 
 pub(crate) fn quotes(
@@ -443,21 +607,21 @@ pub(crate) fn quotes(
     q: &QuoteQuery,
 ) -> Result<Page<QuoteRow>> {
     check_quote_filters(q)?;
+    let search = parse_search(&q.search, q.order)?;
     let dialect = conn.dialect();
     let mut sql = Sql::new(QUOTE_COLUMNS);
     let mut rank = None;
-    match (&q.search, index) {
+    match (&search, index) {
         (Some(s), Some(index)) => return quotes_by_index(conn, index, q, s),
         (Some(s), None) if dialect == Dialect::Postgres => {
-            let words = words_of(s)?;
             sql.push(QUOTE_TABLES, []);
             sql.push(
-                " WHERE a.content_tsv @@ to_tsquery('simple', ?)",
-                [pg_tsquery(&words).into()],
+                " WHERE a.content_tsv @@ to_tsquery('english', ?)",
+                [s.tsquery().into()],
             );
             let n = sql.params.len();
             rank = Some(format!(
-                "ts_rank(a.content_tsv, to_tsquery('simple', ?{n})) DESC"
+                "ts_rank(a.content_tsv, to_tsquery('english', ?{n})) DESC"
             ));
         }
         (Some(_), None) => {
@@ -529,15 +693,28 @@ pub(crate) fn speakers(conn: &mut dyn Conn, q: &SpeakerQuery) -> Result<Page<Spe
         );
     }
     if let Some(kind) = &q.kind {
-        if !SPEAKER_TYPES.contains(&kind.as_str()) {
-            return Err(Error::InvalidQuery(format!(
-                "speaker type {kind:?}: expected one of {}",
-                SPEAKER_TYPES.join(", ")
-            )));
-        }
+        check_speaker_type(kind)?;
         sql.push(" AND s.type = ?", [kind.as_str().into()]);
     }
-    sql.push(" ORDER BY s.quote_count DESC, s.name, s.id", []);
+    if q.outlet.is_some() || q.since.is_some() || q.until.is_some() {
+        sql.push(
+            " AND s.id IN (SELECT a.speaker_id FROM attributions a
+ JOIN articles ar ON ar.id = a.article_id WHERE a.speaker_id IS NOT NULL",
+            [],
+        );
+        push_common(&mut sql, "a.day", &q.outlet, &q.since, &q.until)?;
+        sql.push(")", []);
+    }
+    sql.push(
+        match q.sort {
+            SpeakerOrder::Quotes => " ORDER BY s.quote_count DESC, s.name, s.id",
+            SpeakerOrder::Name => " ORDER BY lower(s.name), s.name, s.id",
+            SpeakerOrder::Recent => {
+                " ORDER BY coalesce(s.last_day, '') DESC, s.quote_count DESC, s.name, s.id"
+            }
+        },
+        [],
+    );
     let mut page = page(conn, sql, q.limit, q.offset, |r| Ok(speaker_row(r)))?;
     for s in &mut page.items {
         s.aliases = aliases(conn, s.id)?;
@@ -657,13 +834,89 @@ const CLUSTER_COLUMNS: &str = "SELECT c.id, c.speaker_id, sp.name, ref.content_t
  FROM clusters c JOIN attributions ref ON ref.id = c.reference_id
  LEFT JOIN speakers sp ON sp.id = c.speaker_id WHERE 1 = 1";
 
-fn cluster_outlets(conn: &mut dyn Conn, id: i64) -> Result<Vec<String>> {
+/// Who reported a member: its outlet (any case), else its own article.
+const REPORTER: [&str; 2] = [
+    "coalesce(lower(r1.outlet), 'article ' || r1.id)",
+    "coalesce(lower(r2.outlet), 'article ' || r2.id)",
+];
+
+/// The disputed-cluster condition in SQL (the rule of `credits`): two members credited to
+/// different speakers (of a known type) by different reporters.
+fn disputed_sql() -> String {
+    format!(
+        " AND c.id IN (SELECT a1.cluster_id FROM attributions a1
+ JOIN attributions a2 ON a2.cluster_id = a1.cluster_id AND a2.speaker_id <> a1.speaker_id
+ JOIN articles r1 ON r1.id = a1.article_id JOIN articles r2 ON r2.id = a2.article_id
+ JOIN speakers s1 ON s1.id = a1.speaker_id JOIN speakers s2 ON s2.id = a2.speaker_id
+ WHERE a1.cluster_id IS NOT NULL AND s1.type <> 'unknown' AND s2.type <> 'unknown'
+ AND {} <> {})",
+        REPORTER[0], REPORTER[1]
+    )
+}
+
+/// A cluster's outlets, its credits (by speaker, most articles first) and whether it is
+/// disputed.
+fn cluster_credits(conn: &mut dyn Conn, id: i64) -> Result<(Vec<String>, Vec<Credit>, bool)> {
     let rows = conn.query(
-        "SELECT DISTINCT ar.outlet FROM attributions a JOIN articles ar ON ar.id = a.article_id
-         WHERE a.cluster_id = ?1 AND ar.outlet IS NOT NULL ORDER BY ar.outlet",
+        "SELECT DISTINCT a.article_id, ar.outlet, a.speaker_id, sp.name, sp.type
+         FROM attributions a JOIN articles ar ON ar.id = a.article_id
+         LEFT JOIN speakers sp ON sp.id = a.speaker_id
+         WHERE a.cluster_id = ?1 ORDER BY a.article_id",
         &[id.into()],
     )?;
-    Ok(rows.iter().filter_map(|r| r[0].text()).collect())
+    let mut outlets: Vec<String> = rows.iter().filter_map(|r| r[1].text()).collect();
+    outlets.sort();
+    outlets.dedup();
+    let mut credits: Vec<Credit> = Vec::new();
+    // (speaker, reporter) pairs of speakers that can dispute.
+    let mut said: Vec<(i64, String)> = Vec::new();
+    for r in &rows {
+        let (Some(article), Some(speaker_id)) = (r[0].int(), r[2].int()) else {
+            continue;
+        };
+        let outlet = r[1].text();
+        let kind = r[4].text().unwrap_or_default();
+        let reporter = outlet
+            .as_deref()
+            .map_or_else(|| format!("article {article}"), str::to_lowercase);
+        if kind != "unknown" {
+            said.push((speaker_id, reporter));
+        }
+        let credit = match credits.iter_mut().find(|c| c.speaker_id == speaker_id) {
+            Some(c) => c,
+            None => {
+                credits.push(Credit {
+                    speaker_id,
+                    speaker: r[3].text().unwrap_or_default(),
+                    speaker_type: kind,
+                    outlets: Vec::new(),
+                    articles: Vec::new(),
+                });
+                credits.last_mut().expect("just pushed")
+            }
+        };
+        if let Some(o) = outlet {
+            if !credit.outlets.contains(&o) {
+                credit.outlets.push(o);
+            }
+        }
+        if !credit.articles.contains(&article) {
+            credit.articles.push(article);
+        }
+    }
+    let disputed = said
+        .iter()
+        .any(|(s1, r1)| said.iter().any(|(s2, r2)| s1 != s2 && r1 != r2));
+    for c in &mut credits {
+        c.outlets.sort();
+    }
+    credits.sort_by(|a, b| {
+        b.articles
+            .len()
+            .cmp(&a.articles.len())
+            .then(a.speaker_id.cmp(&b.speaker_id))
+    });
+    Ok((outlets, credits, disputed))
 }
 
 pub(crate) fn clusters(conn: &mut dyn Conn, q: &ClusterQuery) -> Result<Page<ClusterSummary>> {
@@ -686,7 +939,30 @@ pub(crate) fn clusters(conn: &mut dyn Conn, q: &ClusterQuery) -> Result<Page<Clu
     if q.altered {
         sql.push(" AND c.n_altered > 0", []);
     }
-    sql.push(" ORDER BY c.n_articles DESC, c.size DESC, c.id", []);
+    if q.disputed {
+        sql.push(&disputed_sql(), []);
+    }
+    if let Some(kind) = &q.speaker_type {
+        check_speaker_type(kind)?;
+        sql.push(" AND sp.type = ?", [kind.as_str().into()]);
+    }
+    if q.outlet.is_some() {
+        sql.push(
+            " AND c.id IN (SELECT a.cluster_id FROM attributions a
+ JOIN articles ar ON ar.id = a.article_id WHERE a.cluster_id IS NOT NULL",
+            [],
+        );
+        push_common(&mut sql, "a.day", &q.outlet, &None, &None)?;
+        sql.push(")", []);
+    }
+    push_days(&mut sql, "c.first_day", &q.since, &q.until)?;
+    sql.push(
+        match q.sort {
+            ClusterOrder::Articles => " ORDER BY c.n_articles DESC, c.size DESC, c.id",
+            ClusterOrder::Recent => " ORDER BY c.first_day DESC, c.n_articles DESC, c.id",
+        },
+        [],
+    );
     let mut page = page(conn, sql, q.limit, q.offset, |r| {
         Ok(ClusterSummary {
             id: r[0].int().unwrap_or_default(),
@@ -699,10 +975,12 @@ pub(crate) fn clusters(conn: &mut dyn Conn, q: &ClusterQuery) -> Result<Page<Clu
             n_articles: r[7].int().unwrap_or_default(),
             n_altered: r[8].int().unwrap_or_default(),
             outlets: Vec::new(),
+            disputed: false,
+            credits: Vec::new(),
         })
     })?;
     for c in &mut page.items {
-        c.outlets = cluster_outlets(conn, c.id)?;
+        (c.outlets, c.credits, c.disputed) = cluster_credits(conn, c.id)?;
     }
     Ok(page)
 }
@@ -754,14 +1032,45 @@ pub(crate) fn cluster(conn: &mut dyn Conn, id: i64) -> Result<Option<ClusterRow>
             m.quote,
         )
     });
+    let earliest_ties = earliest_ties(&members);
+    let (_, credits, disputed) = cluster_credits(conn, id)?;
     Ok(Some(ClusterRow {
         id,
         speaker_id: r[1].int(),
         speaker: r[2].text(),
         text: reference,
         earliest,
+        earliest_ties,
+        disputed,
+        credits,
         members,
     }))
+}
+
+/// The articles of `members` (earliest first) that cannot be ordered against the first:
+/// published the same day where one of the two has a date only.
+fn earliest_ties(members: &[ClusterMember]) -> Vec<i64> {
+    let Some(first) = members.first() else {
+        return Vec::new();
+    };
+    let Some(first_published) = first.published.as_deref() else {
+        return Vec::new();
+    };
+    let date_only = |p: &str| p.len() == 10;
+    let mut ties: Vec<i64> = members
+        .iter()
+        .filter(|m| m.article != first.article)
+        .filter(|m| {
+            m.published.as_deref().is_some_and(|p| {
+                p.get(..10) == first_published.get(..10)
+                    && (date_only(p) || date_only(first_published))
+            })
+        })
+        .map(|m| m.article)
+        .collect();
+    ties.sort();
+    ties.dedup();
+    ties
 }
 
 const ARTICLE_COLUMNS: &str = "SELECT ar.id, ar.key, ar.url, ar.outlet, ar.headline,
@@ -786,25 +1095,23 @@ pub(crate) fn articles(conn: &mut dyn Conn, q: &ArticleQuery) -> Result<Page<Art
         "SELECT ar.id, ar.key, ar.url, ar.outlet, ar.headline, ar.published, ar.n_attributions",
     );
     let mut rank = None;
-    match (&q.search, dialect) {
+    match (parse_search(&q.search, q.order)?, dialect) {
         (Some(s), Dialect::Sqlite) => {
-            let words = words_of(s)?;
             sql.push(
                 " FROM articles ar JOIN (SELECT rowid AS rid, rank AS r FROM articles_fts
  WHERE articles_fts MATCH ?) f ON f.rid = ar.id WHERE 1 = 1",
-                [fts5_query(&words).into()],
+                [s.fts5().into()],
             );
             rank = Some("f.r".to_string());
         }
         (Some(s), Dialect::Postgres) => {
-            let words = words_of(s)?;
             sql.push(
-                " FROM articles ar WHERE ar.text_tsv @@ to_tsquery('simple', ?)",
-                [pg_tsquery(&words).into()],
+                " FROM articles ar WHERE ar.text_tsv @@ to_tsquery('english', ?)",
+                [s.tsquery().into()],
             );
             let n = sql.params.len();
             rank = Some(format!(
-                "ts_rank(ar.text_tsv, to_tsquery('simple', ?{n})) DESC"
+                "ts_rank(ar.text_tsv, to_tsquery('english', ?{n})) DESC"
             ));
         }
         (None, _) => sql.push(" FROM articles ar WHERE 1 = 1", []),
@@ -902,6 +1209,16 @@ mod tests {
         check_day_ok("2017-03-03T10:00", false);
         check_day_ok("yesterday", false);
         check_day_ok("２０１７", false);
+        // Impossible months and days.
+        check_day_ok("2016-13", false);
+        check_day_ok("2016-00", false);
+        check_day_ok("2017-02-29", false);
+        check_day_ok("2016-02-29", true);
+        check_day_ok("1900-02-29", false);
+        check_day_ok("2000-02-29", true);
+        check_day_ok("2017-04-31", false);
+        check_day_ok("2017-12-31", true);
+        check_day_ok("2017-01-00", false);
     }
 
     #[test]

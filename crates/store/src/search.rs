@@ -11,21 +11,29 @@
 
 use crate::canon::normalize_name;
 use crate::db::{Conn, Value};
+use crate::syntax::{Phrase, Search};
 use crate::{Error, Order, Result};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::query::{
+    BooleanQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
 };
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 const TOKENIZER: &str = "verbatim_folded";
+/// The version of the index layout (schema and tokenizer), in the file `VERSION` of the index
+/// folder. An index of another version (or none: before version 2) is deleted and rebuilt
+/// from the database. 2: English stemming, word positions for phrases.
+const INDEX_VERSION: &str = "2";
 /// Attributions per index commit while catching up.
 const CATCH_UP_CHUNK: i64 = 50_000;
 
@@ -54,7 +62,7 @@ pub(crate) struct QuoteIndex {
 
 /// The filters the index applies itself.
 pub(crate) struct IndexQuery<'a> {
-    pub words: &'a str,
+    pub search: &'a Search,
     /// Only quotes of these speaker mentions (the per-article speakers a canonical speaker
     /// gathers; mention ids never change when speakers are merged or relinked).
     pub mention_ids: Option<Vec<i64>>,
@@ -83,7 +91,7 @@ fn schema() -> (Schema, Fields) {
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqs),
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
         id: b.add_u64_field("id", FAST | INDEXED),
@@ -127,8 +135,17 @@ impl QuoteIndex {
         let (schema, fields) = schema();
         let index = match dir {
             Some(dir) => {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::Search(format!("{}: {e}", dir.display())))?;
+                let io = |e: std::io::Error| Error::Search(format!("{}: {e}", dir.display()));
+                let version_file = dir.join("VERSION");
+                let version = std::fs::read_to_string(&version_file).unwrap_or_default();
+                if version.trim() != INDEX_VERSION {
+                    // Derived data of another layout: rebuilt from the database below.
+                    if dir.exists() {
+                        std::fs::remove_dir_all(dir).map_err(io)?;
+                    }
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                    std::fs::write(&version_file, format!("{INDEX_VERSION}\n")).map_err(io)?;
+                }
                 let mmap = MmapDirectory::open(dir)
                     .map_err(|e| Error::Search(format!("{}: {e}", dir.display())))?;
                 Index::open_or_create(mmap, schema)?
@@ -139,6 +156,7 @@ impl QuoteIndex {
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
             .build();
         index.tokenizers().register(TOKENIZER, analyzer);
         let reader = index
@@ -227,38 +245,66 @@ impl QuoteIndex {
         doc
     }
 
-    /// The words of `text` as the index sees them.
-    fn terms(&self, text: &str) -> Result<Vec<Term>> {
+    /// A phrase as the index sees it (stemmed words at their positions): a term query for
+    /// one word, a phrase query for more, `None` when no word is left.
+    fn phrase_query(&self, phrase: &Phrase) -> Result<Option<Box<dyn Query>>> {
         let mut analyzer = self.index.tokenizer_for_field(self.fields.content)?;
-        let mut stream = analyzer.token_stream(text);
+        let text = phrase.join(" ");
+        let mut stream = analyzer.token_stream(&text);
         let mut terms = Vec::new();
         while let Some(t) = stream.next() {
-            terms.push(Term::from_field_text(self.fields.content, &t.text));
+            terms.push((
+                t.position,
+                Term::from_field_text(self.fields.content, &t.text),
+            ));
         }
-        terms.sort();
-        terms.dedup();
-        Ok(terms)
+        Ok(match terms.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                terms.remove(0).1,
+                IndexRecordOption::WithFreqs,
+            ))),
+            _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+        })
     }
 
-    /// Attribution ids matching `q`, in `q.order`, and whether there are more.
-    pub fn search(&self, q: &IndexQuery) -> Result<(Vec<i64>, bool)> {
-        let f = &self.fields;
-        let terms = self.terms(q.words)?;
-        if terms.is_empty() {
-            return Err(Error::InvalidQuery(format!(
-                "search {:?} has no words",
-                q.words
-            )));
+    /// The text part of a search: every group (its phrases OR-ed) and no excluded phrase.
+    fn text_query(&self, search: &Search) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for group in &search.all {
+            let mut any = Vec::new();
+            for phrase in group {
+                if let Some(q) = self.phrase_query(phrase)? {
+                    any.push((Occur::Should, q));
+                }
+            }
+            match any.len() {
+                0 => {}
+                1 => clauses.push((Occur::Must, any.remove(0).1)),
+                _ => clauses.push((Occur::Must, Box::new(BooleanQuery::new(any)))),
+            }
         }
-        let mut must: Vec<(Occur, Box<dyn Query>)> = terms
-            .into_iter()
-            .map(|t| {
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
-                )
-            })
-            .collect();
+        if clauses.is_empty() {
+            // Every word was dropped by the analyzer (longer than 40 bytes): nothing matches.
+            return Err(Error::InvalidQuery(
+                "search has no word the index keeps (words over 40 letters are not indexed)".into(),
+            ));
+        }
+        for phrase in &search.none {
+            if let Some(q) = self.phrase_query(phrase)? {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        // A must-not clause needs a positive clause beside it in tantivy; there always is one.
+        debug_assert!(clauses.iter().any(|(o, _)| *o == Occur::Must));
+        Ok(clauses)
+    }
+
+    /// Attribution ids matching `q`, in `q.order`, whether there are more, and how many
+    /// match in all.
+    pub fn search(&self, q: &IndexQuery) -> Result<(Vec<i64>, bool, u64)> {
+        let f = &self.fields;
+        let mut must = self.text_query(q.search)?;
         let u64_term = |field, v: i64| Term::from_field_u64(field, v.max(0) as u64);
         for (field, ids) in [(f.mention, &q.mention_ids), (f.id, &q.attribution_ids)] {
             if let Some(ids) = ids {
@@ -299,20 +345,16 @@ impl QuoteIndex {
         self.reader.reload()?;
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(q.limit + 1).and_offset(q.offset);
-        let addresses: Vec<DocAddress> = match q.order {
-            Order::Relevance => searcher
-                .search(&query, &top.order_by_score())?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
-            Order::Date => searcher
-                .search(
-                    &query,
-                    &top.order_by_u64_field("sort", tantivy::Order::Desc),
-                )?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
+        let (addresses, total): (Vec<DocAddress>, usize) = match q.order {
+            Order::Relevance => {
+                let (top, n) = searcher.search(&query, &(top.order_by_score(), Count))?;
+                (top.into_iter().map(|(_, a)| a).collect(), n)
+            }
+            Order::Date => {
+                let by_date = top.order_by_u64_field("sort", tantivy::Order::Desc);
+                let (top, n) = searcher.search(&query, &(by_date, Count))?;
+                (top.into_iter().map(|(_, a)| a).collect(), n)
+            }
         };
         let mut ids = Vec::with_capacity(addresses.len());
         for a in addresses {
@@ -326,7 +368,7 @@ impl QuoteIndex {
         }
         let more = ids.len() > q.limit;
         ids.truncate(q.limit);
-        Ok((ids, more))
+        Ok((ids, more, total as u64))
     }
 }
 

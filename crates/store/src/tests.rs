@@ -42,13 +42,27 @@ fn corpus() -> Vec<Article> {
     ]
 }
 
-fn store_with(articles: &[Article]) -> Store {
-    let mut store = Store::open(":memory:").unwrap();
+/// Each article with its analysis, ready for `ingest_batch`.
+fn analyzed(articles: &[Article]) -> Vec<(Article, verbatim_core::Analysis)> {
     let pipeline = Pipeline::new();
-    let items: Vec<_> = articles
+    articles
         .iter()
         .map(|a| (a.clone(), pipeline.analyze(a)))
-        .collect();
+        .collect()
+}
+
+/// A fresh folder in the temp dir for a file store, and the store's path in it.
+fn fresh_dir(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("verbatim-store-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("s.db");
+    (dir, db)
+}
+
+fn store_with(articles: &[Article]) -> Store {
+    let mut store = Store::open(":memory:").unwrap();
+    let items = analyzed(articles);
     let report = store.ingest_batch(&items).unwrap();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     store
@@ -236,6 +250,127 @@ fn paging_walks_every_quote_once() {
 }
 
 #[test]
+fn every_page_knows_the_total() {
+    let mut s = store_with(&corpus());
+    let all = s.quotes(&QuoteQuery { limit: 1000, ..q() }).unwrap();
+    assert!(all.items.len() >= 4, "{:?}", all.items);
+    let first = s.quotes(&QuoteQuery { limit: 1, ..q() }).unwrap();
+    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.total, all.items.len() as u64);
+    let trump = q_speaker(&mut s, "Trump");
+    assert_eq!(trump.total, 2);
+    // Through the search index too, on a page past the end.
+    let searched = s
+        .quotes(&QuoteQuery {
+            search: Some("witch".into()),
+            offset: 5,
+            ..q()
+        })
+        .unwrap();
+    assert!(searched.items.is_empty());
+    assert_eq!(searched.total, 1);
+    let none = q_speaker(&mut s, "Nobody Atall");
+    assert_eq!((none.items.len(), none.total), (0, 0));
+    let articles = s
+        .articles(&ArticleQuery {
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(articles.total, 3);
+    let speakers = s.speakers(&SpeakerQuery::default()).unwrap();
+    assert_eq!(speakers.total, speakers.items.len() as u64);
+}
+
+fn q_speaker(s: &mut Store, name: &str) -> Page<QuoteRow> {
+    s.quotes(&QuoteQuery {
+        speaker: Some(name.into()),
+        ..q()
+    })
+    .unwrap()
+}
+
+#[test]
+fn one_quote_by_id_and_the_outlets() {
+    let mut s = store_with(&corpus());
+    let all = s.quotes(&QuoteQuery { limit: 1000, ..q() }).unwrap();
+    for r in &all.items {
+        assert_eq!(s.quote(r.id).unwrap().as_ref(), Some(r));
+    }
+    assert_eq!(s.quote(0).unwrap(), None);
+    assert_eq!(s.quote(i64::MAX).unwrap(), None);
+    let outlets: Vec<(String, String, i64)> = s
+        .outlets()
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.outlet, o.name, o.n_articles))
+        .collect();
+    assert_eq!(
+        outlets,
+        [
+            ("AP".to_string(), "AP".to_string(), 1),
+            ("Reuters".to_string(), "Reuters".to_string(), 1)
+        ]
+    );
+    assert_eq!(outlet_name("nyt"), "The New York Times");
+    assert_eq!(outlet_name("wash-post"), "The Washington Post");
+    assert_eq!(outlet_name("Harbor Herald"), "Harbor Herald");
+}
+
+#[test]
+fn speakers_are_sorted_and_filtered_by_outlet_and_days() {
+    let mut s = store_with(&corpus());
+    let names = |s: &mut Store, q: SpeakerQuery| -> Vec<String> {
+        s.speakers(&q)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    };
+    let by_name = names(
+        &mut s,
+        SpeakerQuery {
+            sort: SpeakerOrder::Name,
+            ..Default::default()
+        },
+    );
+    let mut sorted = by_name.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(by_name, sorted);
+    let recent = names(
+        &mut s,
+        SpeakerQuery {
+            sort: SpeakerOrder::Recent,
+            ..Default::default()
+        },
+    );
+    assert_eq!(recent.first().map(String::as_str), Some("Donald Trump"));
+    let reuters = names(
+        &mut s,
+        SpeakerQuery {
+            outlet: Some("reuters".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(reuters, ["Jeff Sessions"]);
+    let march3 = names(
+        &mut s,
+        SpeakerQuery {
+            since: Some("2017-03-03".into()),
+            until: Some("2017-03".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(march3, ["Donald Trump"]);
+    let bad = s.speakers(&SpeakerQuery {
+        since: Some("2016-13".into()),
+        ..Default::default()
+    });
+    assert!(matches!(bad, Err(Error::InvalidQuery(_))), "{bad:?}");
+}
+
+#[test]
 fn ingest_is_idempotent_by_text_and_url() {
     let mut s = store_with(&corpus());
     let before = s.stats().unwrap();
@@ -377,10 +512,7 @@ fn odd_text_is_stored_verbatim() {
 
 #[test]
 fn a_lost_search_index_is_rebuilt_from_the_record() {
-    let dir = std::env::temp_dir().join(format!("verbatim-store-index-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("s.db");
+    let (dir, db) = fresh_dir("index");
     let target = db.to_str().unwrap();
     let search = |store: &mut Store, words: &str| -> Vec<i64> {
         let q = QuoteQuery {
@@ -395,14 +527,7 @@ fn a_lost_search_index_is_rebuilt_from_the_record() {
             .map(|r| r.id)
             .collect()
     };
-    let pipeline = Pipeline::new();
-    let items: Vec<_> = corpus()
-        .into_iter()
-        .map(|a| {
-            let x = pipeline.analyze(&a);
-            (a, x)
-        })
-        .collect();
+    let items = analyzed(&corpus());
     let before = {
         let mut store = Store::open(target).unwrap();
         store.ingest_batch(&items).unwrap();
@@ -628,4 +753,143 @@ fn user_rules_split_and_join_and_survive_new_articles() {
     assert!(s
         .add_rules(&[SpeakerRule::Split { name: "...".into() }])
         .is_err());
+}
+
+fn search_corpus() -> Vec<Article> {
+    let said = |id: &str, quote: &str| {
+        article(
+            id,
+            &format!("\"{quote},\" Jeff Smith said on Monday."),
+            Some("Daily"),
+            Some((2017, 3, 1)),
+        )
+    };
+    vec![
+        said("returns", "He never released his tax returns"),
+        said("return", "I will release my tax return next week"),
+        said("emails", "She deleted thirty thousand emails"),
+        said("care", "Our health care plan is ready"),
+        said("apart", "Care about the health of the economy"),
+    ]
+}
+
+/// The article keys of the quotes a search finds, sorted.
+fn quote_keys(s: &mut Store, search: &str) -> Vec<String> {
+    let page = s
+        .quotes(&QuoteQuery {
+            search: Some(search.into()),
+            limit: 100,
+            ..q()
+        })
+        .unwrap_or_else(|e| panic!("{search:?}: {e}"));
+    let mut keys: Vec<String> = page.items.into_iter().map(|r| r.article_key).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn article_keys(s: &mut Store, search: &str) -> Vec<String> {
+    let page = s
+        .articles(&ArticleQuery {
+            search: Some(search.into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{search:?}: {e}"));
+    let mut keys: Vec<String> = page.items.into_iter().map(|r| r.key).collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn search_stems_and_knows_phrases_or_and_exclusions() {
+    let mut s = store_with(&search_corpus());
+    let cases: &[(&str, &[&str])] = &[
+        ("tax return", &["return", "returns"]),
+        ("tax returns", &["return", "returns"]),
+        ("email", &["emails"]),
+        ("\"health care\"", &["care"]),
+        ("health care", &["apart", "care"]),
+        ("health -\"health care\"", &["apart"]),
+        ("emails OR returned", &["emails", "return", "returns"]),
+        ("tax -never", &["return"]),
+        // Exclusions are stemmed too: "released" excludes "release".
+        ("tax -released", &[]),
+        ("\"care about\" OR deleted", &["apart", "emails"]),
+        ("xylophone", &[]),
+    ];
+    for (search, expected) in cases {
+        assert_eq!(quote_keys(&mut s, search), *expected, "quotes {search:?}");
+        assert_eq!(
+            article_keys(&mut s, search),
+            *expected,
+            "articles {search:?}"
+        );
+    }
+}
+
+#[test]
+fn relevance_needs_a_search() {
+    let mut s = store_with(&search_corpus());
+    let err = s
+        .quotes(&QuoteQuery {
+            order: Order::Relevance,
+            ..q()
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("needs a search"), "{err}");
+    let err = s
+        .articles(&ArticleQuery {
+            order: Order::Relevance,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidQuery(_)), "{err}");
+    let ranked = s
+        .quotes(&QuoteQuery {
+            order: Order::Relevance,
+            search: Some("tax".into()),
+            ..q()
+        })
+        .unwrap();
+    assert_eq!(ranked.items.len(), 2);
+}
+
+#[test]
+fn a_schema_2_store_is_brought_to_stemmed_search_on_open() {
+    let (dir, db) = fresh_dir("v2");
+    let target = db.to_str().unwrap();
+    Store::open(target)
+        .unwrap()
+        .ingest_batch(&analyzed(&search_corpus()))
+        .unwrap();
+    // Make it what schema 2 wrote: an unstemmed article index, and a quote index without a
+    // layout version.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER articles_fts; DROP TABLE articles_fts;
+         CREATE VIRTUAL TABLE articles_fts USING fts5(headline, text, content='articles',
+          content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+         INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+         UPDATE verbatim_meta SET value = '2' WHERE key = 'schema';",
+    )
+    .unwrap();
+    drop(c);
+    std::fs::remove_file(dir.join("s.db-search").join("VERSION")).unwrap();
+    let mut s = Store::open(target).unwrap();
+    assert_eq!(article_keys(&mut s, "tax return"), ["return", "returns"]);
+    assert_eq!(quote_keys(&mut s, "tax return"), ["return", "returns"]);
+    assert_eq!(article_keys(&mut s, "\"health care\""), ["care"]);
+    drop(s);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let version: String = c
+        .query_row(
+            "SELECT value FROM verbatim_meta WHERE key = 'schema'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, schema::SCHEMA_VERSION);
+    drop(c);
+    let _ = std::fs::remove_dir_all(&dir);
 }

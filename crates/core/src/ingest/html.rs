@@ -573,12 +573,19 @@ const AGENCIES: &[&str] = &[
 pub fn page_meta(d: &Declared, fetched_url: Option<&str>) -> Meta {
     let node = d.article_node();
     let ld = |key: &str| node.and_then(|n| n.get(key));
+    // A URL is not a name ("https://www.facebook.com/CBSPolitics" as og:site_name): the
+    // next source is asked instead.
+    let named = |s: &String| !s.is_empty() && !is_url(s);
     let outlet = d
         .meta_value(&["og:site_name"])
         .map(|s| collapse_spaces(&decode_entities(s)))
-        .or_else(|| ld("publisher").and_then(ld_text))
-        .or_else(|| d.meta_value(&["application-name"]).map(collapse_spaces))
-        .filter(|s| !s.is_empty());
+        .filter(named)
+        .or_else(|| ld("publisher").and_then(ld_text).filter(named))
+        .or_else(|| {
+            d.meta_value(&["application-name"])
+                .map(collapse_spaces)
+                .filter(named)
+        });
     let headline = ld("headline")
         .and_then(ld_text)
         .or_else(|| {
@@ -641,6 +648,12 @@ fn plausible_date(t: &crate::article::Timestamp) -> bool {
 
 /// `Headline | Site`, `Headline - Site`: the site part is cut when it names the outlet or is a
 /// short last part after a longer headline with the same separator.
+/// Whether `s` is a web address rather than a name.
+fn is_url(s: &str) -> bool {
+    let lower = s.trim().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
+}
+
 pub fn strip_site_name(title: &str, outlet: Option<&str>) -> String {
     let title = title.trim();
     for sep in [" | ", " - ", " – ", " — ", " :: ", " · "] {

@@ -432,3 +432,25 @@ mod extraction {
         }
     }
 }
+
+#[test]
+fn an_outlet_that_is_a_url_is_not_a_name() {
+    let page = |head: &str| {
+        let html = format!("<html><head>{head}</head><body><p>Text.</p></body></html>");
+        page_meta(&Declared::scan(&html), None).outlet
+    };
+    // The next source names it.
+    let outlet = page(
+        r#"<meta property="og:site_name" content="https://www.facebook.com/CBSPolitics">
+        <meta name="application-name" content="CBS News">"#,
+    );
+    assert_eq!(outlet.as_deref(), Some("CBS News"));
+    // Nothing else does: no outlet rather than a URL.
+    let outlet = page(r#"<meta property="og:site_name" content="www.example.com">"#);
+    assert_eq!(outlet, None);
+    let outlet = page(r#"<meta property="og:site_name" content="HTTP://EXAMPLE.COM/news">"#);
+    assert_eq!(outlet, None);
+    // A name with a dot in it is still a name.
+    let outlet = page(r#"<meta property="og:site_name" content="Salon.com">"#);
+    assert_eq!(outlet.as_deref(), Some("Salon.com"));
+}

@@ -126,11 +126,14 @@ impl Found {
             (d, None) => d,
         };
         let published = published.or(dateline.as_ref().and_then(|d| d.date));
+        let dateline = known.dateline.clone().or(dateline);
+        // Wire copy that names no outlet is the dateline agency's story ("(ANI):").
+        let outlet = outlet.or_else(|| dateline.as_ref().and_then(|d| d.agency.clone()));
         Meta {
             headline: known.headline.clone().or(self.headline),
             published,
             updated,
-            dateline: known.dateline.clone().or(dateline),
+            dateline,
             byline: known.byline.clone().or(self.byline),
             outlet,
             url: known.url.clone(),
@@ -707,6 +710,24 @@ mod tests {
     }
 
     #[test]
+    fn the_dateline_agency_is_the_outlet_when_nothing_else_names_one() {
+        let wire = "Trump stands by Sessions\n\nNew York [USA], Mar. 3 (ANI): U.S. President \
+                    Donald Trump on Thursday said he has total confidence in Sessions.";
+        assert_eq!(recognize(wire).outlet.as_deref(), Some("ANI"));
+        let known = Meta {
+            outlet: Some("Delhi Gazette".into()),
+            ..Meta::default()
+        };
+        assert_eq!(
+            recognize_with(wire, &known).outlet.as_deref(),
+            Some("Delhi Gazette")
+        );
+        let plain =
+            "Trump stands by Sessions\n\nThe president said on Thursday that he trusts him.";
+        assert_eq!(recognize(plain).outlet, None);
+    }
+
+    #[test]
     fn headlines() {
         let body = "\n\nThe senator said on Monday that the bill would pass the chamber.";
         headline(
@@ -965,7 +986,9 @@ mod tests {
         assert_eq!(d.date.unwrap().to_string(), "2017-03-03");
         assert_eq!(d.agency.as_deref(), Some("ANI"));
         assert_eq!(m.published.unwrap().to_string(), "2017-03-03");
-        assert_eq!((m.byline, m.outlet, m.url), (None, None, None));
+        // No outlet named anywhere else: the agency's story.
+        assert_eq!(m.outlet.as_deref(), Some("ANI"));
+        assert_eq!((m.byline, m.url), (None, None));
     }
 
     #[test]
@@ -976,7 +999,7 @@ mod tests {
             m.dateline.unwrap().agency.as_deref(),
             Some("Associated Press")
         );
-        assert_eq!(m.outlet, None);
+        assert_eq!(m.outlet.as_deref(), Some("Associated Press"));
         let m = recognize("Title here\n\nBy Jane Doe, Associated Press\n\nThe vote was held.");
         assert_eq!(m.outlet.as_deref(), Some("Associated Press"));
         assert_eq!(m.dateline, None);
