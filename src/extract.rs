@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use verbatim_core::ingest::{Event, Item, Reader};
+use verbatim_core::ingest::{Event, Item, Limits, Reader};
 use verbatim_core::parallel::{default_window, map_ordered};
 use verbatim_core::wire::ExtractRecord;
 use verbatim_core::Article;
@@ -35,9 +35,10 @@ pub fn extract(
     format: Format,
     choice: AttributorChoice,
     jobs: usize,
+    limits: Limits,
 ) -> anyhow::Result<ExitCode> {
     let pipeline = build_pipeline(choice);
-    process(paths, jobs, |article, bytes| {
+    process(paths, jobs, limits, |article, bytes| {
         let analysis = pipeline.analyze(article);
         let record = ExtractRecord::new(article, &analysis);
         match format {
@@ -50,9 +51,9 @@ pub fn extract(
 }
 
 /// `verbatim parse`: the CoNLL-U of every article of the inputs (segment, POS, parse).
-pub fn parse(paths: Vec<PathBuf>, jobs: usize) -> anyhow::Result<ExitCode> {
+pub fn parse(paths: Vec<PathBuf>, jobs: usize, limits: Limits) -> anyhow::Result<ExitCode> {
     let pipeline = verbatim_core::SyntaxPipeline::new();
-    process(paths, jobs, |article, bytes| {
+    process(paths, jobs, limits, |article, bytes| {
         let (seg, syntax) = pipeline.syntax(&article.text);
         let mut out = String::with_capacity(article.text.len() * 4);
         verbatim_core::parse::conllu::write(&article.id, &article.text, &seg, &syntax, &mut out);
@@ -66,6 +67,7 @@ pub fn parse(paths: Vec<PathBuf>, jobs: usize) -> anyhow::Result<ExitCode> {
 fn process(
     paths: Vec<PathBuf>,
     jobs: usize,
+    limits: Limits,
     render: impl Fn(&Article, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> anyhow::Result<ExitCode> {
     let paths = input_paths(paths)?;
@@ -108,7 +110,7 @@ fn process(
         Ok(())
     };
     map_ordered(
-        Reader::new(paths).items(),
+        Reader::new(paths).with_limits(limits).items(),
         jobs,
         default_window(jobs),
         work,

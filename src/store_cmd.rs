@@ -42,6 +42,8 @@ pub struct IngestArgs {
     /// A speaker rules file to add to the store before ingesting (see `verbatim alias`).
     #[arg(long, value_name = "FILE")]
     pub aliases: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: crate::LimitArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -254,7 +256,8 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             eprint!("\r\x1b[2K");
         }
     };
-    for event in Reader::new(paths) {
+    let limits = verbatim_core::ingest::Limits::from(args.limits);
+    for event in Reader::new(paths).with_limits(limits) {
         match event {
             Event::Article(article) => {
                 if batch.is_empty() {

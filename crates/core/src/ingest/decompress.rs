@@ -11,6 +11,8 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 const BINARY_WINDOW: usize = 8 * 1024;
 const MAX_LAYERS: usize = 3;
+/// The most leading whitespace looked through to tell the format.
+const MAX_BLANK_PREFIX: usize = 1 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -89,10 +91,13 @@ pub(crate) fn detect_format(prefix: &[u8]) -> Format {
     }
 }
 
-/// Reads the first 8 KiB, more while only whitespace has been seen. A read error is kept to
+/// Reads the first 8 KiB, more while only whitespace has been seen (up to 1 MiB). A read error is kept to
 /// be replayed after the bytes read before it.
 fn read_prefix(stream: &mut Stream) -> (Vec<u8>, Option<io::Error>) {
     let mut prefix = Vec::new();
+    // Bytes already known to be whitespace: each round looks at the new bytes only (a rescan
+    // of the whole buffer is quadratic in a long run of leading whitespace).
+    let mut scanned = 0;
     loop {
         let target = prefix.len() + BINARY_WINDOW;
         let mut chunk = vec![0u8; 8192];
@@ -104,8 +109,21 @@ fn read_prefix(stream: &mut Stream) -> (Vec<u8>, Option<io::Error>) {
                 Err(e) => return (prefix, Some(e)),
             }
         }
-        let p = prefix.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&prefix);
-        if p.iter().any(|b| !b.is_ascii_whitespace()) {
+        let bom = if prefix.starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
+        if prefix[scanned.max(bom)..]
+            .iter()
+            .any(|b| !b.is_ascii_whitespace())
+        {
+            return (prefix, None);
+        }
+        scanned = prefix.len();
+        // Only whitespace so far: the format cannot be told from it; it is read as text
+        // (bounded by the article limit) rather than held whole.
+        if prefix.len() >= MAX_BLANK_PREFIX {
             return (prefix, None);
         }
     }
