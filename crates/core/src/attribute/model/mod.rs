@@ -533,10 +533,15 @@ pub(crate) type Claim = (usize, (usize, usize));
 /// loses its own content (and so is dropped): +0.1 on dev. One with a source stays
 /// (`Trump said X, according to CNN.`).
 pub(crate) fn drop_claimed(linked: &mut [Linked], claimed: &[Claim]) {
-    // `linked` is in cue order: only the cues starting inside a claim can lie in it.
+    // Only the cues starting inside a claim can lie in it: with the cues sorted by start
+    // (once), each claim looks at just those (a scan of every cue per claim is quadratic in
+    // a cue-dense text). `linked` need not be in cue order.
+    let mut by_start: Vec<usize> = (0..linked.len()).collect();
+    by_start.sort_by_key(|&j| linked[j].cue);
     for &(k, (a, b)) in claimed {
-        let from = linked.partition_point(|l| l.cue.0 < a);
-        for (j, l) in linked.iter_mut().enumerate().skip(from) {
+        let from = by_start.partition_point(|&j| linked[j].cue.0 < a);
+        for &j in &by_start[from..] {
+            let l = &mut linked[j];
             if l.cue.0 >= b {
                 break;
             }
