@@ -8,6 +8,7 @@ mod link;
 mod parse;
 mod properties;
 mod quality;
+mod scaling;
 mod seed;
 mod server;
 mod speakers;
