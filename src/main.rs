@@ -326,6 +326,18 @@ pub struct LimitArgs {
     /// memory.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::MAX_LINE_BYTES)]
     pub max_line_bytes: usize,
+    /// The most bytes a gzip or zstd input may expand to; past it the rest of that file is
+    /// skipped with an error.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::MAX_DECOMPRESSED_BYTES)]
+    pub max_decompressed_bytes: u64,
+    /// The most a gzip or zstd input may expand, as a multiple of its compressed size, once
+    /// it has given 64 MiB (a decompression bomb); past it the rest of that file is skipped
+    /// with an error.
+    #[arg(long, value_name = "N", default_value_t = Limits::MAX_COMPRESSION_RATIO)]
+    pub max_compression_ratio: u64,
+    /// The deepest element nesting of an HTML page; a deeper page is skipped with an error.
+    #[arg(long, value_name = "N", default_value_t = Limits::MAX_HTML_DEPTH)]
+    pub max_html_depth: usize,
 }
 
 impl From<LimitArgs> for Limits {
@@ -333,6 +345,9 @@ impl From<LimitArgs> for Limits {
         Limits {
             max_article_bytes: a.max_article_bytes,
             max_line_bytes: a.max_line_bytes,
+            max_decompressed_bytes: a.max_decompressed_bytes,
+            max_compression_ratio: a.max_compression_ratio,
+            max_html_depth: a.max_html_depth,
         }
     }
 }

@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod eval;
+mod hostile;
 mod html;
 mod link;
 mod parse;

@@ -157,7 +157,7 @@ impl Reader {
 
     /// `id`: the id of a plain-text article, `None` for the hash of its text.
     fn read_stream(&mut self, stream: Stream, origin: String, id: Option<String>) {
-        let (stream, format) = match open_content(stream) {
+        let (stream, format) = match open_content(stream, &self.limits) {
             Ok(x) => x,
             Err(message) => return self.push(Event::Error { origin, message }),
         };
@@ -173,7 +173,7 @@ impl Reader {
                 return;
             }
             Format::Warc => {
-                self.warc = Some(WarcSource::new(stream, origin));
+                self.warc = Some(WarcSource::new(stream, origin, self.limits));
                 return;
             }
             Format::Html => return self.read_html(stream, origin, id),
@@ -231,13 +231,14 @@ impl Reader {
         if let Some(e) = damage {
             return self.push(Event::error(&origin, format!("{e}; page skipped")));
         }
-        self.pending.push_back(Item::Html(Box::new(HtmlPage {
+        let page = HtmlPage {
             bytes,
             origin,
             id,
             url: None,
             charset: None,
-        })));
+        };
+        self.pending.push_back(html_item(page, &self.limits));
     }
 
     /// The next item: an event, or an HTML page still to be extracted.
@@ -365,6 +366,16 @@ pub struct Limits {
     /// The longest JSONL line, in bytes; a longer line is skipped with an error, read past
     /// without being kept.
     pub max_line_bytes: usize,
+    /// The most bytes one compressed input (each gzip or zstd layer) may expand to; past it
+    /// the rest of the file is skipped with an error.
+    pub max_decompressed_bytes: u64,
+    /// The most a compressed input may expand, as a multiple of its own size, once it has
+    /// given 64 MiB: a decompression bomb (zeros, blanks, one repeated line) is stopped there
+    /// with an error, the rest of the file skipped.
+    pub max_compression_ratio: u64,
+    /// The deepest element nesting of an HTML page; a deeper page is skipped with an error
+    /// (its extraction costs time quadratic in the depth).
+    pub max_html_depth: usize,
 }
 
 impl Limits {
@@ -373,6 +384,14 @@ impl Limits {
     pub const MAX_ARTICLE_BYTES: usize = 2 << 20;
     /// The default [`Limits::max_line_bytes`]: 16 MiB, room for a 2 MiB text in escapes.
     pub const MAX_LINE_BYTES: usize = 16 << 20;
+    /// The default [`Limits::max_decompressed_bytes`]: 32 GiB, several times a large crawl
+    /// file.
+    pub const MAX_DECOMPRESSED_BYTES: u64 = 32 << 30;
+    /// The default [`Limits::max_compression_ratio`]: 100; gzip and zstd give 3 to 10 on
+    /// news text and HTML, 20 on very repetitive markup.
+    pub const MAX_COMPRESSION_RATIO: u64 = 100;
+    /// The default [`Limits::max_html_depth`]: 512 elements; real pages nest 10 to 60 deep.
+    pub const MAX_HTML_DEPTH: usize = 512;
 }
 
 impl Default for Limits {
@@ -380,8 +399,25 @@ impl Default for Limits {
         Limits {
             max_article_bytes: Limits::MAX_ARTICLE_BYTES,
             max_line_bytes: Limits::MAX_LINE_BYTES,
+            max_decompressed_bytes: Limits::MAX_DECOMPRESSED_BYTES,
+            max_compression_ratio: Limits::MAX_COMPRESSION_RATIO,
+            max_html_depth: Limits::MAX_HTML_DEPTH,
         }
     }
+}
+
+/// The item of a page read whole: the page, or an error when it nests deeper than
+/// [`Limits::max_html_depth`] (its extraction would cost time quadratic in the depth).
+pub(crate) fn html_item(page: HtmlPage, limits: &Limits) -> Item {
+    let depth = super::html::nesting_depth(&page.bytes);
+    if depth > limits.max_html_depth {
+        let message = format!(
+            "HTML nested {depth} elements deep (more than {}, --max-html-depth), page skipped",
+            limits.max_html_depth
+        );
+        return Item::Ready(Event::error(&page.origin, message));
+    }
+    Item::Html(Box::new(page))
 }
 
 fn too_long_message(max: usize) -> String {

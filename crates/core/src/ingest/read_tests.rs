@@ -280,6 +280,7 @@ fn items_over_the_limits_are_skipped_and_named() {
     let limits = Limits {
         max_article_bytes: 1000,
         max_line_bytes: 4000,
+        ..Limits::default()
     };
     let long_text = "Word after word. ".repeat(100); // 1,700 bytes
     let lines = format!(
@@ -338,6 +339,7 @@ fn a_huge_single_line_works() {
     let raised = Limits {
         max_article_bytes: 128 << 20,
         max_line_bytes: 128 << 20,
+        ..Limits::default()
     };
     let start = std::time::Instant::now();
     let got: Vec<Article> = Reader::new(vec![path.clone()])
