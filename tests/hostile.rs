@@ -234,3 +234,23 @@ fn truncated_compressed_text_is_not_kept_in_part() {
     );
     assert_eq!(ids, ["zz_normal"]);
 }
+
+/// The article limit holds for the text extracted from a page too.
+#[test]
+fn html_text_over_the_article_limit_is_skipped() {
+    let dir = TempDir::new("hostile-bightml");
+    let para = "<p>Senator Jane Smith said on Tuesday that the plan would fail, and the committee met again.</p>\n";
+    let page = format!(
+        "<!doctype html><html><head><title>Big</title></head><body><article>{}</article></body></html>",
+        para.repeat(2000)
+    );
+    let big = write(dir.path(), "big.html", page.as_bytes());
+    let other = normal(dir.path());
+    let ids = check(
+        "HTML text over the article limit",
+        &["extract", "--max-article-bytes", "50000", &big, &other],
+        2,
+        &["big.html: article text longer than 50000 bytes (--max-article-bytes), skipped"],
+    );
+    assert_eq!(ids, ["zz_normal"]);
+}

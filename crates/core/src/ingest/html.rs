@@ -45,6 +45,9 @@ pub struct HtmlPage {
     pub url: Option<String>,
     /// The charset the transport declared (HTTP Content-Type), lower case.
     pub charset: Option<String>,
+    /// The longest article text kept (the reader sets [`Limits::max_article_bytes`](
+    /// super::Limits::max_article_bytes)); a longer one is an error. `None`: no bound.
+    pub max_text_bytes: Option<usize>,
 }
 
 impl HtmlPage {
@@ -54,6 +57,10 @@ impl HtmlPage {
         #[cfg(feature = "html")]
         {
             match self.to_article() {
+                Ok(a) if self.max_text_bytes.is_some_and(|max| a.text.len() > max) => {
+                    let max = self.max_text_bytes.unwrap_or_default();
+                    Event::error(&self.origin, super::read::too_long_message(max))
+                }
                 Ok(a) => Event::Article(Box::new(a)),
                 Err(message) => Event::error(&self.origin, message),
             }

@@ -237,6 +237,7 @@ impl Reader {
             id,
             url: None,
             charset: None,
+            max_text_bytes: None,
         };
         self.pending.push_back(html_item(page, &self.limits));
     }
@@ -408,7 +409,8 @@ impl Default for Limits {
 
 /// The item of a page read whole: the page, or an error when it nests deeper than
 /// [`Limits::max_html_depth`] (its extraction would cost time quadratic in the depth).
-pub(crate) fn html_item(page: HtmlPage, limits: &Limits) -> Item {
+pub(crate) fn html_item(mut page: HtmlPage, limits: &Limits) -> Item {
+    page.max_text_bytes = Some(limits.max_article_bytes);
     let depth = super::html::nesting_depth(&page.bytes);
     if depth > limits.max_html_depth {
         let message = format!(
@@ -420,7 +422,7 @@ pub(crate) fn html_item(page: HtmlPage, limits: &Limits) -> Item {
     Item::Html(Box::new(page))
 }
 
-fn too_long_message(max: usize) -> String {
+pub(crate) fn too_long_message(max: usize) -> String {
     format!("article text longer than {max} bytes (--max-article-bytes), skipped")
 }
 

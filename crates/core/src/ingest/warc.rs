@@ -209,6 +209,7 @@ impl WarcSource {
                     id,
                     url,
                     charset,
+                    max_text_bytes: None,
                 };
                 out.push_back(html_item(page, &self.limits));
             }
