@@ -254,3 +254,53 @@ fn html_text_over_the_article_limit_is_skipped() {
     );
     assert_eq!(ids, ["zz_normal"]);
 }
+
+/// U+2028 and U+2029 leave as escapes in the output JSON.
+#[test]
+fn line_separators_are_escaped_in_json() {
+    let dir = TempDir::new("hostile-u2028");
+    let text = "Smith said the plan\u{2028} would fail. \"It will\u{2029} not work,\" she said.";
+    let path = write(dir.path(), "sep.txt", text.as_bytes());
+    let r = run(&["extract", &path]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let out = String::from_utf8(r.stdout).unwrap();
+    assert!(!out.contains(['\u{2028}', '\u{2029}']), "{out}");
+    assert!(out.contains("\\u2028") && out.contains("\\u2029"), "{out}");
+    assert_eq!(json_lines(out.as_bytes())[0]["text"], text);
+}
+
+/// A password in a PostgreSQL URL is never printed.
+#[test]
+fn url_passwords_are_redacted() {
+    for url in [
+        "postgres://reader:s3cr3t-pw@127.0.0.1:1/verbatim",
+        "postgresql://127.0.0.1:1/verbatim?user=reader&password=s3cr3t-pw",
+    ] {
+        let r = run(&["quotes", "--db", url, "--limit", "1"]);
+        assert_eq!(r.status, 2, "{}", r.stderr);
+        assert!(!r.stderr.contains("s3cr3t"), "{}", r.stderr);
+        assert!(r.stderr.contains("***"), "{}", r.stderr);
+    }
+}
+
+/// A new SQLite store is owner-only: the file 0600, its search-index folder 0700.
+#[test]
+fn new_stores_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("hostile-mode");
+    let story = write(dir.path(), "story.txt", STORY.as_bytes());
+    let db = dir.path().join("v.db");
+    let r = run(&["ingest", "--db", db.to_str().unwrap(), &story]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600);
+    let index = dir.path().join("v.db-search");
+    assert_eq!(mode(&index), 0o700);
+    // Nothing temporary is left beside the store.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}

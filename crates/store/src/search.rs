@@ -127,7 +127,13 @@ impl QuoteIndex {
         let (schema, fields) = schema();
         let index = match dir {
             Some(dir) => {
-                std::fs::create_dir_all(dir)
+                // Owner-only, like the store file whose quotes it indexes.
+                let mut builder = std::fs::DirBuilder::new();
+                builder.recursive(true);
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+                builder
+                    .create(dir)
                     .map_err(|e| Error::Search(format!("{}: {e}", dir.display())))?;
                 let mmap = MmapDirectory::open(dir)
                     .map_err(|e| Error::Search(format!("{}: {e}", dir.display())))?;
