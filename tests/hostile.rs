@@ -304,3 +304,32 @@ fn new_stores_are_owner_only() {
     names.sort();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
 }
+
+/// A truncated `.gz` stores nothing; the intact file then stores one article, and the same
+/// article given again is not stored twice.
+#[test]
+fn truncated_then_intact_stores_one_article() {
+    let dir = TempDir::new("hostile-dedup");
+    let packed = gzip(STORY.repeat(50).as_bytes());
+    std::fs::create_dir(dir.path().join("cut")).unwrap();
+    let cut = write(dir.path(), "cut/story.txt.gz", &packed[..packed.len() / 2]);
+    let intact = write(dir.path(), "story.txt.gz", &packed);
+    let db = dir.path().join("v.db");
+    let db = db.to_str().unwrap();
+    let r = run(&["ingest", "--db", db, &cut]);
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("article skipped"), "{}", r.stderr);
+    for expected in ["stored 1 article(s)", "skipped 1 already stored"] {
+        let r = run(&["ingest", "--db", db, &intact]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        assert!(r.stderr.contains(expected), "{}", r.stderr);
+    }
+    let r = run(&["stats", "--db", db]);
+    let stats = String::from_utf8_lossy(&r.stdout).into_owned();
+    assert!(
+        stats
+            .lines()
+            .any(|l| l.split_whitespace().eq(["articles", "1"])),
+        "{stats}"
+    );
+}
