@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use verbatim_core::ingest::{Event, Item, Reader};
+use verbatim_core::ingest::{Event, Item, Limits, Reader};
 use verbatim_core::parallel::{default_window, map_ordered};
 use verbatim_core::wire::ExtractRecord;
 use verbatim_core::Article;
@@ -35,14 +35,16 @@ pub fn extract(
     format: Format,
     choice: AttributorChoice,
     jobs: usize,
+    limits: Limits,
 ) -> anyhow::Result<ExitCode> {
     let pipeline = build_pipeline(choice);
-    process(paths, jobs, |article, bytes| {
+    process(paths, jobs, limits, |article, bytes| {
         let analysis = pipeline.analyze(article);
         let record = ExtractRecord::new(article, &analysis);
         match format {
             Format::Json => serde_json::to_writer(&mut *bytes, &record)
                 .map_err(std::io::Error::from)
+                .map(|()| escape_line_separators(bytes))
                 .and_then(|()| writeln!(bytes)),
             Format::Text => write_text(bytes, article, &record),
         }
@@ -50,9 +52,9 @@ pub fn extract(
 }
 
 /// `verbatim parse`: the CoNLL-U of every article of the inputs (segment, POS, parse).
-pub fn parse(paths: Vec<PathBuf>, jobs: usize) -> anyhow::Result<ExitCode> {
+pub fn parse(paths: Vec<PathBuf>, jobs: usize, limits: Limits) -> anyhow::Result<ExitCode> {
     let pipeline = verbatim_core::SyntaxPipeline::new();
-    process(paths, jobs, |article, bytes| {
+    process(paths, jobs, limits, |article, bytes| {
         let (seg, syntax) = pipeline.syntax(&article.text);
         let mut out = String::with_capacity(article.text.len() * 4);
         verbatim_core::parse::conllu::write(&article.id, &article.text, &seg, &syntax, &mut out);
@@ -66,6 +68,7 @@ pub fn parse(paths: Vec<PathBuf>, jobs: usize) -> anyhow::Result<ExitCode> {
 fn process(
     paths: Vec<PathBuf>,
     jobs: usize,
+    limits: Limits,
     render: impl Fn(&Article, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> anyhow::Result<ExitCode> {
     let paths = input_paths(paths)?;
@@ -108,7 +111,7 @@ fn process(
         Ok(())
     };
     map_ordered(
-        Reader::new(paths).items(),
+        Reader::new(paths).with_limits(limits).items(),
         jobs,
         default_window(jobs),
         work,
@@ -121,6 +124,35 @@ fn process(
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes U+2028 and U+2029 in JSON output as `\u2028` and `\u2029`: valid JSON either way,
+/// but raw they end a line in JavaScript and in some line-oriented readers. Outside strings
+/// serde_json writes only ASCII, so the bytes can only be inside a string.
+fn escape_line_separators(bytes: &mut Vec<u8>) {
+    const SEPARATORS: [(&[u8], &[u8]); 2] =
+        [(b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029")];
+    if !bytes.windows(2).any(|w| w == b"\xe2\x80") {
+        return;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 16);
+    let mut i = 0;
+    while i < bytes.len() {
+        match SEPARATORS
+            .iter()
+            .find(|(raw, _)| bytes[i..].starts_with(raw))
+        {
+            Some((raw, escaped)) => {
+                out.extend_from_slice(escaped);
+                i += raw.len();
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    *bytes = out;
 }
 
 /// `Speaker — "content" (cue)`, one line per attribution, under a header per article.

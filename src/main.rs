@@ -14,6 +14,7 @@ use extract::extract;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use verbatim_core::attribute::RuleAttributor;
+use verbatim_core::ingest::Limits;
 use verbatim_core::Pipeline;
 
 /// verbatim reads news articles and records who said what: every direct quote, reported
@@ -55,6 +56,8 @@ enum Command {
         /// Worker threads (0 = all cores). The output is the same for any number.
         #[arg(long, short = 'j', default_value_t = 0)]
         jobs: usize,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Parse articles into dependency trees, printed as CoNLL-U.
     ///
@@ -77,6 +80,8 @@ enum Command {
         /// Worker threads (0 = all cores). The output is the same for any number.
         #[arg(long, short = 'j', default_value_t = 0)]
         jobs: usize,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Score predictions against gold annotations in the PolNeAR JSONL format.
     ///
@@ -350,6 +355,44 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// What one input item may cost; an item over a limit is skipped with an error naming it,
+/// and the rest of the input goes on (exit status 2).
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// The longest article text in bytes (a plain-text file, a JSONL "text"); a longer
+    /// article is skipped, and no more than this is read of a plain-text file.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::MAX_ARTICLE_BYTES)]
+    pub max_article_bytes: usize,
+    /// The longest JSONL line in bytes; a longer line is skipped without being held in
+    /// memory.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::MAX_LINE_BYTES)]
+    pub max_line_bytes: usize,
+    /// The most bytes a gzip or zstd input may expand to; past it the rest of that file is
+    /// skipped with an error.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::MAX_DECOMPRESSED_BYTES)]
+    pub max_decompressed_bytes: u64,
+    /// The most a gzip or zstd input may expand, as a multiple of its compressed size, once
+    /// it has given 64 MiB (a decompression bomb); past it the rest of that file is skipped
+    /// with an error.
+    #[arg(long, value_name = "N", default_value_t = Limits::MAX_COMPRESSION_RATIO)]
+    pub max_compression_ratio: u64,
+    /// The deepest element nesting of an HTML page; a deeper page is skipped with an error.
+    #[arg(long, value_name = "N", default_value_t = Limits::MAX_HTML_DEPTH)]
+    pub max_html_depth: usize,
+}
+
+impl From<LimitArgs> for Limits {
+    fn from(a: LimitArgs) -> Limits {
+        Limits {
+            max_article_bytes: a.max_article_bytes,
+            max_line_bytes: a.max_line_bytes,
+            max_decompressed_bytes: a.max_decompressed_bytes,
+            max_compression_ratio: a.max_compression_ratio,
+            max_html_depth: a.max_html_depth,
+        }
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract {
@@ -357,8 +400,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             attributor,
             jobs,
-        } => extract(paths, format, attributor, jobs),
-        Command::Parse { paths, jobs } => extract::parse(paths, jobs),
+            limits,
+        } => extract(paths, format, attributor, jobs, limits.into()),
+        Command::Parse {
+            paths,
+            jobs,
+            limits,
+        } => extract::parse(paths, jobs, limits.into()),
         Command::Eval {
             gold,
             pred,

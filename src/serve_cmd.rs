@@ -59,7 +59,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = config_of(args, std::env::var("VERBATIM_TOKEN").ok())?;
     let server = Server::new(&config)?;
     let read_only = server.config().token.is_none();
-    let db = server.config().db.clone();
+    let db = verbatim_store::redact(&server.config().db);
     server.run(|addr| {
         eprintln!(
             "verbatim: serving {db} on http://{addr}/ ({}); Ctrl-C stops",

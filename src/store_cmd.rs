@@ -13,8 +13,8 @@ use verbatim_core::ingest::{Event, Reader};
 use verbatim_core::parallel;
 use verbatim_core::{Article, CharOffsets, Pipeline};
 use verbatim_store::{
-    is_postgres_url, ArticleQuery, ArticleRow, IngestReport, Order, Page, Prepared, QuoteQuery,
-    QuoteRow, SpeakerQuery, Store,
+    is_postgres_url, redact, ArticleQuery, ArticleRow, IngestReport, Order, Page, Prepared,
+    QuoteQuery, QuoteRow, SpeakerQuery, Store,
 };
 
 #[derive(Args)]
@@ -42,6 +42,8 @@ pub struct IngestArgs {
     /// A speaker rules file to add to the store before ingesting (see `verbatim alias`).
     #[arg(long, value_name = "FILE")]
     pub aliases: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: crate::LimitArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -206,7 +208,7 @@ pub fn open_existing(db: &str) -> anyhow::Result<Store> {
     if !is_postgres_url(db) && db != ":memory:" && !Path::new(db).exists() {
         bail!("no store at {db}: run `verbatim ingest --db {db} PATH...` first");
     }
-    Store::open(db).with_context(|| format!("opening the store {db}"))
+    Store::open(db).with_context(|| format!("opening the store {}", redact(db)))
 }
 
 /// Analyses a batch of articles on `jobs` threads and turns them into store rows there,
@@ -241,7 +243,8 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let db = args.db.db.clone();
-    let mut store = Store::open(&db).with_context(|| format!("opening the store {db}"))?;
+    let mut store =
+        Store::open(&db).with_context(|| format!("opening the store {}", redact(&db)))?;
     if let Some(file) = &args.aliases {
         crate::link_cmd::load_rules_file(&mut store, file)?;
     }
@@ -261,7 +264,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             let (rows, sizes): (Vec<Prepared>, Vec<u64>) = batch.into_iter().unzip();
             let report = store
                 .ingest_prepared(&rows)
-                .with_context(|| format!("writing to the store {writer_db}"))?;
+                .with_context(|| format!("writing to the store {}", redact(&writer_db)))?;
             for (origin, message) in &report.failed {
                 progress.clear();
                 eprintln!("verbatim: error: {origin}: not stored: {message}");
@@ -286,7 +289,8 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             eprint!("\r\x1b[2K");
         }
     };
-    for event in Reader::new(paths) {
+    let limits = verbatim_core::ingest::Limits::from(args.limits);
+    for event in Reader::new(paths).with_limits(limits) {
         match event {
             Event::Article(article) => {
                 if batch.is_empty() {

@@ -3,11 +3,13 @@
 mod cli;
 mod common;
 mod eval;
+mod hostile;
 mod html;
 mod link;
 mod parse;
 mod properties;
 mod quality;
+mod scaling;
 mod schema;
 mod seed;
 mod server;

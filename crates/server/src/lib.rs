@@ -114,8 +114,8 @@ impl Server {
         {
             return Err(StartError::NoStore(db));
         }
-        let pool =
-            pool::Pool::open(&db, checked.pool_size).map_err(|e| StartError::Store(db, e))?;
+        let pool = pool::Pool::open(&db, checked.pool_size)
+            .map_err(|e| StartError::Store(verbatim_store::redact(&db), e))?;
         let pipeline = checked.token.is_some().then(|| Arc::new(Pipeline::new()));
         Ok(Server {
             app: App {

@@ -348,6 +348,60 @@ pub fn is_postgres_url(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
 }
 
+/// `target` fit to print: the password of a PostgreSQL URL (`user:PASSWORD@host`, or a
+/// `password=` parameter) replaced with `***`; a SQLite path as it is.
+pub fn redact(target: &str) -> String {
+    if !is_postgres_url(target) {
+        return target.to_string();
+    }
+    let scheme_end = target.find("://").map_or(0, |i| i + 3);
+    let mut out = target.to_string();
+    // The authority ends at the first `/`, `?` or `#` after the scheme; its last `@` ends the
+    // user info.
+    let rest = &target[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    if let Some(at) = rest[..authority_end].rfind('@') {
+        if let Some(colon) = rest[..at].find(':') {
+            out = format!(
+                "{}***{}",
+                &target[..scheme_end + colon + 1],
+                &target[scheme_end + at..]
+            );
+        }
+    }
+    // `?password=...` / `&password=...`
+    let mut from = 0;
+    while let Some(k) = out[from..].find("password=") {
+        let start = from + k;
+        let at_param = start > 0 && matches!(out.as_bytes()[start - 1], b'?' | b'&');
+        let value_start = start + "password=".len();
+        if at_param {
+            let value_end = out[value_start..]
+                .find(['&', '#'])
+                .map_or(out.len(), |i| value_start + i);
+            out.replace_range(value_start..value_end, "***");
+        }
+        from = value_start;
+    }
+    out
+}
+
+/// Creates the SQLite file owner-only (0600) when it does not exist yet: a store holds every
+/// article ingested. SQLite gives its `-wal` and `-shm` files the same mode.
+fn create_owner_only(target: &str) {
+    let path = std::path::Path::new(target);
+    if target.is_empty() || target == ":memory:" || target.starts_with("file:") || path.exists() {
+        return;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    // A failure (created meanwhile by another process, a folder that does not exist) is left
+    // to SQLite's open, which reports it.
+    let _ = options.open(path);
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `target`: a `postgres://` or `postgresql://`
     /// URL, else a SQLite file path (`:memory:` for a private in-memory store).
@@ -356,6 +410,7 @@ impl Store {
             let client = postgres::Client::connect(target, postgres::NoTls)?;
             Store::init(Box::new(db::Postgres::new(client)))
         } else {
+            create_owner_only(target);
             let conn = rusqlite::Connection::open(target)?;
             conn.busy_timeout(std::time::Duration::from_secs(30))?;
             // Ingest runs a few dozen distinct statements per article; the default cache (16)

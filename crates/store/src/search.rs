@@ -138,13 +138,23 @@ impl QuoteIndex {
                 let io = |e: std::io::Error| Error::Search(format!("{}: {e}", dir.display()));
                 let version_file = dir.join("VERSION");
                 let version = std::fs::read_to_string(&version_file).unwrap_or_default();
+                // Owner-only, like the store file whose quotes it indexes.
+                let create = |dir: &Path| {
+                    let mut builder = std::fs::DirBuilder::new();
+                    builder.recursive(true);
+                    #[cfg(unix)]
+                    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+                    builder.create(dir)
+                };
                 if version.trim() != INDEX_VERSION {
                     // Derived data of another layout: rebuilt from the database below.
                     if dir.exists() {
                         std::fs::remove_dir_all(dir).map_err(io)?;
                     }
-                    std::fs::create_dir_all(dir).map_err(io)?;
+                    create(dir).map_err(io)?;
                     std::fs::write(&version_file, format!("{INDEX_VERSION}\n")).map_err(io)?;
+                } else {
+                    create(dir).map_err(io)?;
                 }
                 let mmap = MmapDirectory::open(dir)
                     .map_err(|e| Error::Search(format!("{}: {e}", dir.display())))?;

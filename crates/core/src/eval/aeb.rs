@@ -245,6 +245,7 @@ pub fn evaluate_dir(dir: &std::path::Path) -> Result<AebReport, String> {
             id: Some(id.clone()),
             url: truth.url.clone(),
             charset: None,
+            max_text_bytes: None,
         };
         let article = page.to_article();
         report.seconds += start.elapsed().as_secs_f64();

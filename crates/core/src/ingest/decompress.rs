@@ -2,7 +2,10 @@
 //! WARC (a `WARC/` first line), binary files (a NUL byte in the first 8 KiB), HTML (see
 //! [`super::html::looks_like_html`]), JSONL (the first non-blank byte is `{`) or plain text.
 
+use super::read::Limits;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// A byte stream being read.
 pub(crate) type Stream = Box<dyn BufRead + Send>;
@@ -11,6 +14,8 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 const BINARY_WINDOW: usize = 8 * 1024;
 const MAX_LAYERS: usize = 3;
+/// The most leading whitespace looked through to tell the format.
+const MAX_BLANK_PREFIX: usize = 1 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -21,8 +26,16 @@ pub(crate) enum Format {
 }
 
 /// Decompresses as needed and tells the format. The returned stream starts at the first byte
-/// of the (decompressed) content. Errors are messages for the user.
-pub(crate) fn open_content(mut stream: Stream) -> Result<(Stream, Format), String> {
+/// of the (decompressed) content. Errors are messages for the user. Every decompression layer
+/// is bounded by `limits` ([`Limits::max_decompressed_bytes`], and
+/// [`Limits::max_compression_ratio`] against the bytes read from the input itself): past a
+/// bound the stream fails with an error that names the flag.
+pub(crate) fn open_content(stream: Stream, limits: &Limits) -> Result<(Stream, Format), String> {
+    let raw = Arc::new(AtomicU64::new(0));
+    let mut stream: Stream = Box::new(Counted {
+        inner: stream,
+        count: raw.clone(),
+    });
     for _ in 0..=MAX_LAYERS {
         let (prefix, error) = read_prefix(&mut stream);
         if prefix.is_empty() {
@@ -41,16 +54,18 @@ pub(crate) fn open_content(mut stream: Stream) -> Result<(Stream, Format), Strin
         match compression {
             Some(Compression::Gzip) => {
                 let dec = flate2::bufread::MultiGzDecoder::new(replay);
-                stream = Box::new(BufReader::new(Labeled {
+                let dec = Labeled {
                     inner: dec,
                     label: "gzip",
-                }));
+                };
+                stream = Box::new(BufReader::new(Bounded::new(dec, &raw, limits)));
             }
             Some(Compression::Zstd) => {
-                stream = Box::new(BufReader::new(Labeled {
+                let dec = Labeled {
                     inner: ZstdFrames::new(replay),
                     label: "zstd",
-                }));
+                };
+                stream = Box::new(BufReader::new(Bounded::new(dec, &raw, limits)));
             }
             None => {
                 // WARC records may hold binary payloads early on: told before the NUL test.
@@ -89,10 +104,13 @@ pub(crate) fn detect_format(prefix: &[u8]) -> Format {
     }
 }
 
-/// Reads the first 8 KiB, more while only whitespace has been seen. A read error is kept to
+/// Reads the first 8 KiB, more while only whitespace has been seen (up to 1 MiB). A read error is kept to
 /// be replayed after the bytes read before it.
 fn read_prefix(stream: &mut Stream) -> (Vec<u8>, Option<io::Error>) {
     let mut prefix = Vec::new();
+    // Bytes already known to be whitespace: each round looks at the new bytes only (a rescan
+    // of the whole buffer is quadratic in a long run of leading whitespace).
+    let mut scanned = 0;
     loop {
         let target = prefix.len() + BINARY_WINDOW;
         let mut chunk = vec![0u8; 8192];
@@ -104,8 +122,21 @@ fn read_prefix(stream: &mut Stream) -> (Vec<u8>, Option<io::Error>) {
                 Err(e) => return (prefix, Some(e)),
             }
         }
-        let p = prefix.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&prefix);
-        if p.iter().any(|b| !b.is_ascii_whitespace()) {
+        let bom = if prefix.starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
+        if prefix[scanned.max(bom)..]
+            .iter()
+            .any(|b| !b.is_ascii_whitespace())
+        {
+            return (prefix, None);
+        }
+        scanned = prefix.len();
+        // Only whitespace so far: the format cannot be told from it; it is read as text
+        // (bounded by the article limit) rather than held whole.
+        if prefix.len() >= MAX_BLANK_PREFIX {
             return (prefix, None);
         }
     }
@@ -127,6 +158,85 @@ impl Read for FailOnce {
             Some(e) => Err(e),
             None => Ok(0),
         }
+    }
+}
+
+/// The input's own bytes as read, counted for the ratio check of [`Bounded`].
+struct Counted {
+    inner: Stream,
+    count: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl BufRead for Counted {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, n: usize) {
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        self.inner.consume(n);
+    }
+}
+
+/// Below this much output the ratio is not checked: a small file may compress very well
+/// (a page of boilerplate) and costs little anyway.
+const RATIO_FLOOR: u64 = 64 << 20;
+
+/// A decompressed stream that fails, naming the flag, once it has given more than
+/// `max_bytes`, or (past [`RATIO_FLOOR`]) more than `max_ratio` times the input's own bytes:
+/// a decompression bomb is stopped early instead of being read for minutes.
+struct Bounded<R> {
+    inner: R,
+    raw: Arc<AtomicU64>,
+    out: u64,
+    max_bytes: u64,
+    max_ratio: u64,
+}
+
+impl<R> Bounded<R> {
+    fn new(inner: R, raw: &Arc<AtomicU64>, limits: &Limits) -> Bounded<R> {
+        Bounded {
+            inner,
+            raw: raw.clone(),
+            out: 0,
+            max_bytes: limits.max_decompressed_bytes,
+            max_ratio: limits.max_compression_ratio,
+        }
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        if self.out > self.max_bytes {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "decompressed data larger than {} bytes (--max-decompressed-bytes)",
+                    self.max_bytes
+                ),
+            ));
+        }
+        let raw = self.raw.load(Ordering::Relaxed).max(1);
+        if self.out > RATIO_FLOOR && self.out / raw > self.max_ratio {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "decompressed data more than {} times the compressed size \
+                     (a decompression bomb? --max-compression-ratio)",
+                    self.max_ratio
+                ),
+            ));
+        }
+        Ok(n)
     }
 }
 
@@ -233,7 +343,7 @@ mod tests {
 
     /// Opens bytes and reads them all: (format, content, error message).
     fn open(bytes: Vec<u8>) -> Result<(Format, Vec<u8>, Option<String>), String> {
-        let (mut s, f) = open_content(Box::new(Cursor::new(bytes)))?;
+        let (mut s, f) = open_content(Box::new(Cursor::new(bytes)), &Limits::default())?;
         let mut out = Vec::new();
         let err = s.read_to_end(&mut out).err().map(|e| e.to_string());
         Ok((f, out, err))

@@ -45,6 +45,9 @@ pub struct HtmlPage {
     pub url: Option<String>,
     /// The charset the transport declared (HTTP Content-Type), lower case.
     pub charset: Option<String>,
+    /// The longest article text kept (the reader sets [`Limits::max_article_bytes`](
+    /// super::Limits::max_article_bytes)); a longer one is an error. `None`: no bound.
+    pub max_text_bytes: Option<usize>,
 }
 
 impl HtmlPage {
@@ -54,6 +57,10 @@ impl HtmlPage {
         #[cfg(feature = "html")]
         {
             match self.to_article() {
+                Ok(a) if self.max_text_bytes.is_some_and(|max| a.text.len() > max) => {
+                    let max = self.max_text_bytes.unwrap_or_default();
+                    Event::error(&self.origin, super::read::too_long_message(max))
+                }
                 Ok(a) => Event::Article(Box::new(a)),
                 Err(message) => Event::error(&self.origin, message),
             }
@@ -123,6 +130,115 @@ pub fn looks_like_html(prefix: &[u8]) -> bool {
         ]
         .iter()
         .any(|t| contains(&window, t))
+}
+
+/// The deepest element nesting a parser would build for a page, from one linear scan of its
+/// tags: a start tag opens an element, an end tag closes one. Void elements (`br`, `img`,
+/// ...), self-closing tags and the elements a parser closes by itself at a sibling (`p`,
+/// `li`, `td`, `tr`, `option`, ...) add no depth; comments, doctypes and the contents of
+/// `script`, `style`, `textarea` and `title` are skipped. Deep markup makes extraction cost
+/// time quadratic in the depth, so the reader refuses pages deeper than
+/// [`Limits::max_html_depth`](super::Limits::max_html_depth).
+pub fn nesting_depth(bytes: &[u8]) -> usize {
+    const FLAT: [&[u8]; 28] = [
+        b"area",
+        b"base",
+        b"br",
+        b"col",
+        b"embed",
+        b"hr",
+        b"img",
+        b"input",
+        b"link",
+        b"meta",
+        b"param",
+        b"source",
+        b"track",
+        b"wbr",
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"tr",
+        b"td",
+        b"th",
+        b"option",
+        b"optgroup",
+        b"tbody",
+        b"thead",
+        b"tfoot",
+        b"colgroup",
+        b"!",
+    ];
+    const RAW: [&[u8]; 4] = [b"script", b"style", b"textarea", b"title"];
+    let n = bytes.len();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += k + 1;
+        if bytes[i..].starts_with(b"!--") {
+            i = find_from(bytes, i + 3, b"-->").map_or(n, |j| j + 3);
+            continue;
+        }
+        let closing = bytes.get(i) == Some(&b'/');
+        let name_start = i + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'!' || **b == b'-')
+            .count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = bytes[name_start..name_start + name_len].to_ascii_lowercase();
+        // The tag's end: the next `>` outside quoted attribute values.
+        let mut j = name_start + name_len;
+        let mut quote = None;
+        while j < n {
+            match (quote, bytes[j]) {
+                (None, b'>') => break,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            j += 1;
+        }
+        let self_closing = j > 0 && j < n && bytes[j - 1] == b'/';
+        i = (j + 1).min(n);
+        let flat = name.starts_with(b"!") || FLAT.contains(&name.as_slice());
+        if closing {
+            if !flat {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        if RAW.contains(&name.as_slice()) && !self_closing {
+            let mut end_tag = b"</".to_vec();
+            end_tag.extend_from_slice(&name);
+            i = find_ci_from(bytes, i, &end_tag).unwrap_or(n);
+            continue;
+        }
+        if !flat && !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+/// The first `needle` in `hay` at or after `from`.
+fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let hay = hay.get(from..)?;
+    hay.windows(needle.len())
+        .position(|w| w == needle)
+        .map(|k| from + k)
+}
+
+/// [`find_from`] ignoring ASCII case (`needle` lower case).
+fn find_ci_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let hay = hay.get(from..)?;
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|k| from + k)
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {

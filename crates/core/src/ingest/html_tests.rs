@@ -454,3 +454,30 @@ fn an_outlet_that_is_a_url_is_not_a_name() {
     let outlet = page(r#"<meta property="og:site_name" content="Salon.com">"#);
     assert_eq!(outlet.as_deref(), Some("Salon.com"));
 }
+
+#[test]
+fn nesting_depth_counts_what_a_parser_nests() {
+    let check = |input: &str, expected: usize| {
+        assert_eq!(nesting_depth(input.as_bytes()), expected, "{input:?}")
+    };
+    check("", 0);
+    check("plain text < 3", 0);
+    check("<html><body><div><p>a</p></div></body></html>", 3);
+    // Unclosed elements nest; closed ones do not.
+    check(&"<div>".repeat(40), 40);
+    check(&"<div></div>".repeat(40), 1);
+    // Void, self-closing and sibling-closed elements add nothing.
+    check(
+        "<div><br><img src=x><hr/><p>a<p>b<li>c<li>d<td>e<td>f</div>",
+        1,
+    );
+    check("<span/><span/><span/>", 0);
+    // Comments, doctypes and raw text are skipped, quoted `>` too.
+    check("<!doctype html><!-- <div><div> --><div>", 1);
+    check("<script>if (a<b) { x = '<div><div>' }</script><div>", 1);
+    check("<STYLE>p > a {}</style><a title='a > b'><b>", 2);
+    // Nested tables: the table elements count, the rows and cells do not.
+    check(&"<table><tr><td>".repeat(30), 30);
+    // Stray end tags never go below zero.
+    check("</div></div><div>", 1);
+}

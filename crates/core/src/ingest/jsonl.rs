@@ -1,42 +1,194 @@
 //! One JSONL line → one article.
 //!
-//! Fields: `text` (required, a string), `id` (a string, or a number kept as its decimal
-//! string; else a hash of the text), `title`, `url`, `published`, `outlet`, and PolNeAR's
+//! Fields: `text` (required, a string), `id` (a string, or a number kept exactly as written;
+//! else a hash of the text), `title`, `url`, `published`, `outlet`, and PolNeAR's
 //! names as fallbacks: `headline` for title, `date` for published, `publisher` for outlet,
 //! `byline` then `author` for the byline. Other fields are ignored. String values that are
 //! placeholders (`""`, `None`, `null`, `NA`, `N/A`) count as missing. A `published` number is
-//! Unix time (seconds; milliseconds when above 10^11).
+//! Unix time (seconds; milliseconds when above 10^11); a date outside the years 1 to 9999 is
+//! ignored with a warning. Fields are parsed one by one: a bad value (a number out of range,
+//! an unpaired surrogate escape, a duplicate key) is a warning on that field and the article
+//! is kept; an unpaired surrogate in `text` becomes U+FFFD.
 
 use super::dates::{from_unix_seconds, parse_timestamp};
 use super::read::{text_id, Event};
 use crate::article::{Article, Meta, Timestamp};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-#[derive(Deserialize)]
+/// The fields this reader knows, each as the JSON value found (parsed one by one, so that a
+/// bad value is a warning on its field, not a lost article).
+#[derive(Default)]
 struct Record {
-    #[serde(default)]
     id: Option<Value>,
-    #[serde(default)]
+    /// The id exactly as written when it is a number (`12345678901234567890123` would lose
+    /// digits as a float).
+    id_number: Option<String>,
     text: Option<Value>,
-    #[serde(default)]
     title: Option<Value>,
-    #[serde(default)]
     headline: Option<Value>,
-    #[serde(default)]
     url: Option<Value>,
-    #[serde(default)]
     published: Option<Value>,
-    #[serde(default)]
     date: Option<Value>,
-    #[serde(default)]
     outlet: Option<Value>,
-    #[serde(default)]
     publisher: Option<Value>,
-    #[serde(default)]
     byline: Option<Value>,
-    #[serde(default)]
     author: Option<Value>,
+}
+
+/// An object's members in order, values still unparsed.
+struct Members(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Members, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
+                    out.push(entry);
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// Reads the known members of an object; problems with one member are warnings in `out`.
+fn read_record(members: Members, origin: &str, out: &mut Vec<Event>) -> Record {
+    let mut r = Record::default();
+    let mut seen: Vec<&'static str> = Vec::new();
+    for (key, raw) in members.0 {
+        let slot = match key.as_str() {
+            "id" => &mut r.id,
+            "text" => &mut r.text,
+            "title" => &mut r.title,
+            "headline" => &mut r.headline,
+            "url" => &mut r.url,
+            "published" => &mut r.published,
+            "date" => &mut r.date,
+            "outlet" => &mut r.outlet,
+            "publisher" => &mut r.publisher,
+            "byline" => &mut r.byline,
+            "author" => &mut r.author,
+            _ => continue,
+        };
+        let name: &'static str = FIELDS.iter().find(|f| **f == key).copied().unwrap_or("");
+        if seen.contains(&name) {
+            out.push(Event::warning(
+                origin,
+                format!("duplicate \"{name}\", the last one kept"),
+            ));
+        }
+        seen.push(name);
+        let value = match serde_json::from_str::<Value>(raw.get()) {
+            Ok(v) => v,
+            Err(e) if name == "text" => match repair_surrogates(raw.get()) {
+                Some(v) => {
+                    out.push(Event::warning(
+                        origin,
+                        "\"text\" holds an unpaired surrogate escape, replaced with U+FFFD",
+                    ));
+                    v
+                }
+                None => {
+                    let e = without_position(&e);
+                    out.push(Event::error(origin, format!("invalid \"text\": {e}")));
+                    Value::Bool(false)
+                }
+            },
+            Err(e) => {
+                let e = without_position(&e);
+                out.push(Event::warning(
+                    origin,
+                    format!("invalid \"{name}\" ({e}), ignored"),
+                ));
+                continue;
+            }
+        };
+        if name == "id" {
+            r.id_number = matches!(value, Value::Number(_)).then(|| raw.get().trim().to_string());
+        }
+        *slot = Some(value);
+    }
+    r
+}
+
+/// A value's parse error without its position (which counts within the value, not the line).
+fn without_position(e: &serde_json::Error) -> String {
+    let shown = e.to_string();
+    match shown.rfind(" at line ") {
+        Some(i) => shown[..i].to_string(),
+        None => shown,
+    }
+}
+
+const FIELDS: [&str; 11] = [
+    "id",
+    "text",
+    "title",
+    "headline",
+    "url",
+    "published",
+    "date",
+    "outlet",
+    "publisher",
+    "byline",
+    "author",
+];
+
+/// A JSON string whose unpaired `\\uD800`-`\\uDFFF` escapes are replaced with `\\uFFFD`, parsed;
+/// `None` when it is still not a valid string.
+fn repair_surrogates(raw: &str) -> Option<Value> {
+    let b = raw.as_bytes();
+    let hex_at = |i: usize| -> Option<u32> {
+        let h = raw.get(i..i + 4)?;
+        u32::from_str_radix(h, 16).ok()
+    };
+    let mut fixed = String::with_capacity(raw.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if b.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let Some(u) = hex_at(i + 2) else {
+            i += 2;
+            continue;
+        };
+        let high = (0xD800..0xDC00).contains(&u);
+        let low_follows = b.get(i + 6) == Some(&b'\\')
+            && b.get(i + 7) == Some(&b'u')
+            && hex_at(i + 8).is_some_and(|l| (0xDC00..0xE000).contains(&l));
+        if high && low_follows {
+            i += 12;
+        } else if (0xD800..0xE000).contains(&u) {
+            fixed.push_str(&raw[copied..i]);
+            fixed.push_str("\\uFFFD");
+            i += 6;
+            copied = i;
+        } else {
+            i += 6;
+        }
+    }
+    fixed.push_str(&raw[copied..]);
+    serde_json::from_str::<Value>(&fixed)
+        .ok()
+        .filter(Value::is_string)
 }
 
 /// Parses one non-blank line; pushes the article or the problems to `out`.
@@ -46,21 +198,29 @@ pub(crate) fn parse_line(line: &str, origin: &str, out: &mut Vec<Event>) {
         out.push(Event::error(origin, "invalid JSON: expected an object"));
         return;
     }
-    let record: Record = match serde_json::from_str(line) {
+    let members: Members = match serde_json::from_str(line) {
         Ok(r) => r,
         Err(e) => {
             out.push(Event::error(origin, format!("invalid JSON: {e}")));
             return;
         }
     };
+    let n_before = out.len();
+    let record = read_record(members, origin, out);
+    if out[n_before..]
+        .iter()
+        .any(|e| matches!(e, Event::Error { .. }))
+    {
+        return;
+    }
     let text = match record.text {
         Some(Value::String(s)) => s,
-        Some(_) => {
-            out.push(Event::error(origin, "\"text\" is not a string"));
+        None | Some(Value::Null) => {
+            out.push(Event::error(origin, "missing \"text\""));
             return;
         }
-        None => {
-            out.push(Event::error(origin, "missing \"text\""));
+        Some(_) => {
+            out.push(Event::error(origin, "\"text\" is not a string"));
             return;
         }
     };
@@ -70,7 +230,7 @@ pub(crate) fn parse_line(line: &str, origin: &str, out: &mut Vec<Event>) {
     }
     let id = match record.id {
         Some(Value::String(s)) if !s.is_empty() => s,
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Number(n)) => record.id_number.unwrap_or_else(|| n.to_string()),
         None | Some(Value::Null) => text_id(&text),
         Some(Value::String(_)) => {
             out.push(Event::warning(
@@ -170,6 +330,13 @@ impl Fields<'_> {
             other => Err(other.to_string()),
         };
         match parsed {
+            Ok(t) if !(1..=9999).contains(&t.year) => {
+                self.out.push(Event::warning(
+                    self.origin,
+                    format!("\"{name}\" date out of range (year {}), ignored", t.year),
+                ));
+                None
+            }
             Ok(t) => Some(t),
             Err(shown) => {
                 let shown: String = shown.chars().take(80).collect();
@@ -330,6 +497,48 @@ mod tests {
             r#"{"text":"x","title":7}"#,
             "warning f.jsonl:3: \"title\" is not a string, ignored",
         );
+    }
+
+    #[test]
+    fn out_of_range_values_are_warnings_on_their_field() {
+        let c = |line: &str, expected: &[&str]| {
+            assert_eq!(problems(line), expected, "{line}");
+            article(line)
+        };
+        let a = c(
+            r#"{"id":"a","text":"x","published":1e400}"#,
+            &["warning f.jsonl:3: invalid \"published\" (number out of range), ignored"],
+        );
+        assert_eq!(a.meta.published, None);
+        for secs in [i64::MAX.to_string(), "-62135596801".to_string()] {
+            let a = article(&format!(r#"{{"text":"x","published":{secs}}}"#));
+            assert_eq!(a.meta.published, None, "{secs}");
+        }
+        c(
+            r#"{"text":"x","published":-62135596801}"#,
+            &["warning f.jsonl:3: \"published\" date out of range (year 0), ignored"],
+        );
+        // Ids keep their exact text; a lone surrogate in the text is replaced, not fatal.
+        let a = c(
+            r#"{"id":123456789012345678901234567890123456789,"text":"x"}"#,
+            &[],
+        );
+        assert_eq!(a.id, "123456789012345678901234567890123456789");
+        let a = c(
+            r#"{"text":"a\ud800b \ud83d\ude00 \\ud800 \udc00"}"#,
+            &["warning f.jsonl:3: \"text\" holds an unpaired surrogate escape, replaced with U+FFFD"],
+        );
+        assert_eq!(a.text, "a\u{FFFD}b \u{1F600} \\ud800 \u{FFFD}");
+        let a = c(
+            r#"{"id":"a","text":"first","text":"second"}"#,
+            &["warning f.jsonl:3: duplicate \"text\", the last one kept"],
+        );
+        assert_eq!(a.text, "second");
+        let a = c(
+            r#"{"id":"a","text":"x","title":"\ud800"}"#,
+            &["warning f.jsonl:3: invalid \"title\" (unexpected end of hex escape), ignored"],
+        );
+        assert_eq!(a.meta.headline, None);
     }
 
     #[test]

@@ -13,5 +13,5 @@ mod warc;
 mod wire;
 
 pub use html::HtmlPage;
-pub use read::{text_id, Event, Item, Items, Reader};
+pub use read::{text_id, Event, Item, Items, Limits, Reader};
 pub use wire::{recognize, recognize_with};

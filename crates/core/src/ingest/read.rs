@@ -83,6 +83,7 @@ impl From<Event> for Item {
 /// - Symbolic links to files are read; symbolic links to directories are not followed
 ///   inside a directory walk (a warning says so), which also rules out cycles.
 pub struct Reader {
+    limits: Limits,
     inputs: VecDeque<Input>,
     jsonl: Option<JsonlSource>,
     warc: Option<WarcSource>,
@@ -98,12 +99,19 @@ enum Input {
 impl Reader {
     pub fn new(paths: Vec<PathBuf>) -> Reader {
         Reader {
+            limits: Limits::default(),
             inputs: paths.into_iter().map(Input::Path).collect(),
             jsonl: None,
             warc: None,
             pending: VecDeque::new(),
             stdin: Some(Box::new(io::stdin())),
         }
+    }
+
+    /// Reads under `limits` instead of [`Limits::default`].
+    pub fn with_limits(mut self, limits: Limits) -> Reader {
+        self.limits = limits;
+        self
     }
 
     /// Reads `-` from `input` instead of the process's stdin.
@@ -149,7 +157,7 @@ impl Reader {
 
     /// `id`: the id of a plain-text article, `None` for the hash of its text.
     fn read_stream(&mut self, stream: Stream, origin: String, id: Option<String>) {
-        let (mut stream, format) = match open_content(stream) {
+        let (stream, format) = match open_content(stream, &self.limits) {
             Ok(x) => x,
             Err(message) => return self.push(Event::Error { origin, message }),
         };
@@ -160,26 +168,35 @@ impl Reader {
                     origin,
                     line_no: 0,
                     buf: Vec::new(),
+                    limits: self.limits,
                 });
                 return;
             }
             Format::Warc => {
-                self.warc = Some(WarcSource::new(stream, origin));
+                self.warc = Some(WarcSource::new(stream, origin, self.limits));
                 return;
             }
             Format::Html => return self.read_html(stream, origin, id),
             Format::Text => {}
         }
+        let max = self.limits.max_article_bytes;
         let mut bytes = Vec::new();
-        let damage = stream.read_to_end(&mut bytes).err();
+        let damage = stream.take(max as u64 + 1).read_to_end(&mut bytes).err();
+        // An article cut short by a read error (a truncated gzip or zstd file) is not kept:
+        // its rest is missing, and storing the part would make the intact file a second
+        // article later.
+        if let Some(e) = damage {
+            return self.push(Event::error(&origin, format!("{e}; article skipped")));
+        }
+        if bytes.len() > max {
+            return self.push(Event::error(&origin, too_long_message(max)));
+        }
         let (text, n_bad) = decode_lossy(bytes);
         if n_bad > 0 {
             self.push(Event::warning(&origin, invalid_utf8_message(n_bad)));
         }
         if text.trim().is_empty() {
-            if damage.is_none() {
-                self.push(Event::warning(&origin, "empty, no article"));
-            }
+            self.push(Event::warning(&origin, "empty, no article"));
         } else {
             let meta = super::recognize(&text);
             let id = id.unwrap_or_else(|| text_id(&text));
@@ -187,14 +204,8 @@ impl Reader {
                 id,
                 text,
                 meta,
-                origin: origin.clone(),
-            })));
-        }
-        if let Some(e) = damage {
-            self.push(Event::Error {
                 origin,
-                message: e.to_string(),
-            });
+            })));
         }
     }
 
@@ -220,13 +231,15 @@ impl Reader {
         if let Some(e) = damage {
             return self.push(Event::error(&origin, format!("{e}; page skipped")));
         }
-        self.pending.push_back(Item::Html(Box::new(HtmlPage {
+        let page = HtmlPage {
             bytes,
             origin,
             id,
             url: None,
             charset: None,
-        })));
+            max_text_bytes: None,
+        };
+        self.pending.push_back(html_item(page, &self.limits));
     }
 
     /// The next item: an event, or an HTML page still to be extracted.
@@ -282,22 +295,34 @@ struct JsonlSource {
     origin: String,
     line_no: usize,
     buf: Vec<u8>,
+    limits: Limits,
 }
 
 impl JsonlSource {
     /// Reads one line and pushes its events; false at the end of the input.
     fn step(&mut self, out: &mut VecDeque<Item>) -> bool {
         self.buf.clear();
-        match self.stream.read_until(b'\n', &mut self.buf) {
-            Ok(0) => return false,
-            Ok(_) => {}
+        let max_line = self.limits.max_line_bytes;
+        let too_long = match read_line_bounded(&mut self.stream, &mut self.buf, max_line) {
+            Ok((0, _)) => return false,
+            Ok((_, too_long)) => too_long,
             Err(e) => {
-                out.push_back(Item::Ready(Event::error(&self.origin, e.to_string())));
+                // The line being read when the input broke off (truncated compression) is
+                // incomplete: it is not parsed.
+                out.push_back(Item::Ready(Event::error(
+                    &self.origin,
+                    format!("{e}; line {} and the rest skipped", self.line_no + 1),
+                )));
                 return false;
             }
-        }
+        };
         self.line_no += 1;
         let origin = format!("{}:{}", self.origin, self.line_no);
+        if too_long {
+            let message = format!("line longer than {max_line} bytes (--max-line-bytes), skipped");
+            out.push_back(Item::Ready(Event::error(&origin, message)));
+            return true;
+        }
         let mut line: &[u8] = &self.buf;
         line = line.strip_suffix(b"\n").unwrap_or(line);
         line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -319,11 +344,124 @@ impl JsonlSource {
                 }
             }
         }
-        out.extend(events.into_iter().map(Item::Ready));
+        let max = self.limits.max_article_bytes;
+        out.extend(events.into_iter().map(|event| match event {
+            Event::Article(a) if a.text.len() > max => {
+                Item::Ready(Event::error(&origin, too_long_message(max)))
+            }
+            event => Item::Ready(event),
+        }));
         if self.buf.capacity() > 4 << 20 {
             self.buf = Vec::new();
         }
         true
+    }
+}
+
+/// Bounds on what one input item may cost. Each has a default and a command-line flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest article text, in bytes (a plain-text file, a JSONL `text`); a longer
+    /// article is skipped with an error, and only this much of a file is read.
+    pub max_article_bytes: usize,
+    /// The longest JSONL line, in bytes; a longer line is skipped with an error, read past
+    /// without being kept.
+    pub max_line_bytes: usize,
+    /// The most bytes one compressed input (each gzip or zstd layer) may expand to; past it
+    /// the rest of the file is skipped with an error.
+    pub max_decompressed_bytes: u64,
+    /// The most a compressed input may expand, as a multiple of its own size, once it has
+    /// given 64 MiB: a decompression bomb (zeros, blanks, one repeated line) is stopped there
+    /// with an error, the rest of the file skipped.
+    pub max_compression_ratio: u64,
+    /// The deepest element nesting of an HTML page; a deeper page is skipped with an error
+    /// (its extraction costs time quadratic in the depth).
+    pub max_html_depth: usize,
+}
+
+impl Limits {
+    /// The default [`Limits::max_article_bytes`]: 2 MiB, some 300,000 words (a long news
+    /// story is 50 KB).
+    pub const MAX_ARTICLE_BYTES: usize = 2 << 20;
+    /// The default [`Limits::max_line_bytes`]: 16 MiB, room for a 2 MiB text in escapes.
+    pub const MAX_LINE_BYTES: usize = 16 << 20;
+    /// The default [`Limits::max_decompressed_bytes`]: 32 GiB, several times a large crawl
+    /// file.
+    pub const MAX_DECOMPRESSED_BYTES: u64 = 32 << 30;
+    /// The default [`Limits::max_compression_ratio`]: 100; gzip and zstd give 3 to 10 on
+    /// news text and HTML, 20 on very repetitive markup.
+    pub const MAX_COMPRESSION_RATIO: u64 = 100;
+    /// The default [`Limits::max_html_depth`]: 512 elements; real pages nest 10 to 60 deep.
+    pub const MAX_HTML_DEPTH: usize = 512;
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_article_bytes: Limits::MAX_ARTICLE_BYTES,
+            max_line_bytes: Limits::MAX_LINE_BYTES,
+            max_decompressed_bytes: Limits::MAX_DECOMPRESSED_BYTES,
+            max_compression_ratio: Limits::MAX_COMPRESSION_RATIO,
+            max_html_depth: Limits::MAX_HTML_DEPTH,
+        }
+    }
+}
+
+/// The item of a page read whole: the page, or an error when it nests deeper than
+/// [`Limits::max_html_depth`] (its extraction would cost time quadratic in the depth).
+pub(crate) fn html_item(mut page: HtmlPage, limits: &Limits) -> Item {
+    page.max_text_bytes = Some(limits.max_article_bytes);
+    let depth = super::html::nesting_depth(&page.bytes);
+    if depth > limits.max_html_depth {
+        let message = format!(
+            "HTML nested {depth} elements deep (more than {}, --max-html-depth), page skipped",
+            limits.max_html_depth
+        );
+        return Item::Ready(Event::error(&page.origin, message));
+    }
+    Item::Html(Box::new(page))
+}
+
+pub(crate) fn too_long_message(max: usize) -> String {
+    format!("article text longer than {max} bytes (--max-article-bytes), skipped")
+}
+
+/// Reads one line (its newline included) into `buf`, keeping at most `max` bytes: the rest of
+/// a longer line is read past, not kept. Returns the bytes consumed and whether the line was
+/// longer than `max` (then `buf` is empty).
+fn read_line_bounded(
+    stream: &mut Stream,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<(usize, bool)> {
+    let mut total = 0;
+    let mut too_long = false;
+    loop {
+        let available = match stream.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((total, too_long));
+        }
+        let (n, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long {
+            if buf.len() + n > max {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&available[..n]);
+            }
+        }
+        stream.consume(n);
+        total += n;
+        if done {
+            return Ok((total, too_long));
+        }
     }
 }
 

@@ -265,10 +265,65 @@ fn truncated_compressed_inputs() {
     let text = "A plain article. ".repeat(5000);
     let packed = gzip(text.as_bytes());
     let path = dir.write("p.txt.gz", &packed[..packed.len() - 10]);
-    let events = summarize(Reader::new(vec![path]), &dir.0);
-    assert_eq!(events.len(), 2, "{events:?}");
-    assert!(events[0].starts_with("article p p.txt.gz"));
-    assert!(events[1].starts_with("error p.txt.gz: truncated or corrupt gzip stream"));
+    let events = summarize(Reader::new(vec![path.clone()]), &dir.0);
+    // Never the part that could be read: the intact file later would be a second article.
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(events[0].starts_with("error p.txt.gz: truncated or corrupt gzip stream"));
+    assert!(events[0].ends_with("; article skipped"), "{}", events[0]);
+    dir.write("p.txt.gz", &packed);
+    assert_eq!(articles(vec![path])[0].text, text);
+}
+
+#[test]
+fn items_over_the_limits_are_skipped_and_named() {
+    let dir = TempDir::new();
+    let limits = Limits {
+        max_article_bytes: 1000,
+        max_line_bytes: 4000,
+        ..Limits::default()
+    };
+    let long_text = "Word after word. ".repeat(100); // 1,700 bytes
+    let lines = format!(
+        "{{\"id\":\"a\",\"text\":\"short\"}}\n{{\"id\":\"b\",\"text\":\"{long_text}\"}}\n\
+         {{\"id\":\"c\",\"text\":\"{}\"}}\n{{\"id\":\"d\",\"text\":\"last\"}}\n",
+        "x".repeat(5000)
+    );
+    dir.write("l.jsonl", lines.as_bytes());
+    dir.write("t.txt", long_text.as_bytes());
+    dir.write("u.txt", b"A short one.");
+    let paths = ["l.jsonl", "t.txt", "u.txt"]
+        .map(|p| dir.0.join(p))
+        .to_vec();
+    let got = summarize(Reader::new(paths).with_limits(limits), &dir.0);
+    assert_eq!(
+        got,
+        [
+            "article a l.jsonl:1",
+            "error l.jsonl:2: article text longer than 1000 bytes (--max-article-bytes), skipped",
+            "error l.jsonl:3: line longer than 4000 bytes (--max-line-bytes), skipped",
+            "article d l.jsonl:4",
+            "error t.txt: article text longer than 1000 bytes (--max-article-bytes), skipped",
+            "article u u.txt",
+        ]
+    );
+}
+
+#[test]
+fn leading_whitespace_is_looked_through_once() {
+    // 8 MiB of spaces: the format is not told from them (1 MiB looked at), the text is read
+    // whole, and the cost stays linear.
+    let dir = TempDir::new();
+    let mut text = " ".repeat(8 << 20);
+    text.push_str("Smith said hello.");
+    let path = dir.write("s.txt", text.as_bytes());
+    let limits = Limits {
+        max_article_bytes: 16 << 20,
+        ..Limits::default()
+    };
+    let start = std::time::Instant::now();
+    let got: Vec<Event> = Reader::new(vec![path]).with_limits(limits).collect();
+    assert!(start.elapsed().as_secs() < 10);
+    assert!(matches!(&got[..], [Event::Article(a)] if a.text == text));
 }
 
 #[test]
@@ -281,16 +336,38 @@ fn a_huge_single_line_works() {
     line.push_str("\"}\n{\"id\":\"small\",\"text\":\"x\"}\n");
     let path = dir.write("big.jsonl", line.as_bytes());
     drop(line);
+    let raised = Limits {
+        max_article_bytes: 128 << 20,
+        max_line_bytes: 128 << 20,
+        ..Limits::default()
+    };
     let start = std::time::Instant::now();
-    let got = articles(vec![path]);
+    let got: Vec<Article> = Reader::new(vec![path.clone()])
+        .with_limits(raised)
+        .filter_map(|e| match e {
+            Event::Article(a) => Some(*a),
+            _ => None,
+        })
+        .collect();
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].text.len(), big.len());
     assert_eq!(got[1].id, "small");
     assert!(start.elapsed().as_secs() < 60);
+    // Under the default limits the line is skipped, named, and the next one read.
+    let got = summarize(Reader::new(vec![path]), &dir.0);
+    assert_eq!(
+        got,
+        [
+            "error big.jsonl:1: line longer than 16777216 bytes (--max-line-bytes), skipped",
+            "article small big.jsonl:2",
+        ]
+    );
     // And as plain text.
     let path = dir.write("big.txt", big.as_bytes());
-    let got = articles(vec![path]);
-    assert_eq!(got[0].text.len(), big.len());
+    let got = Reader::new(vec![path])
+        .with_limits(raised)
+        .collect::<Vec<_>>();
+    assert!(matches!(&got[..], [Event::Article(a)] if a.text.len() == big.len()));
 }
 
 #[test]

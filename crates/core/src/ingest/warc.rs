@@ -15,7 +15,7 @@
 
 use super::decompress::Stream;
 use super::html::{HtmlPage, MAX_PAGE_BYTES};
-use super::read::{Event, Item};
+use super::read::{html_item, Event, Item, Limits};
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufRead, Read};
 
@@ -42,16 +42,18 @@ pub(crate) struct WarcSource {
     /// A record's first line found while resynchronising.
     version_line: Option<Vec<u8>>,
     skipped: BTreeMap<String, usize>,
+    limits: Limits,
 }
 
 impl WarcSource {
-    pub(crate) fn new(stream: Stream, origin: String) -> WarcSource {
+    pub(crate) fn new(stream: Stream, origin: String, limits: Limits) -> WarcSource {
         WarcSource {
             stream,
             origin,
             record_no: 0,
             version_line: None,
             skipped: BTreeMap::new(),
+            limits,
         }
     }
 
@@ -171,21 +173,45 @@ impl WarcSource {
         }
         let mut block = Vec::with_capacity(length as usize);
         (&mut self.stream).take(length).read_to_end(&mut block)?;
+        // A length that runs past the record (into the next ones, or past the end of the
+        // file): the record is skipped, and reading resumes at the next record inside the
+        // block, so one lying length loses one record.
+        if let Some(next) = next_record_start(&block) {
+            let rest = block.split_off(next);
+            let stream = std::mem::replace(&mut self.stream, Box::new(io::empty()));
+            self.stream = Box::new(io::Cursor::new(rest).chain(stream));
+            out.push_back(Item::Ready(Event::error(
+                &origin,
+                "corrupt WARC record: its Content-Length runs into the next record; skipped",
+            )));
+            return Ok(true);
+        }
         if (block.len() as u64) < length {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
                 "WARC record cut short (truncated file?)",
             ));
         }
+        // A length that stops inside the record: what follows is not a record's first line.
+        if !self.next_is_record()? {
+            out.push_back(Item::Ready(Event::error(
+                &origin,
+                "corrupt WARC record: its Content-Length ends inside the record; skipped to \
+                 the next record",
+            )));
+            return self.resync();
+        }
         match http_html_body(&block) {
             Ok(Some((body, charset))) => {
-                out.push_back(Item::Html(Box::new(HtmlPage {
+                let page = HtmlPage {
                     bytes: body,
                     origin,
                     id,
                     url,
                     charset,
-                })));
+                    max_text_bytes: None,
+                };
+                out.push_back(html_item(page, &self.limits));
             }
             Ok(None) => self.skip("non-HTML response"),
             Err(HttpSkip::Status) => self.skip("non-200 response"),
@@ -210,6 +236,24 @@ impl WarcSource {
         Ok(())
     }
 
+    /// Whether the input, past blank lines, is at its end or at a record's first line (which
+    /// is then kept for [`WarcSource::record`]).
+    fn next_is_record(&mut self) -> io::Result<bool> {
+        loop {
+            match read_line(&mut self.stream)? {
+                None => return Ok(true),
+                Some(l) if l.iter().all(u8::is_ascii_whitespace) => continue,
+                Some(l) => {
+                    let is_record = l.starts_with(b"WARC/");
+                    if is_record {
+                        self.version_line = Some(l);
+                    }
+                    return Ok(is_record);
+                }
+            }
+        }
+    }
+
     /// Skips lines up to the next one that starts a record.
     fn resync(&mut self) -> io::Result<bool> {
         loop {
@@ -223,6 +267,22 @@ impl WarcSource {
             }
         }
     }
+}
+
+/// Where a record starts inside `block`: a `WARC/1.` line after a blank line. A block
+/// holding one is a length that ran past its record.
+fn next_record_start(block: &[u8]) -> Option<usize> {
+    const MARK: &[u8] = b"\nWARC/1.";
+    let mut from = 0;
+    while let Some(k) = find(&block[from..], MARK) {
+        let at = from + k;
+        let before = &block[..at];
+        if before.ends_with(b"\n") || before.ends_with(b"\n\r") {
+            return Some(at + 1);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// `<urn:uuid:0f0e...>` → `0f0e...`.
@@ -443,7 +503,11 @@ mod tests {
     type Summary = (Vec<(String, String, String, Option<String>)>, Vec<String>);
 
     fn read_all(bytes: Vec<u8>) -> Summary {
-        let mut src = WarcSource::new(Box::new(Cursor::new(bytes)), "x.warc".into());
+        let mut src = WarcSource::new(
+            Box::new(Cursor::new(bytes)),
+            "x.warc".into(),
+            Limits::default(),
+        );
         let mut out = VecDeque::new();
         while src.step(&mut out) {}
         let mut pages = Vec::new();
@@ -565,6 +629,84 @@ mod tests {
         assert!(
             messages[1].contains("a header line without a colon"),
             "{messages:?}"
+        );
+    }
+
+    /// A response record of `body` whose Content-Length is off by `delta` bytes.
+    fn lying(body: &[u8], delta: i64) -> Vec<u8> {
+        let good = record("response", RESP, &http("Content-Type: text/html\r\n", body));
+        let text = String::from_utf8(good).unwrap();
+        let (head, rest) = text.split_once("Content-Length: ").unwrap();
+        let (n, rest) = rest.split_once("\r\n").unwrap();
+        let n = n.parse::<i64>().unwrap() + delta;
+        format!("{head}Content-Length: {n}\r\n{rest}").into_bytes()
+    }
+
+    fn bodies(pages: &[(String, String, String, Option<String>)]) -> Vec<String> {
+        pages
+            .iter()
+            .map(|p| p.2.rsplit("\r\n").next().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_lying_length_loses_only_its_record() {
+        let page = |k: usize| format!("<p>page {k}</p>").into_bytes();
+        for (delta, expected) in [
+            (
+                40,
+                "error x.warc#2: corrupt WARC record: its Content-Length runs into the next \
+                 record; skipped",
+            ),
+            (
+                -5,
+                "error x.warc#2: corrupt WARC record: its Content-Length ends inside the \
+                 record; skipped to the next record",
+            ),
+        ] {
+            let good = |k| {
+                record(
+                    "response",
+                    RESP,
+                    &http("Content-Type: text/html\r\n", &page(k)),
+                )
+            };
+            let mut w = good(1);
+            w.extend(lying(&page(2), delta));
+            w.extend(good(3));
+            w.extend(good(4));
+            let (pages, messages) = read_all(w);
+            assert_eq!(
+                bodies(&pages),
+                ["<p>page 1</p>", "<p>page 3</p>", "<p>page 4</p>"]
+            );
+            assert_eq!(messages, [expected], "delta {delta}");
+        }
+        // Past the end of the file: the records before it are kept, the error names it.
+        let mut w = record(
+            "response",
+            RESP,
+            &http("Content-Type: text/html\r\n", &page(1)),
+        );
+        w.extend(lying(&page(2), 1000));
+        let (pages, messages) = read_all(w);
+        assert_eq!(bodies(&pages), ["<p>page 1</p>"]);
+        assert_eq!(
+            messages,
+            ["error x.warc#2: WARC record cut short (truncated file?)"]
+        );
+        // A length past the end of the file, with records after it: they are read.
+        let mut w = lying(&page(1), 100_000);
+        w.extend(record(
+            "response",
+            RESP,
+            &http("Content-Type: text/html\r\n", &page(2)),
+        ));
+        let (pages, messages) = read_all(w);
+        assert_eq!(bodies(&pages), ["<p>page 2</p>"]);
+        assert_eq!(
+            messages,
+            ["error x.warc#1: corrupt WARC record: its Content-Length runs into the next record; skipped"]
         );
     }
 

@@ -10,6 +10,7 @@ use crate::parse::{Label, Syntax};
 use crate::segment::Segmentation;
 use crate::span::Span;
 use crate::tag::{EntityMention, EntityType};
+use std::collections::BTreeMap;
 
 /// Names the speaker of every attribution and returns the article's entities.
 #[derive(Clone, Debug, Default)]
@@ -176,12 +177,25 @@ impl Resolver {
         refine_mentions(text, seg, mentions);
         let mentions = &mentions[..];
         let (mut entities, of_mention) = group_entities(text, seg, mentions);
-        let named: Vec<(Span, usize)> = mentions
+        let mut named: Vec<(Span, usize)> = mentions
             .iter()
             .zip(&of_mention)
             .filter_map(|(m, e)| e.map(|e| (m.span, e)))
             .collect();
+        // In text order, so that the mentions in a range are found by binary search.
+        named.sort_by_key(|&(m, _)| m);
+        let mut mentions_of: Vec<Vec<usize>> = vec![Vec::new(); entities.len()];
+        for (i, &(_, e)) in named.iter().enumerate() {
+            mentions_of[e].push(i);
+        }
         let quoted = quoted_regions(text, attributions);
+        let quoted_reach = reach(&quoted);
+        let mut by_surname: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for e in entities.iter().filter(|e| e.kind == EntityType::Person) {
+            if let Some(last) = name_words(&e.name).pop() {
+                by_surname.entry(last).or_default().push(e.id);
+            }
+        }
         let genders: Vec<Gender> = entities.iter().map(|e| gender(text, e)).collect();
         let ctx = Context {
             text,
@@ -190,7 +204,10 @@ impl Resolver {
             genders: &genders,
             entities: &entities,
             named: &named,
+            mentions_of: &mentions_of,
             quoted: &quoted,
+            quoted_reach: &quoted_reach,
+            by_surname: &by_surname,
         };
         let mut added: Vec<(usize, Span)> = Vec::new();
         for att in attributions.iter_mut() {
@@ -205,10 +222,19 @@ impl Resolver {
             }
             att.speaker = Some(speaker);
         }
-        for (e, span) in added {
-            if !entities[e].mentions.contains(&span) {
-                entities[e].mentions.push(span);
-            }
+        // Each resolved span joins its entity's mentions once (sorted lookups: a pronoun-dense
+        // article resolves thousands of spans to one person).
+        added.sort();
+        added.dedup();
+        for e in &mut entities {
+            e.mentions.sort();
+        }
+        let mut new_spans: Vec<(usize, Span)> = added
+            .into_iter()
+            .filter(|&(e, span)| entities[e].mentions.binary_search(&span).is_err())
+            .collect();
+        for (e, span) in new_spans.drain(..) {
+            entities[e].mentions.push(span);
         }
         for e in &mut entities {
             e.mentions.sort();
@@ -236,10 +262,62 @@ struct Context<'a> {
     syntax: &'a Syntax,
     entities: &'a [Entity],
     named: &'a [(Span, usize)],
+    /// For each entity: the indices of its mentions in `named`, in text order.
+    mentions_of: &'a [Vec<usize>],
     quoted: &'a [Span],
+    /// `quoted_reach[i]`: the furthest end among `quoted[..=i]`.
+    quoted_reach: &'a [usize],
+    /// Person entities by the last word of their name, in entity order.
+    by_surname: &'a BTreeMap<String, Vec<usize>>,
+}
+
+/// The running maximum of the ends of sorted spans.
+fn reach(spans: &[Span]) -> Vec<usize> {
+    spans
+        .iter()
+        .scan(0, |far, s| {
+            *far = (*far).max(s.end);
+            Some(*far)
+        })
+        .collect()
 }
 
 impl Context<'_> {
+    /// The name mentions starting inside `from..to` (byte offsets), in text order.
+    fn named_from(&self, from: usize, to: usize) -> &[(Span, usize)] {
+        let a = self.named.partition_point(|(m, _)| m.start < from);
+        let b = self.named.partition_point(|(m, _)| m.start < to).max(a);
+        &self.named[a..b]
+    }
+
+    /// The entity of the last name mention ending before `span` whose entity passes `wanted`.
+    /// (Entity by entity, so a long article does not walk back over every mention for every
+    /// description.)
+    fn last_named_before(&self, span: Span, wanted: impl Fn(usize) -> bool) -> Option<usize> {
+        let limit = self.named_from(0, span.start).len();
+        let mut best: Option<usize> = None;
+        for (e, idx) in self.mentions_of.iter().enumerate() {
+            let n = idx.partition_point(|&i| i < limit);
+            let Some(&i) = idx[..n]
+                .iter()
+                .rev()
+                .find(|&&i| self.named[i].0.end <= span.start)
+            else {
+                continue;
+            };
+            if best.is_none_or(|b| i > b) && wanted(e) {
+                best = Some(i);
+            }
+        }
+        best.map(|i| self.named[i].1)
+    }
+
+    /// Whether a quotation holds `m`.
+    fn in_quotation(&self, m: Span) -> bool {
+        let n = self.quoted.partition_point(|q| q.start <= m.start);
+        n > 0 && self.quoted_reach[n - 1] >= m.end
+    }
+
     fn entity_speaker(&self, e: usize) -> Speaker {
         let entity = &self.entities[e];
         let kind = match entity.kind {
@@ -296,7 +374,7 @@ impl Context<'_> {
             .collect();
         let head = words.last().copied().unwrap_or("");
         let inside: Vec<usize> = self
-            .named
+            .named_from(span.start, span.end)
             .iter()
             .filter(|(s, _)| span.contains(*s))
             .map(|&(_, e)| e)
@@ -304,7 +382,7 @@ impl Context<'_> {
         // The person the phrase is about: "Sessions' spokeswoman Sarah Isgur Flores" is
         // Isgur Flores, so a possessive name is passed over when another person follows.
         let persons: Vec<(Span, usize)> = self
-            .named
+            .named_from(span.start, span.end)
             .iter()
             .filter(|(s, e)| span.contains(*s) && self.entities[*e].kind == EntityType::Person)
             .copied()
@@ -516,10 +594,10 @@ impl Context<'_> {
                 let sspan = self.seg.sentences[s].span;
                 let limit = if s == sent { span.start } else { sspan.end };
                 let found = self
-                    .named
+                    .named_from(sspan.start, limit)
                     .iter()
-                    .filter(|(m, _)| m.start >= sspan.start && m.end <= limit)
-                    .filter(|(m, _)| !self.quoted.iter().any(|q| q.contains(*m)))
+                    .filter(|(m, _)| m.end <= limit)
+                    .filter(|(m, _)| !self.in_quotation(*m))
                     .filter(|(m, _)| !subjects_only || self.subject_like(*m))
                     .map(|&(_, e)| e)
                     .find(|&e| {
@@ -538,7 +616,11 @@ impl Context<'_> {
     /// The antecedent of "who" / "which" / "that": the name just before it, separated by a
     /// comma or nothing ("Trump, who said ...").
     fn relative_antecedent(&self, span: Span, head: &str) -> Option<usize> {
-        let (m, e) = self.named.iter().rev().find(|(m, _)| m.end <= span.start)?;
+        let (m, e) = self
+            .named_from(0, span.start)
+            .iter()
+            .rev()
+            .find(|(m, _)| m.end <= span.start)?;
         let between = &self.text[m.end..span.start];
         let joined = between.chars().all(|c| c.is_whitespace() || c == ',');
         // "who" is a person ("a staffer at the State Department who" is not the department).
@@ -653,15 +735,9 @@ impl Context<'_> {
         }
         let phrase = normalize_title(&rest.join(" "));
         let head = phrase.split(' ').next_back().unwrap_or("");
-        let before = || {
-            self.named
-                .iter()
-                .filter(|(m, _)| m.end <= span.start)
-                .map(|&(_, e)| e)
-        };
         // "the President" matches the title "president" or "U.S. president"; "the Democratic
         // nominee" does not match "republican nominee": every word of the phrase must be in it.
-        let titled = before().rfind(|&e| {
+        let titled = self.last_named_before(span, |e| {
             self.entities[e].titles.iter().any(|t| {
                 *t == phrase
                     || (t.split(' ').next_back() == Some(head)
@@ -670,7 +746,7 @@ impl Context<'_> {
         });
         // "the Times" → The New York Times, "the agency" → the Environmental Protection Agency.
         titled.or_else(|| {
-            before().rfind(|&e| {
+            self.last_named_before(span, |e| {
                 self.entities[e].kind == EntityType::Organization
                     && name_words(&self.entities[e].name).iter().any(|w| w == head)
             })
@@ -690,13 +766,11 @@ impl Context<'_> {
             return None;
         }
         let last = name_words(words.last()?).pop()?;
-        let mut found = self
-            .entities
-            .iter()
-            .filter(|e| e.kind == EntityType::Person && name_words(&e.name).last() == Some(&last));
-        let first = found.next()?;
         // Two people share the surname: the phrase does not say which.
-        found.next().is_none().then_some(first.id)
+        match self.by_surname.get(&last)?.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        }
     }
 }
 

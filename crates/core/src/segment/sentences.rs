@@ -5,6 +5,12 @@ use super::tokenize::{lex, Lexed};
 use super::{Paragraph, Segmentation, Sentence, Token, TokenKind};
 use crate::span::Span;
 
+/// The most tokens a sentence holds: text without sentence ends (a list, a run-on page, an
+/// attack) is cut into sentences of this many tokens, so that every per-sentence step of the
+/// later stages (features, decoding, linking) stays bounded. News sentences are far shorter
+/// (the longest CoreNLP sentence of PolNeAR train and dev has 1,094 characters).
+pub const MAX_SENTENCE_TOKENS: usize = 1000;
+
 /// Splits text into paragraphs (blank lines), sentences and tokens.
 #[derive(Clone, Debug, Default)]
 pub struct Segmenter {}
@@ -124,8 +130,13 @@ fn split(text: &str, lx: &[Lexed]) -> Segmentation {
     let mut sent_start = 0;
     let mut para_start = 0;
     let mut k = 0;
+    // The first lexed token of the open sentence: a sentence is cut after
+    // `MAX_SENTENCE_TOKENS` of them even without a boundary.
+    let mut lx_start = 0;
     while k < n {
-        let Some((last, split_dot)) = boundary_after(text, lx, k) else {
+        let cut = k + 1 - lx_start >= MAX_SENTENCE_TOKENS;
+        let boundary = boundary_after(text, lx, k).or(cut.then_some((k, false)));
+        let Some((last, split_dot)) = boundary else {
             seg.tokens.push(lx[k].token);
             k += 1;
             continue;
@@ -166,6 +177,7 @@ fn split(text: &str, lx: &[Lexed]) -> Segmentation {
             para_start = ns;
         }
         k = last + 1;
+        lx_start = k;
     }
     seg
 }

@@ -549,10 +549,18 @@ pub(crate) fn merge_titles(text: &str, seg: &Segmentation, ents: &mut Vec<Entity
     if titles.is_empty() {
         return;
     }
+    debug_assert!(ents.windows(2).all(|w| w[0].span.end <= w[1].span.start));
     let mut keep_titles = Vec::new();
     for (t, party) in titles {
         let mut title_wins = true;
-        for e in ents.iter_mut() {
+        // The entities are sorted and disjoint (and stay so below: a span is only emptied
+        // or trimmed at its start), so those overlapping the title are a run found by binary
+        // search; a scan of every entity per title is quadratic in a long article.
+        let first = ents.partition_point(|e| e.span.end <= t.start);
+        for e in ents[first..].iter_mut() {
+            if e.span.start >= t.end {
+                break;
+            }
             if e.span.is_empty() || !e.span.overlaps(t) {
                 continue;
             }

@@ -42,6 +42,14 @@ pub struct Doc {
     /// For each token inside a quotation: token index of the opening mark and one past the
     /// closing mark (or paragraph end).
     pub quote_of: Vec<Option<(usize, usize)>>,
+    /// For each token: the nearest quote mark before it in its sentence.
+    pub mark_before: Vec<Option<usize>>,
+    /// For each token: the nearest quote mark after it in its sentence.
+    pub mark_after: Vec<Option<usize>>,
+    /// `commas_before[t]`: the number of comma tokens in `0..t` (length `n + 1`), so that a
+    /// count over any range is one subtraction (a per-token scan is quadratic in a long
+    /// sentence).
+    pub commas_before: Vec<u32>,
     /// Part-of-speech tag ids ([`super::pos::TAGS`]), when the model has a tagger; empty
     /// otherwise (and then no POS features fire).
     pub pos: Vec<u8>,
@@ -150,6 +158,9 @@ impl Doc {
             para: vec![0; n],
             sent_has_quote: Vec::with_capacity(seg.sentences.len()),
             quote_of: vec![None; n],
+            mark_before: vec![None; n],
+            mark_after: vec![None; n],
+            commas_before: Vec::with_capacity(n + 1),
             pos: Vec::new(),
         };
         for tok in &seg.tokens {
@@ -251,8 +262,37 @@ impl Doc {
         for &(a, b) in &d.sents {
             d.sent_has_quote
                 .push((a..b).any(|t| d.mark[t] != Mark::None));
+            let mut last = None;
+            for t in a..b {
+                d.mark_before[t] = last;
+                if d.mark[t] != Mark::None {
+                    last = Some(t);
+                }
+            }
+            let mut next = None;
+            for t in (a..b).rev() {
+                d.mark_after[t] = next;
+                if d.mark[t] != Mark::None {
+                    next = Some(t);
+                }
+            }
+        }
+        let comma = d.comma_shape();
+        let mut commas = 0u32;
+        d.commas_before.push(0);
+        for &shape in &d.shape {
+            commas += u32::from(shape == comma);
+            d.commas_before.push(commas);
         }
         d
+    }
+
+    /// The number of comma tokens in `range`.
+    fn commas_in(&self, range: std::ops::Range<usize>) -> usize {
+        if range.is_empty() {
+            return 0;
+        }
+        (self.commas_before[range.end] - self.commas_before[range.start]) as usize
     }
 
     pub fn len(&self) -> usize {
@@ -343,8 +383,7 @@ pub fn base_features(d: &Doc, t: usize, f: &mut Feats) {
     f.add2(20, u64::from(d.sent_has_quote[d.sent[t]]), inq);
     f.add(21, u64::from(t > 0 && d.para[t] != d.para[t - 1]));
     // Nearest quote marks in the sentence.
-    let left = (sa..t).rev().find(|&k| d.mark[k] != Mark::None);
-    let right = (t + 1..sb).find(|&k| d.mark[k] != Mark::None);
+    let (left, right) = (d.mark_before[t], d.mark_after[t]);
     f.add2(
         22,
         left.map_or(99, |k| bucket(t - k)),
@@ -465,8 +504,7 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
             f.add2(44, cw, w0);
             f.add2(45, dist, w0);
             // Clause structure between the cue and the token.
-            let comma = d.comma_shape();
-            let commas = (b..t).filter(|&j| d.shape[j] == comma).count().min(3) as u64;
+            let commas = d.commas_in(b..t).min(3) as u64;
             f.add2(46, commas, dist.min(5));
             let after = if b < d.len() { d.word[b] } else { NONE_HASH };
             f.add2(47, after, dist.min(4));
@@ -490,8 +528,7 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
             f.add2(53, dist, d.shape[t]);
             f.add2(54, cw, w0);
             f.add2(55, dist, w0);
-            let comma = d.comma_shape();
-            let commas = (t + 1..a).filter(|&j| d.shape[j] == comma).count().min(3) as u64;
+            let commas = d.commas_in(t + 1..a).min(3) as u64;
             f.add2(56, commas, dist.min(5));
             let before = if a > 0 { d.word[a - 1] } else { NONE_HASH };
             f.add2(57, before, dist.min(4));
@@ -523,7 +560,7 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
     if let Some((qa, qb)) = d.quote_of[t] {
         let before = qa > 0 && (qa.saturating_sub(4)..qa).any(|k| cues.is_cue[k]);
         let after = (qb..(qb + 5).min(d.len())).any(|k| cues.is_cue[k]);
-        let inside = (qa..qb).any(|k| cues.is_cue[k]);
+        let inside = near.cues_before[qb] > near.cues_before[qa];
         f.add(
             62,
             u64::from(before) * 4 + u64::from(after) * 2 + u64::from(inside),
@@ -532,7 +569,7 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
     // A comma or colon between the token and the nearest cue.
     if let Some(k) = near.right[t] {
         let (a, _) = cues.spans[k];
-        let punct = (t + 1..a).any(|j| d.shape[j] == d.comma_shape());
+        let punct = d.commas_in(t + 1..a) > 0;
         f.add2(63, u64::from(punct), bucket(a - t).min(4));
     }
 }
@@ -575,6 +612,8 @@ pub struct Near {
     pub right: Vec<Option<usize>>,
     /// Number of cue spans starting in each sentence.
     pub sent_cues: Vec<usize>,
+    /// `cues_before[t]`: the number of cue tokens in `0..t` (length `n + 1`).
+    pub cues_before: Vec<u32>,
 }
 
 impl Near {
@@ -605,10 +644,18 @@ impl Near {
             }
             right[t] = nxt.filter(|&j| d.sent[cues.spans[j].0] == d.sent[t]);
         }
+        let mut cues_before = Vec::with_capacity(n + 1);
+        let mut count = 0u32;
+        cues_before.push(0);
+        for t in 0..n {
+            count += u32::from(cues.is_cue.get(t).copied().unwrap_or(false));
+            cues_before.push(count);
+        }
         Near {
             left,
             right,
             sent_cues,
+            cues_before,
         }
     }
 }

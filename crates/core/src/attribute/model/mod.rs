@@ -376,9 +376,22 @@ pub(crate) fn link(
     let mut src_gap = vec![usize::MAX; cues.len()];
     for &s in sources {
         let sent = d.sent[s.0];
-        // Nearest cue in the same sentence; a cue after the source wins ties.
+        // Nearest cue in the same sentence; a cue after the source wins ties. Cues are sorted
+        // and disjoint, so the nearest ones are the last ending before the source, those
+        // overlapping it and the first starting after it: only those are looked at (a scan of
+        // every cue is quadratic in a cue-dense text).
+        let lo = cues.partition_point(|c| d.sent[c.1 - 1] < sent);
+        let hi = cues.partition_point(|c| d.sent[c.0] <= sent).max(lo);
+        let sent_cues = &cues[lo..hi];
+        let before = sent_cues.partition_point(|c| c.1 <= s.0);
+        let after = before + sent_cues[before..].partition_point(|c| c.0 < s.1);
+        let near = before.saturating_sub(1)..(after + 1).min(sent_cues.len());
         let mut bestk: Option<(usize, usize, usize)> = None;
-        for (k, &c) in cues.iter().enumerate() {
+        for (k, &c) in sent_cues[near.clone()]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (lo + near.start + i, c))
+        {
             if d.sent[c.0] != sent && d.sent[c.1 - 1] != sent {
                 continue;
             }
@@ -399,7 +412,10 @@ pub(crate) fn link(
         let last = d.sent[c.1 - 1];
         let para = d.para[c.0];
         let mut bestk: Option<(usize, usize, usize, usize)> = None;
-        for (k, &q) in cues.iter().enumerate() {
+        // Only cues starting within one sentence of the content can link (sorted: a range).
+        let lo = cues.partition_point(|q| d.sent[q.0] + 1 < first);
+        let hi = cues.partition_point(|q| d.sent[q.0] <= last + 1).max(lo);
+        for (k, &q) in cues.iter().enumerate().take(hi).skip(lo) {
             let qs = d.sent[q.0];
             if d.para[q.0] != para && d.para[q.1 - 1] != d.para[c.1 - 1] && !introduces(d, q, c) {
                 continue;
@@ -427,12 +443,14 @@ pub(crate) fn link(
     // left in the same sentence.
     for l in &mut out {
         if l.source.is_none() {
+            // Sources are sorted and disjoint: the last one ending before the cue is the only
+            // one that can start in its sentence.
             let sent = d.sent[l.cue.0];
-            l.source = sources
-                .iter()
-                .rev()
-                .find(|s| s.1 <= l.cue.0 && d.sent[s.0] == sent)
-                .copied();
+            let n_before = sources.partition_point(|s| s.1 <= l.cue.0);
+            l.source = n_before
+                .checked_sub(1)
+                .map(|i| sources[i])
+                .filter(|s| d.sent[s.0] == sent);
         }
         keep_contiguous(d, l);
     }
@@ -515,9 +533,19 @@ pub(crate) type Claim = (usize, (usize, usize));
 /// loses its own content (and so is dropped): +0.1 on dev. One with a source stays
 /// (`Trump said X, according to CNN.`).
 pub(crate) fn drop_claimed(linked: &mut [Linked], claimed: &[Claim]) {
+    // Only the cues starting inside a claim can lie in it: with the cues sorted by start
+    // (once), each claim looks at just those (a scan of every cue per claim is quadratic in
+    // a cue-dense text). `linked` need not be in cue order.
+    let mut by_start: Vec<usize> = (0..linked.len()).collect();
+    by_start.sort_by_key(|&j| linked[j].cue);
     for &(k, (a, b)) in claimed {
-        for (j, l) in linked.iter_mut().enumerate() {
-            if j != k && a <= l.cue.0 && l.cue.1 <= b && l.source.is_none() {
+        let from = by_start.partition_point(|&j| linked[j].cue.0 < a);
+        for &j in &by_start[from..] {
+            let l = &mut linked[j];
+            if l.cue.0 >= b {
+                break;
+            }
+            if j != k && l.cue.1 <= b && l.source.is_none() {
                 l.content.clear();
             }
         }
