@@ -2,6 +2,7 @@
 (tests comparing with it skip without it), and a fresh PostgreSQL schema per test when
 VERBATIM_TEST_PG is set."""
 
+import doctest
 import json
 import os
 import pathlib
@@ -57,6 +58,12 @@ def cli():
 
 def json_lines(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def check_doctests(module):
+    """The examples in a module's docstrings run and print what they show."""
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0, f"{module.__name__}: {result}"
 
 
 def _psql():

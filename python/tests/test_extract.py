@@ -6,7 +6,7 @@ import warnings
 import pytest
 
 import verbatim
-from conftest import REPO, json_lines, need_shared
+from conftest import REPO, check_doctests, json_lines, need_shared
 
 SEED = "seed/000_590c328a3d7eed25.txt"
 
@@ -151,3 +151,7 @@ def test_examples_extract_like_the_cli(cli):
     folder = REPO / "examples" / "articles"
     expected = json_lines(cli("extract", "--jobs", "1", folder))
     assert list(verbatim.extract_many(verbatim.read(folder), jobs=2)) == expected
+
+
+def test_the_package_example_runs():
+    check_doctests(verbatim)
