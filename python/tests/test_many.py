@@ -1,9 +1,11 @@
 """Many articles: input order, the same records for any number of jobs, errors at their
 turn, laziness, and the parallel speed-up."""
 
+import hashlib
 import itertools
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -103,21 +105,45 @@ def timed(items, jobs):
     return time.perf_counter() - start, n
 
 
+def two_thread_speedup():
+    """What the machine gives two threads now: hashing, which runs without the GIL, on two
+    threads against one (other processes on a shared machine take the second core)."""
+    data = bytes(16 << 20)
+
+    def work(rounds):
+        for _ in range(rounds):
+            hashlib.sha256(data).digest()
+
+    start = time.perf_counter()
+    work(16)
+    alone = time.perf_counter() - start
+    threads = [threading.Thread(target=work, args=(8,)) for _ in range(2)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return alone / (time.perf_counter() - start)
+
+
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no parallel speed-up")
 def test_two_jobs_are_faster_than_one():
     items = dev_articles()
-    load = os.getloadavg()[0]
-    if load > 2 * os.cpu_count():
-        pytest.skip(f"load average {load:.1f} on {os.cpu_count()} cores: too busy to time")
     timed(items[:10], 2)  # warm-up
-    one, two = [], []
+    one, two, machine = [], [], []
     for _ in range(3):  # alternated; the best of three against noise from other processes
+        machine.append(two_thread_speedup())
         t, n = timed(items, 1)
         one.append(t)
         t, n2 = timed(items, 2)
         two.append(t)
         assert n == n2 == len(items)
     speedup = min(one) / min(two)
-    # The CLI's --jobs 2 gets 1.94x on an idle 2-core machine (BENCHMARKS.md); a loaded one
-    # gets much less (the kernel shares CPU between sessions, not threads).
-    assert speedup > 1.25, f"jobs=1 {one}, jobs=2 {two}: {speedup:.2f}x"
+    # The CLI's --jobs 2 gets 1.94x on an idle 2-core machine (BENCHMARKS.md). The kernel
+    # shares CPU between sessions, not threads, so a busy machine gives no second core: then
+    # the plain two-thread control shows it and the test skips.
+    if max(machine) < 1.6:
+        pytest.skip(f"two plain threads got {max(machine):.2f}x now (a busy machine): "
+                    f"extract_many got {speedup:.2f}x, not judged")
+    assert speedup > 1.25, (f"jobs=1 {one}, jobs=2 {two}: {speedup:.2f}x while two plain "
+                            f"threads got {max(machine):.2f}x")
