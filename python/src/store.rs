@@ -298,6 +298,7 @@ impl Store {
                     kind: r#type.clone(),
                     limit,
                     offset,
+                    ..SpeakerQuery::default()
                 })
             })
         })
