@@ -209,10 +209,12 @@ impl Weights {
     pub fn new(n_labels: usize, scale: f32, keys: Vec<u32>, q: Vec<i16>) -> Weights {
         assert!((1..=MAX_LABELS).contains(&n_labels));
         // Load factor at most 1/4 for inline tables (see `score_inline`), 2/3 for rows.
-        let spread = if n_labels <= 8 { 4 } else { 3 };
-        let cap = (keys.len() * spread / if n_labels <= 8 { 1 } else { 2 } + 1)
-            .next_power_of_two()
-            .max(16);
+        let slots = if n_labels <= 8 {
+            keys.len() * 4
+        } else {
+            keys.len() * 3 / 2
+        };
+        let cap = (slots + 1).next_power_of_two().max(16);
         let mask = cap - 1;
         let table = match n_labels {
             1..=4 => Table::Four(inline_table(&keys, &q, n_labels, mask)),

@@ -11,6 +11,7 @@ use crate::segment::Segmentation;
 use crate::span::Span;
 use crate::tag::{EntityMention, EntityType};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Names the speaker of every attribution and returns the article's entities.
 #[derive(Clone, Debug, Default)]
@@ -392,7 +393,8 @@ impl Context<'_> {
         // Brian Fallon" is Fallon, "An attorney for Pagliano, Mark MacDougall," is MacDougall
         // (the head's apposition), while "Pagliano's lawyer" and "Clinton aides" are
         // headed by common nouns and are not the persons they name.
-        let head_tok = self.head_token(span);
+        let within = self.seg.tokens_within(span);
+        let head_tok = self.head_token(within.clone());
         // The head word the word lists are matched against: the last word when a list knows
         // it, else the parse's head ("A spokeswoman for Hillary Clinton", "Officials at
         // Homeland Security Investigations").
@@ -433,22 +435,18 @@ impl Context<'_> {
                 None => {
                     // A name in apposition inside the span ("A lawyer for the news outlets,
                     // David Schulz,": the parse may hang it on "outlets").
-                    let appos = self.appositive_person(span, &named_at);
+                    let appos = self.appositive_person(within.clone(), &named_at);
                     // A document's issuer is its speaker ("an analysis by Lily Batchelder").
-                    let document = DOCUMENT_HEADS.contains(
-                        &self.seg.tokens[h]
-                            .span
-                            .slice(self.text)
-                            .to_lowercase()
-                            .as_str(),
-                    );
+                    let document = head_word
+                        .as_deref()
+                        .is_some_and(|w| DOCUMENT_HEADS.contains(&w));
                     // "One of Mr. Moss's advisers": a quantity heads the phrase; the noun it
                     // counts decides.
                     let counted = self
                         .tag_in(h, &["CD", "DT", "JJ", "JJS"])
                         .then(|| self.syntax.parse.child(h, |l| l == Label::NMOD))
                         .flatten()
-                        .filter(|&c| span.contains(self.seg.tokens[c].span));
+                        .filter(|c| within.contains(c));
                     let noun = counted.unwrap_or(h);
                     role_noun = appos.is_none() && !document && self.tag_in(noun, &["NN", "NNS"]);
                     appos.or_else(|| (!role_noun).then(&first_person).flatten())
@@ -635,16 +633,13 @@ impl Context<'_> {
 
     /// The syntactic head of a source span: of its tokens (punctuation aside) whose head in
     /// the parse lies outside the span, the first subject, else the first.
-    fn head_token(&self, span: Span) -> Option<usize> {
-        let toks = &self.seg.tokens;
-        let first = toks.partition_point(|t| t.span.start < span.start);
-        let last = toks.partition_point(|t| t.span.end <= span.end);
+    fn head_token(&self, within: Range<usize>) -> Option<usize> {
         let parse = &self.syntax.parse;
-        if parse.len() != toks.len() {
+        if parse.len() != self.seg.tokens.len() {
             return None;
         }
-        let mut tops = (first..last).filter(|&t| {
-            parse.label(t) != Label::PUNCT && parse.head(t).is_none_or(|h| h < first || h >= last)
+        let mut tops = within.clone().filter(|&t| {
+            parse.label(t) != Label::PUNCT && parse.head(t).is_none_or(|h| !within.contains(&h))
         });
         let top = tops.next()?;
         let subject = |t: usize| matches!(parse.label(t), Label::NSUBJ | Label::NSUBJPASS);
@@ -654,20 +649,17 @@ impl Context<'_> {
         Some(tops.find(|&t| subject(t)).unwrap_or(top))
     }
 
-    /// The person named by an apposition inside `span` whose head is inside it too.
+    /// The person named by an apposition among the tokens `within` whose head is there too.
     fn appositive_person(
         &self,
-        span: Span,
+        within: Range<usize>,
         named_at: &dyn Fn(usize) -> Option<usize>,
     ) -> Option<usize> {
-        let toks = &self.seg.tokens;
-        let first = toks.partition_point(|t| t.span.start < span.start);
-        let last = toks.partition_point(|t| t.span.end <= span.end);
         let parse = &self.syntax.parse;
-        (first..last)
+        within
+            .clone()
             .filter(|&t| {
-                parse.label(t) == Label::APPOS
-                    && parse.head(t).is_some_and(|h| (first..last).contains(&h))
+                parse.label(t) == Label::APPOS && parse.head(t).is_some_and(|h| within.contains(&h))
             })
             .find_map(|t| named_at(t).filter(|&e| self.entities[e].kind == EntityType::Person))
     }

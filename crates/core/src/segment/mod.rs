@@ -114,6 +114,13 @@ impl Segmentation {
         self.paragraphs.partition_point(|p| p.sentences.end <= sent)
     }
 
+    /// The tokens lying wholly inside `span`, as an index range.
+    pub fn tokens_within(&self, span: Span) -> Range<usize> {
+        let first = self.tokens.partition_point(|t| t.span.start < span.start);
+        let last = self.tokens.partition_point(|t| t.span.end <= span.end);
+        first..last.max(first)
+    }
+
     /// Index of the first token that ends after byte `pos` (the token holding `pos`, or the
     /// next one); `tokens.len()` if none.
     pub fn token_at(&self, pos: usize) -> usize {
