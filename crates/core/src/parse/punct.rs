@@ -38,9 +38,20 @@ pub(super) struct Tree<'a> {
     pub extent: &'a [(u32, u32)],
 }
 
+/// The number of dependents of every token (heads outside the sentence not counted).
+fn dependents(heads: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    out.resize(heads.len(), 0);
+    for &h in heads {
+        if let Some(c) = out.get_mut(h as usize) {
+            *c += 1;
+        }
+    }
+}
+
 /// Whether token `t` is a mark the stage moves: labelled `punct`, with no dependents.
-pub(super) fn movable(heads: &[u32], labels: &[Label], t: usize) -> bool {
-    labels[t] == Label::PUNCT && !heads.iter().any(|&h| h as usize == t)
+fn movable(deps: &[u32], labels: &[Label], t: usize) -> bool {
+    labels[t] == Label::PUNCT && deps[t] == 0
 }
 
 /// The subtree extents of every token, counting only tokens that are not movable marks.
@@ -163,6 +174,7 @@ pub(super) struct PunctScratch {
     extent: Vec<(u32, u32)>,
     cands: Vec<Cand>,
     feats: Vec<u32>,
+    deps: Vec<u32>,
 }
 
 /// Moves every movable mark of a parsed sentence to its best candidate head.
@@ -175,9 +187,10 @@ pub(super) fn reattach(
 ) {
     let n = heads.len();
     extents(heads, labels, &mut sc.extent);
+    dependents(heads, &mut sc.deps);
     let mut score = [0f32; 1];
     for t in 0..n {
-        if !movable(heads, labels, t) || heads[t] as usize >= n {
+        if !movable(&sc.deps, labels, t) || heads[t] as usize >= n {
             continue;
         }
         let tree = Tree {
@@ -195,6 +208,8 @@ pub(super) fn reattach(
             }
         }
         if let Some((_, h)) = best {
+            sc.deps[heads[t] as usize] -= 1;
+            sc.deps[h as usize] += 1;
             heads[t] = h;
         }
     }
@@ -225,8 +240,10 @@ pub(super) fn examples(
         extent: &extent,
     };
     let mut cands = Vec::new();
+    let mut deps = Vec::new();
+    dependents(heads, &mut deps);
     for t in 0..n {
-        if !movable(heads, labels, t) || heads[t] as usize >= n || gold[t] as usize >= n {
+        if !movable(&deps, labels, t) || heads[t] as usize >= n || gold[t] as usize >= n {
             continue;
         }
         candidates(&tree, t, &mut cands);
@@ -301,8 +318,10 @@ mod tests {
         assert_eq!(toks, vec![1, 3]);
         assert!(c[0].left && c[0].right);
         assert!(!c[1].left && c[1].right);
-        assert!(movable(&heads, &labels, 2));
-        assert!(!movable(&heads, &labels, 1));
+        let mut deps = Vec::new();
+        dependents(&heads, &mut deps);
+        assert!(movable(&deps, &labels, 2));
+        assert!(!movable(&deps, &labels, 1));
     }
 
     #[test]
