@@ -37,12 +37,16 @@ pub fn shared(test: &str) -> Option<PathBuf> {
     found
 }
 
-/// A fresh empty directory under the system temp dir, removed on drop.
+/// A fresh empty directory under the system temp dir, removed on drop. Each call gets its own
+/// directory, even for the same name in tests running at the same time.
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("verbatim-test-{name}-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let k = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("verbatim-test-{name}-{}-{k}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)

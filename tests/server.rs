@@ -781,22 +781,28 @@ fn chromium() -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
+/// Headless Chromium without network side traffic, on a fresh profile of its own.
+fn headless(chromium: &PathBuf, profile: &TempDir) -> Command {
+    let mut c = Command::new(chromium);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()));
+    c
+}
+
 /// The DOM of `url` after its scripts ran.
 fn dump_dom(chromium: &PathBuf, url: &str) -> String {
-    let profile = TempDir::new(&format!("chromium-{}", url.len()));
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let profile = TempDir::new("chromium");
+    let out = headless(chromium, &profile)
         .args(["--virtual-time-budget=5000", "--dump-dom", url])
         .stdin(Stdio::null())
         .output()
@@ -1188,21 +1194,9 @@ fn lists_have_totals_csv_downloads_sorting_and_filters() {
 
 /// Saves a PNG of `url` at `width`x`height` to `path`.
 fn screenshot(chromium: &PathBuf, url: &str, (width, height): (u32, u32), path: &std::path::Path) {
-    let profile = TempDir::new(&format!("chromium-shot-{width}"));
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let profile = TempDir::new("chromium-shot");
+    let out = headless(chromium, &profile)
+        .arg("--hide-scrollbars")
         .arg(format!("--window-size={width},{height}"))
         .arg(format!("--screenshot={}", path.display()))
         .args(["--virtual-time-budget=5000", url])
