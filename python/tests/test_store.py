@@ -14,7 +14,7 @@ def cli_rows(cli, target):
     """What the CLI reads from the store: quotes, speakers, stats, an article, a cluster."""
     quotes = json_lines(cli("quotes", "--db", target, "--format", "json", "--limit", "1000"))
     speakers = json_lines(cli("speakers", "--db", target, "--format", "json", "--limit",
-                              "1000"))[0]
+                              "1000"))
     stats = json_lines(cli("stats", "--db", target, "--json"))[0]
     article = json_lines(cli("show", "1", "--db", target, "--format", "json"))[0]
     cluster = json_lines(cli("cluster", "1", "--db", target, "--format", "json"))[0]
