@@ -199,12 +199,18 @@ fn write_text(
             None => "(no source)".to_string(),
         };
         let content = join(&a.content);
-        let content = content.trim_matches(|c: char| {
-            verbatim_core::attribute::is_double_quote(c) || c.is_whitespace()
-        });
+        // Only a direct quote is shown in quote marks: paraphrase is not the speaker's words.
+        let content = if a.kind == "direct" {
+            let words = content.trim_matches(|c: char| {
+                verbatim_core::attribute::is_quote_mark(c) || c.is_whitespace()
+            });
+            format!("\u{201c}{words}\u{201d}")
+        } else {
+            content.trim().to_string()
+        };
         writeln!(
             out,
-            "  {speaker} — \"{content}\" ({}; {})",
+            "  {speaker} — {content} ({}; {})",
             join(&a.cue),
             a.kind
         )?;

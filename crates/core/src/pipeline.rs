@@ -2,7 +2,7 @@
 //! entities → attribute → resolve.
 
 use crate::article::Article;
-use crate::attribute::{Attribution, Attributor, ModelAttributor};
+use crate::attribute::{classify, Attribution, Attributor, ModelAttributor};
 use crate::parse::{Parser, Syntax};
 use crate::pos::PosTagger;
 use crate::resolve::{Entity, Resolver};
@@ -149,11 +149,16 @@ impl Pipeline {
     }
 
     /// Runs every stage but the attributor, taking `attributions` as found (gold ones, to
-    /// evaluate resolution on its own).
+    /// evaluate resolution on its own); their kinds are classified again from this text's
+    /// quotations.
     pub fn analyze_given(&self, article: &Article, attributions: Vec<Attribution>) -> Analysis {
         let text = &article.text;
         let (segmentation, syntax) = self.syntax(text);
         let mentions = self.tagger.tag(text, &segmentation);
+        let mut attributions = attributions;
+        for a in &mut attributions {
+            a.kind = classify(text, &segmentation.quotations, &a.cue, &a.content);
+        }
         self.finish(article, segmentation, syntax, mentions, attributions)
     }
 

@@ -9,7 +9,8 @@ pub use rules::RuleAttributor;
 
 use crate::parse::Syntax;
 use crate::resolve::Speaker;
-use crate::segment::Segmentation;
+use crate::segment::quotes::quoted_share;
+use crate::segment::{Quotation, Segmentation};
 use crate::span::Span;
 
 /// What kind of attribution: how the content is reported.
@@ -63,11 +64,17 @@ pub struct Attribution {
 }
 
 impl Attribution {
-    /// An attribution of `text` with its kind classified from the cue and content, speaker
-    /// not yet resolved.
-    pub fn new(text: &str, source: Vec<Span>, cue: Vec<Span>, content: Vec<Span>) -> Attribution {
+    /// An attribution of `text` with its kind classified from the cue, the content and the
+    /// text's quotations, speaker not yet resolved.
+    pub fn new(
+        text: &str,
+        quotations: &[Quotation],
+        source: Vec<Span>,
+        cue: Vec<Span>,
+        content: Vec<Span>,
+    ) -> Attribution {
         Attribution {
-            kind: classify(text, &cue, &content),
+            kind: classify(text, quotations, &cue, &content),
             source,
             cue,
             content,
@@ -95,52 +102,98 @@ pub trait Attributor: Send + Sync {
     fn attribute(&self, text: &str, seg: &Segmentation, syntax: &Syntax) -> Vec<Attribution>;
 }
 
-/// Classifies an attribution by its content and cue: quote marks make it direct or mixed,
-/// "according to" makes it `according_to`.
-pub fn classify(text: &str, cue: &[Span], content: &[Span]) -> Kind {
-    let cue_text: String = cue
+/// Classifies an attribution by its content and cue: "according to" makes it
+/// `according_to`; otherwise the share of the word characters of the content's pieces inside
+/// `quotations` (the segmentation's) makes it direct (all), mixed (some) or indirect (none).
+pub fn classify(text: &str, quotations: &[Quotation], cue: &[Span], content: &[Span]) -> Kind {
+    let according = cue
         .iter()
-        .map(|s| s.slice(text).to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
-    if cue_text.contains("according to") {
+        .any(|s| s.slice(text).to_lowercase().contains("according to"));
+    if according {
         return Kind::AccordingTo;
     }
-    let Some(first) = content.first() else {
+    if content.is_empty() {
         return Kind::Other;
-    };
-    let last = content.last().copied().unwrap_or(*first);
-    let whole = Span::new(first.start, last.end.max(first.start))
-        .slice(text)
-        .trim();
-    let n_marks = whole.chars().filter(|&c| is_double_quote(c)).count();
-    if n_marks == 0 {
-        return Kind::Indirect;
     }
-    let starts = whole.chars().next().is_some_and(is_double_quote);
-    let ends = whole
-        .trim_end_matches(['.', ',', ';'])
-        .chars()
-        .next_back()
-        .is_some_and(is_double_quote);
-    if starts && (ends || n_marks == 1) {
-        Kind::Direct
-    } else {
-        Kind::Mixed
+    match quoted_share(text, quotations, content) {
+        None => Kind::Other,
+        Some((0, _)) => Kind::Indirect,
+        Some((inside, all)) if inside == all => Kind::Direct,
+        Some(_) => Kind::Mixed,
     }
 }
 
-/// Quote marks that open or close a quotation in English news: straight, curly, low-9,
-/// guillemets, double prime.
-pub fn is_double_quote(c: char) -> bool {
+/// A character of a quote mark, double or single, in any of the conventions of
+/// [`crate::segment::quotes`] (for trimming marks off a quotation's text).
+pub fn is_quote_mark(c: char) -> bool {
     matches!(
         c,
-        '"' | '\u{201c}'
+        '"' | '\''
+            | '`'
+            | '\u{201c}'
             | '\u{201d}'
             | '\u{201e}'
             | '\u{201f}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{201a}'
             | '\u{00ab}'
             | '\u{00bb}'
+            | '\u{2039}'
+            | '\u{203a}'
             | '\u{2033}'
     )
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+    use crate::segment::Segmenter;
+
+    /// The kind of an attribution of `text` whose content is the listed substrings.
+    fn kind_of(text: &str, pieces: &[&str], cue: &str) -> Kind {
+        let seg = Segmenter::new().segment(text);
+        let span_of = |p: &str| {
+            let at = text.find(p).expect("piece in text");
+            Span::new(at, at + p.len())
+        };
+        let content: Vec<Span> = pieces.iter().map(|p| span_of(p)).collect();
+        classify(text, &seg.quotations, &[span_of(cue)], &content)
+    }
+
+    #[test]
+    fn kinds_in_every_quote_convention() {
+        let direct = [
+            ("\"We won,\" he said.", "\"We won,\""),
+            ("“We won,” he said.", "“We won,”"),
+            ("''We won,'' he said.", "''We won,''"),
+            ("``We won,'' he said.", "``We won,''"),
+            ("«We won,» he said.", "«We won,»"),
+            ("‘We won,’ he said.", "‘We won,’"),
+        ];
+        for (text, content) in direct {
+            assert_eq!(kind_of(text, &[content], "said"), Kind::Direct, "{text}");
+        }
+        let t = "“If he thinks that,” he asked, “what does he think of you?”";
+        assert_eq!(
+            kind_of(
+                t,
+                &["“If he thinks that,”", "“what does he think of you?”"],
+                "asked"
+            ),
+            Kind::Direct
+        );
+        let t = "He called it ''anti-reform'' and left.";
+        assert_eq!(kind_of(t, &["it ''anti-reform''"], "called"), Kind::Mixed);
+        let t = "Ryan said Sessions should recuse himself.";
+        assert_eq!(
+            kind_of(t, &["Sessions should recuse himself"], "said"),
+            Kind::Indirect
+        );
+        let t = "According to CNN, the talks failed.";
+        assert_eq!(
+            kind_of(t, &["the talks failed"], "According to"),
+            Kind::AccordingTo
+        );
+    }
 }

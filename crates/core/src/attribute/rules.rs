@@ -1,7 +1,7 @@
 //! The first, rule-based attributor: quote marks, reporting verbs, "according to" and colons.
 //! Kept as a transparent baseline next to the trained model.
 
-use super::{is_double_quote, Attribution, Attributor};
+use super::{Attribution, Attributor};
 use crate::parse::Syntax;
 use crate::segment::Segmentation;
 use crate::span::Span;
@@ -215,7 +215,7 @@ impl Words<'_> {
         while end < limit && end - start < 8 {
             let w = self.word(end);
             if matches!(w, "," | ";" | ":" | "." | "!" | "?")
-                || is_quote_token(w)
+                || self.seg.tokens[end].kind.is_quote()
                 || self.is_cue_verb(end)
             {
                 break;
@@ -226,47 +226,13 @@ impl Words<'_> {
     }
 }
 
-fn is_quote_token(w: &str) -> bool {
-    w.chars().all(is_double_quote) && !w.is_empty()
-}
-
-/// Quotations as token ranges `[open, close]` (inclusive of both marks); a paragraph that ends
-/// inside an open quotation closes it at its last token.
-fn quotations(words: &Words<'_>) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for para in &words.seg.paragraphs {
-        let sents = &words.seg.sentences[para.sentences.clone()];
-        let (Some(first), Some(last)) = (sents.first(), sents.last()) else {
-            continue;
-        };
-        let mut open: Option<usize> = None;
-        for i in first.tokens.start..last.tokens.end {
-            let w = words.word(i);
-            if !is_quote_token(w) {
-                continue;
-            }
-            let opening = match w {
-                "\u{201c}" | "\u{201e}" | "\u{00ab}" => true,
-                "\u{201d}" | "\u{00bb}" => false,
-                _ => open.is_none(),
-            };
-            match (open, opening) {
-                (None, true) => open = Some(i),
-                (Some(o), false) => {
-                    out.push((o, i));
-                    open = None;
-                }
-                (Some(_), true) => open = Some(i),
-                (None, false) => {}
-            }
-        }
-        if let Some(o) = open {
-            if last.tokens.end > o + 1 {
-                out.push((o, last.tokens.end - 1));
-            }
-        }
-    }
-    out
+/// Quotations as token ranges `[open, close]` (inclusive of both marks), from the
+/// segmentation; a quotation of one token (a lone mark) is none.
+fn quotations(seg: &Segmentation) -> impl Iterator<Item = (usize, usize)> + '_ {
+    seg.quotations
+        .iter()
+        .filter(|q| q.tokens.len() > 1)
+        .map(|q| (q.tokens.start, q.tokens.end - 1))
 }
 
 impl Attributor for RuleAttributor {
@@ -278,7 +244,7 @@ impl Attributor for RuleAttributor {
             used[from..to].iter_mut().for_each(|u| *u = true)
         };
 
-        for (open, close) in quotations(&words) {
+        for (open, close) in quotations(seg) {
             let sent = &seg.sentences[seg.sentence_of(open)];
             let sent_end = seg.sentences[seg.sentence_of(close)].tokens.end;
             let content = words.span(open, close + 1);
@@ -400,7 +366,9 @@ impl Attributor for RuleAttributor {
 
         found
             .into_iter()
-            .map(|(source, cue, content)| Attribution::new(text, source, cue, content))
+            .map(|(source, cue, content)| {
+                Attribution::new(text, &seg.quotations, source, cue, content)
+            })
             .collect()
     }
 }

@@ -2,7 +2,7 @@
 //! attributions, so that attribution errors do not blur it.
 
 use crate::article::Article;
-use crate::attribute::{classify, Attribution};
+use crate::attribute::{Attribution, Kind};
 use crate::corpus::GoldDoc;
 use crate::pipeline::Pipeline;
 use crate::resolve::SpeakerType;
@@ -99,7 +99,8 @@ pub fn evaluate_speakers(pipeline: &Pipeline, docs: &[GoldDoc]) -> SpeakerEval {
                 let (source, cue, content) =
                     (to_spans(&g.source), to_spans(&g.cue), to_spans(&g.content));
                 Attribution {
-                    kind: classify(&doc.text, &cue, &content),
+                    // Classified from the quotations by `analyze_given`.
+                    kind: Kind::Other,
                     source,
                     cue,
                     content,

@@ -5,7 +5,7 @@ use super::entities::{
 };
 use super::lexicon::*;
 use super::{Speaker, SpeakerType};
-use crate::attribute::{is_double_quote, Attribution};
+use crate::attribute::Attribution;
 use crate::parse::{Label, Syntax};
 use crate::segment::Segmentation;
 use crate::span::Span;
@@ -189,7 +189,7 @@ impl Resolver {
         for (i, &(_, e)) in named.iter().enumerate() {
             mentions_of[e].push(i);
         }
-        let quoted = quoted_regions(text, attributions);
+        let quoted = quoted_regions(seg, attributions);
         let quoted_reach = reach(&quoted);
         let mut by_surname: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for e in entities.iter().filter(|e| e.kind == EntityType::Person) {
@@ -244,13 +244,20 @@ impl Resolver {
     }
 }
 
-/// Byte regions inside quotation marks, from the direct contents found: pronouns in them
-/// refer to the quoted speaker's world, not the article's.
-fn quoted_regions(text: &str, attributions: &[Attribution]) -> Vec<Span> {
+/// Byte regions inside quotation marks, from the contents found that open with a quotation
+/// of the segmentation: pronouns in them refer to the quoted speaker's world, not the
+/// article's.
+fn quoted_regions(seg: &Segmentation, attributions: &[Attribution]) -> Vec<Span> {
+    let opens_quotation = |s: &Span| {
+        let k = seg.quotations.partition_point(|q| q.span.start < s.start);
+        seg.quotations
+            .get(k)
+            .is_some_and(|q| q.span.start == s.start)
+    };
     let mut out: Vec<Span> = attributions
         .iter()
         .flat_map(|a| a.content.iter().copied())
-        .filter(|s| s.slice(text).chars().next().is_some_and(is_double_quote))
+        .filter(opens_quotation)
         .collect();
     out.sort();
     out

@@ -9,6 +9,7 @@
 
 mod abbrev;
 mod eval;
+pub mod quotes;
 mod sentences;
 mod tokenize;
 
@@ -16,6 +17,7 @@ mod tokenize;
 mod tests;
 
 pub use eval::{evaluate, evaluate_with, naive_segment, Prf, SegmentEval};
+pub use quotes::{Quotation, QuoteMark};
 pub use sentences::Segmenter;
 
 use crate::span::Span;
@@ -96,6 +98,10 @@ pub struct Segmentation {
     pub paragraphs: Vec<Paragraph>,
     pub sentences: Vec<Sentence>,
     pub tokens: Vec<Token>,
+    /// The quote marks of the text's outer style ([`quotes`]), in text order.
+    pub quote_marks: Vec<QuoteMark>,
+    /// The quotations they delimit, in text order, disjoint.
+    pub quotations: Vec<Quotation>,
 }
 
 impl Segmentation {

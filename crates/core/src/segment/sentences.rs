@@ -126,6 +126,7 @@ fn split(text: &str, lx: &[Lexed]) -> Segmentation {
         paragraphs: Vec::with_capacity(n / 100 + 1),
         sentences: Vec::with_capacity(n / 16 + 1),
         tokens: Vec::with_capacity(n + n / 64 + 1),
+        ..Segmentation::default()
     };
     let mut sent_start = 0;
     let mut para_start = 0;
@@ -179,5 +180,6 @@ fn split(text: &str, lx: &[Lexed]) -> Segmentation {
         k = last + 1;
         lx_start = k;
     }
+    (seg.quote_marks, seg.quotations) = super::quotes::find(text, &seg);
     seg
 }

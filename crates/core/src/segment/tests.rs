@@ -469,3 +469,93 @@ proptest! {
         prop_assert_eq!(s.tokens.len(), n);
     }
 }
+
+/// The quotations of `text` as (quoted text, closed) pairs.
+fn quoted(text: &str) -> Vec<(String, bool)> {
+    let s = seg(text);
+    for q in &s.quotations {
+        assert!(q.tokens.start < q.tokens.end && q.tokens.end <= s.tokens.len());
+        assert_eq!(q.span.start, s.tokens[q.tokens.start].span.start);
+        assert_eq!(q.span.end, s.tokens[q.tokens.end - 1].span.end);
+    }
+    for w in s.quotations.windows(2) {
+        assert!(
+            w[0].tokens.end <= w[1].tokens.start,
+            "overlapping quotations in {text:?}"
+        );
+    }
+    s.quotations
+        .iter()
+        .map(|q| (q.span.slice(text).to_string(), q.closed))
+        .collect()
+}
+
+fn q(s: &str) -> (String, bool) {
+    (s.to_string(), true)
+}
+
+#[test]
+fn quotations_double_marks() {
+    let t = "\"Straight,\" he said. “Curly,” she said. „Low,“ they said.";
+    assert_eq!(quoted(t), [q("\"Straight,\""), q("“Curly,”"), q("„Low,“")]);
+    assert_eq!(
+        quoted("«Non,» dit-il. »Ja,« sagte er."),
+        [q("«Non,»"), q("»Ja,«")]
+    );
+}
+
+#[test]
+fn quotations_typewriter_pairs() {
+    // NYT text: two apostrophes on both sides; LaTeX-style backticks and apostrophes.
+    let t = "''This isn't tax reform,'' said Mr. Holtz-Eakin. He called it ''anti-reform.''";
+    assert_eq!(
+        quoted(t),
+        [q("''This isn't tax reform,''"), q("''anti-reform.''")]
+    );
+    assert_eq!(quoted("``Fine,'' he said."), [q("``Fine,''")]);
+}
+
+#[test]
+fn quotations_single_marks_outer_only_without_double_marks() {
+    // British style: single curly marks are the outer ones when no double marks appear.
+    let t = "‘We will win,’ she said. The players’ union said it was ‘a fair deal’.";
+    assert_eq!(quoted(t), [q("‘We will win,’"), q("‘a fair deal’")]);
+    // With double marks, single ones are nested quotes inside them.
+    let t = "“He told me ‘no’ twice,” she said.";
+    assert_eq!(quoted(t), [q("“He told me ‘no’ twice,”")]);
+}
+
+#[test]
+fn quotations_over_paragraphs() {
+    // Each paragraph of a long quote reopens it; only the last closes it.
+    let t = "“First paragraph of it, he said.\n\n“Second paragraph.\n\n“Last one.”\n\nAfter.";
+    let s = seg(t);
+    assert_eq!(
+        quoted(t),
+        [q(
+            "“First paragraph of it, he said.\n\n“Second paragraph.\n\n“Last one.”"
+        )]
+    );
+    assert_eq!(s.quotations[0].continued.len(), 2);
+    // A paragraph ending open whose next paragraph does not reopen: the quotation ends there.
+    let t = "“Never closed.\n\nNarration goes on. “Next,” he said.";
+    assert_eq!(
+        quoted(t),
+        [("“Never closed.".to_string(), false), q("“Next,”")]
+    );
+}
+
+#[test]
+fn quotations_unbalanced_marks() {
+    // A stray closing mark opens nothing; a mark left open ends with the text.
+    assert_eq!(
+        quoted("Done.” Then “open to the end"),
+        [("“open to the end".to_string(), false)]
+    );
+    // An opening mark inside an open quotation starts a new one.
+    assert_eq!(
+        quoted("“One “two” three."),
+        [("“One".to_string(), false), q("“two”")]
+    );
+    assert!(quoted("No marks at all.").is_empty());
+}

@@ -3,7 +3,6 @@
 pub(crate) use super::hash::Fnv;
 use super::hash::{combine, feature_id};
 use super::pos::{coarse, NO_TAG};
-use crate::attribute::is_double_quote;
 use crate::learn::char_class;
 use crate::segment::Segmentation;
 use crate::span::Span;
@@ -131,14 +130,6 @@ fn stem_hash(s: &str) -> u64 {
     h.finish()
 }
 
-fn is_opening(c: char) -> Option<bool> {
-    match c {
-        '\u{201c}' | '\u{201e}' | '\u{201f}' | '\u{00ab}' => Some(true),
-        '\u{201d}' | '\u{00bb}' => Some(false),
-        _ => None,
-    }
-}
-
 impl Doc {
     pub fn new(text: &str, seg: &Segmentation) -> Doc {
         let n = seg.tokens.len();
@@ -217,43 +208,14 @@ impl Doc {
             }
             d.para[t] = p;
         }
-        // Quote marks and quotation state, reset at each paragraph.
-        let mut open_at: Option<usize> = None;
-        let mut quotes: Vec<(usize, usize)> = Vec::new();
-        for t in 0..n {
-            if t > 0 && d.para[t] != d.para[t - 1] {
-                if let Some(o) = open_at.take() {
-                    quotes.push((o, t));
-                }
-            }
-            let s = text.get(d.spans[t].range()).unwrap_or("");
-            let mut chars = s.chars();
-            let c = chars.next();
-            let single = chars.next().is_none();
-            let Some(c) = c.filter(|&c| single && is_double_quote(c)) else {
-                continue;
-            };
-            let opening = match is_opening(c) {
-                Some(o) => o,
-                None => open_at.is_none(),
-            };
-            if opening {
-                if let Some(o) = open_at.take() {
-                    quotes.push((o, t));
-                }
-                open_at = Some(t);
-                d.mark[t] = Mark::Open;
-            } else {
-                d.mark[t] = Mark::Close;
-                if let Some(o) = open_at.take() {
-                    quotes.push((o, t + 1));
-                }
+        // Quote marks and quotations, as the segmenter found them.
+        for m in &seg.quote_marks {
+            if let Some(mark) = d.mark.get_mut(m.token) {
+                *mark = if m.open { Mark::Open } else { Mark::Close };
             }
         }
-        if let Some(o) = open_at {
-            quotes.push((o, n));
-        }
-        for &(a, b) in &quotes {
+        for q in &seg.quotations {
+            let (a, b) = (q.tokens.start.min(n), q.tokens.end.min(n));
             for t in a..b {
                 d.inq[t] = true;
                 d.quote_of[t] = Some((a, b));

@@ -882,3 +882,58 @@ fn opening_participles_take_the_subject() {
         );
     }
 }
+
+#[test]
+fn content_runs_on_through_a_quotation_over_paragraphs() {
+    let text = "He said: “The plan works.\n\n“It is fair.\n\n“It is done.”\n\nAfter that, nothing.";
+    let seg = Segmenter::new().segment(text);
+    let d = Doc::new(text, &seg);
+    let tok = |s: &str| {
+        let at = text.find(s).expect("in text");
+        seg.tokens
+            .iter()
+            .position(|t| t.span.start == at)
+            .expect("a token")
+    };
+    let (said, open, fair, done_close) = (tok("said"), tok("“The"), tok("fair"), tok("”\n"));
+    let pieces = |l: &Linked| -> Vec<&str> {
+        l.content
+            .iter()
+            .map(|&(a, b)| {
+                Span::new(seg.tokens[a].span.start, seg.tokens[b - 1].span.end).slice(text)
+            })
+            .collect()
+    };
+    let first = Linked {
+        cue: (said, said + 1),
+        source: Some((0, 1)),
+        content: vec![(open, open + 5)],
+    };
+    let mut linked = vec![first.clone()];
+    continued_quotations(&d, &mut linked);
+    assert_eq!(
+        pieces(&linked[0]),
+        ["“The plan works.", "“It is fair.", "“It is done.”"]
+    );
+    assert_eq!(linked[0].content.last().map(|c| c.1), Some(done_close + 1));
+    // A token another attribution holds stops the content there.
+    let other = Linked {
+        cue: (fair, fair + 1),
+        source: None,
+        content: vec![],
+    };
+    let mut linked = vec![first, other];
+    continued_quotations(&d, &mut linked);
+    assert_eq!(pieces(&linked[0]), ["“The plan works.", "“It is"]);
+    // A one-paragraph quotation is left as it is.
+    let text = "He said: “The plan works.”\n\n“Next,” she said.";
+    let seg = Segmenter::new().segment(text);
+    let d = Doc::new(text, &seg);
+    let mut linked = vec![Linked {
+        cue: (1, 2),
+        source: Some((0, 1)),
+        content: vec![(3, 7)],
+    }];
+    continued_quotations(&d, &mut linked);
+    assert_eq!(linked[0].content, vec![(3, 7)]);
+}
