@@ -34,7 +34,7 @@ fn extract_text_format_shows_who_said_what() {
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout.contains("Smith — \"We will win,\" (said; direct)"),
+        stdout.contains("Smith — “We will win,” (said; direct)"),
         "{stdout}"
     );
 }

@@ -2,7 +2,7 @@
 //! entities → attribute → resolve.
 
 use crate::article::Article;
-use crate::attribute::{classify, Attribution, Attributor, ModelAttributor};
+use crate::attribute::{classify, outside_dateline, Attribution, Attributor, ModelAttributor};
 use crate::parse::{Parser, Syntax};
 use crate::pos::PosTagger;
 use crate::resolve::{Entity, Resolver};
@@ -141,7 +141,8 @@ impl Pipeline {
         let mut t = Instant::now();
         let mentions = self.tagger.tag(text, &segmentation);
         lap(times, &mut t, 3);
-        let attributions = self.attributor.attribute(text, &segmentation, &syntax);
+        let mut attributions = self.attributor.attribute(text, &segmentation, &syntax);
+        outside_dateline(&segmentation, &mut attributions);
         lap(times, &mut t, 4);
         let analysis = self.finish(article, segmentation, syntax, mentions, attributions);
         lap(times, &mut t, 5);

@@ -102,6 +102,29 @@ pub trait Attributor: Send + Sync {
     fn attribute(&self, text: &str, seg: &Segmentation, syntax: &Syntax) -> Vec<Attribution>;
 }
 
+/// Cuts the text's dateline out of every role (a dateline is metadata, never a source, cue
+/// or content); an attribution left without cue or content is dropped.
+pub fn outside_dateline(seg: &Segmentation, attributions: &mut Vec<Attribution>) {
+    let Some(dateline) = seg.dateline else {
+        return;
+    };
+    let cut = |pieces: &mut Vec<Span>| {
+        pieces.retain_mut(|p| {
+            if p.start < dateline.end && p.end > dateline.start {
+                p.start = p.start.max(dateline.end);
+            }
+            // What follows the dateline starts at a token: skip the space before it.
+            p.start < p.end
+        });
+    };
+    for a in attributions.iter_mut() {
+        cut(&mut a.source);
+        cut(&mut a.cue);
+        cut(&mut a.content);
+    }
+    attributions.retain(|a| !a.cue.is_empty() && !a.content.is_empty());
+}
+
 /// Classifies an attribution by its content and cue: "according to" makes it
 /// `according_to`; otherwise the share of the word characters of the content's pieces inside
 /// `quotations` (the segmentation's) makes it direct (all), mixed (some) or indirect (none).

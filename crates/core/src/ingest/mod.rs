@@ -14,4 +14,4 @@ mod wire;
 
 pub use html::HtmlPage;
 pub use read::{text_id, Event, Item, Items, Limits, Reader};
-pub use wire::{recognize, recognize_with};
+pub use wire::{dateline_span, recognize, recognize_with};

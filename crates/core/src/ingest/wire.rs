@@ -25,6 +25,7 @@
 
 use super::dates::{month, parse_month_day, parse_timestamp};
 use crate::article::{Dateline, Meta, Timestamp};
+use crate::span::Span;
 
 const HEAD_BYTES: usize = 16 * 1024;
 const HEAD_LINES: usize = 40;
@@ -41,6 +42,17 @@ pub fn recognize(text: &str) -> Meta {
 /// Like [`recognize`], given metadata the input already states (e.g. JSONL fields): those
 /// fields win, and their dates help infer a dateline's year.
 pub fn recognize_with(text: &str, known: &Meta) -> Meta {
+    scan_head(text).map_or_else(|| known.clone(), |found| found.into_meta(known))
+}
+
+/// The byte span of the article's dateline (`New York [USA], Mar. 3 (ANI): `, separator and
+/// the space after it included), if its opening lines have one.
+pub fn dateline_span(text: &str) -> Option<Span> {
+    scan_head(text)?.dateline.map(|d| d.span)
+}
+
+/// What the opening lines of `text` state; `None` for a text of blank lines.
+fn scan_head(text: &str) -> Option<Found> {
     let head = &text[..floor_char_boundary(text, HEAD_BYTES)];
     let lines: Vec<&str> = head
         .split('\n')
@@ -48,9 +60,7 @@ pub fn recognize_with(text: &str, known: &Meta) -> Meta {
         .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
         .collect();
     let mut found = Found::default();
-    let Some(first) = lines.iter().position(|l| !l.is_empty()) else {
-        return known.clone();
-    };
+    let first = lines.iter().position(|l| !l.is_empty())?;
     let mut start = first;
     let followed_by_blank = lines.get(first + 1).is_some_and(|l| l.is_empty());
     let more_text = lines[first + 1..].iter().any(|l| !l.is_empty());
@@ -69,7 +79,10 @@ pub fn recognize_with(text: &str, known: &Meta) -> Meta {
         if header_line(line, &mut found) {
             continue;
         }
-        if let Some(d) = parse_dateline(line) {
+        if let Some(mut d) = parse_dateline(line) {
+            // `line` is a slice of `text`: the dateline's offsets follow from its address.
+            let at = line.as_ptr() as usize - text.as_ptr() as usize;
+            d.span = Span::new(at + d.span.start, at + d.span.end);
             found.dateline = Some(d);
             break;
         }
@@ -79,7 +92,7 @@ pub fn recognize_with(text: &str, known: &Meta) -> Meta {
         }
         break;
     }
-    found.into_meta(known)
+    Some(found)
 }
 
 #[derive(Default)]
@@ -94,6 +107,8 @@ struct Found {
 
 #[derive(Debug, PartialEq)]
 struct RawDateline {
+    /// Byte span in its line, from the line's start to the body after the separator.
+    span: Span,
     place: String,
     date: Option<(Option<i32>, u8, u8)>,
     agency: Option<String>,
@@ -586,6 +601,7 @@ fn parse_dateline(line: &str) -> Option<RawDateline> {
         }
     }
     Some(RawDateline {
+        span: Span::new(0, line.len() - body.len()),
         place: place.to_string(),
         date,
         agency: agency.map(str::to_string),

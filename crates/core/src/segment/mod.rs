@@ -102,9 +102,58 @@ pub struct Segmentation {
     pub quote_marks: Vec<QuoteMark>,
     /// The quotations they delimit, in text order, disjoint.
     pub quotations: Vec<Quotation>,
+    /// The wire-story dateline opening the text (`New York [USA], Mar. 3 (ANI): `), a
+    /// sentence of its own: never part of an attribution.
+    pub dateline: Option<Span>,
 }
 
 impl Segmentation {
+    /// Cuts the sentence holding token `tok` in two before it (nothing if `tok` starts a
+    /// sentence or is out of range); paragraphs keep their sentences.
+    fn split_sentence_before(&mut self, tok: usize) {
+        if tok >= self.tokens.len() {
+            return;
+        }
+        let si = self.sentence_of(tok);
+        let range = self.sentences[si].tokens.clone();
+        if range.start == tok {
+            return;
+        }
+        let span_of = |r: &Range<usize>, tokens: &[Token]| {
+            Span::new(tokens[r.start].span.start, tokens[r.end - 1].span.end)
+        };
+        let (left, right) = (range.start..tok, tok..range.end);
+        self.sentences[si] = Sentence {
+            span: span_of(&left, &self.tokens),
+            tokens: left,
+        };
+        self.sentences.insert(
+            si + 1,
+            Sentence {
+                span: span_of(&right, &self.tokens),
+                tokens: right,
+            },
+        );
+        for p in &mut self.paragraphs {
+            if p.sentences.start > si {
+                p.sentences.start += 1;
+            }
+            if p.sentences.end > si {
+                p.sentences.end += 1;
+            }
+        }
+    }
+
+    /// Makes `dateline` (a byte span opening the text) a sentence of its own.
+    pub(crate) fn set_dateline(&mut self, dateline: Span) {
+        let tok = self.tokens.partition_point(|t| t.span.start < dateline.end);
+        if tok == 0 {
+            return;
+        }
+        self.split_sentence_before(tok);
+        self.dateline = Some(Span::new(dateline.start, self.tokens[tok - 1].span.end));
+    }
+
     /// The byte span of every token, in order.
     pub fn token_spans(&self) -> Vec<Span> {
         self.tokens.iter().map(|t| t.span).collect()

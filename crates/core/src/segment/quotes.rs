@@ -180,7 +180,8 @@ pub fn quoted_share(
     pieces: &[Span],
 ) -> Option<(usize, usize)> {
     let (mut inside, mut all) = (0usize, 0usize);
-    let mut k = 0;
+    let first = pieces.first().map_or(0, |p| p.start);
+    let mut k = quotations.partition_point(|q| q.span.end <= first);
     for span in pieces {
         for (i, c) in span.slice(text).char_indices() {
             if !c.is_alphanumeric() {

@@ -180,6 +180,9 @@ fn split(text: &str, lx: &[Lexed]) -> Segmentation {
         k = last + 1;
         lx_start = k;
     }
+    if let Some(dateline) = crate::ingest::dateline_span(text) {
+        seg.set_dateline(dateline);
+    }
     (seg.quote_marks, seg.quotations) = super::quotes::find(text, &seg);
     seg
 }

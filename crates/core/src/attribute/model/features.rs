@@ -4,6 +4,7 @@ pub(crate) use super::hash::Fnv;
 use super::hash::{combine, feature_id};
 use super::pos::{coarse, NO_TAG};
 use crate::learn::char_class;
+use crate::parse::{Label, Parse};
 use crate::segment::Segmentation;
 use crate::span::Span;
 
@@ -52,7 +53,28 @@ pub struct Doc {
     /// Part-of-speech tag ids ([`super::pos::TAGS`]), when the model has a tagger; empty
     /// otherwise (and then no POS features fire).
     pub pos: Vec<u8>,
+    /// Dependency label ids ([`crate::parse::LABELS`]) of each token, when the model reads
+    /// syntax ([`Doc::set_parse`]); empty otherwise (and then no syntax features fire).
+    pub dep: Vec<u8>,
+    /// Head of each token ([`NO_HEAD`]: a sentence root).
+    pub head: Vec<u32>,
+    /// Per token: which relations its dependents hold ([`KID_BITS`]).
+    pub kids: Vec<u8>,
 }
+
+/// [`Doc::head`] of a sentence root.
+pub const NO_HEAD: u32 = u32::MAX;
+
+/// The dependent relations [`Doc::kids`] records, one bit each: what a verb of saying
+/// governs (a subject, a clausal complement or parataxis, an object, an open complement).
+const KID_BITS: [(Label, u8); 6] = [
+    (Label::NSUBJ, 1),
+    (Label::NSUBJPASS, 1),
+    (Label::CCOMP, 2),
+    (Label::PARATAXIS, 4),
+    (Label::DOBJ, 8),
+    (Label::XCOMP, 16),
+];
 
 const NONE_HASH: u64 = 0x5151_5151;
 
@@ -153,6 +175,9 @@ impl Doc {
             mark_after: vec![None; n],
             commas_before: Vec::with_capacity(n + 1),
             pos: Vec::new(),
+            dep: Vec::new(),
+            head: Vec::new(),
+            kids: Vec::new(),
         };
         for tok in &seg.tokens {
             // Defensive: never slice outside the text or off a char boundary.
@@ -260,6 +285,68 @@ impl Doc {
     pub fn len(&self) -> usize {
         self.spans.len()
     }
+
+    /// Takes the labels and heads of `parse` (of this document's tokens; a parse of another
+    /// length is ignored).
+    pub fn set_parse(&mut self, parse: &Parse) {
+        let n = self.len();
+        if parse.len() != n {
+            return;
+        }
+        self.dep = (0..n).map(|t| parse.label(t).0).collect();
+        self.head = (0..n)
+            .map(|t| parse.head(t).map_or(NO_HEAD, |h| h as u32))
+            .collect();
+        self.kids = vec![0; n];
+        for t in 0..n {
+            if let Some(h) = parse.head(t) {
+                let label = parse.label(t);
+                for &(l, bit) in &KID_BITS {
+                    if l == label {
+                        self.kids[h] |= bit;
+                    }
+                }
+            }
+        }
+    }
+
+    /// How token `t` hangs off cue span `(a, b)`: inside it (200); in the subtree of a
+    /// dependent of the cue (1 + that dependent's label: `nsubj` for a source, `ccomp` for a
+    /// content); governing the cue (100 + the label of the cue-side child on the way); else
+    /// unrelated (0). Paths longer than 16 arcs count as unrelated.
+    pub fn relation(&self, t: usize, (a, b): (usize, usize)) -> u64 {
+        if (a..b).contains(&t) {
+            return 200;
+        }
+        let up = |from: usize, stop: &dyn Fn(usize) -> bool| -> Option<usize> {
+            let mut x = from;
+            for _ in 0..16 {
+                let h = self.head[x];
+                if h == NO_HEAD {
+                    return None;
+                }
+                if stop(h as usize) {
+                    return Some(x);
+                }
+                x = h as usize;
+            }
+            None
+        };
+        if let Some(x) = up(t, &|h| (a..b).contains(&h)) {
+            return 1 + u64::from(self.dep[x]);
+        }
+        // The cue's own head: its first token governed from outside the span.
+        let top = (a..b)
+            .find(|&k| {
+                let h = self.head[k];
+                h == NO_HEAD || !(a..b).contains(&(h as usize))
+            })
+            .unwrap_or(a);
+        match up(top, &|h| h == t) {
+            Some(y) => 100 + u64::from(self.dep[y]),
+            None => 0,
+        }
+    }
 }
 
 /// Distance bucket.
@@ -363,6 +450,29 @@ pub fn base_features(d: &Doc, t: usize, f: &mut Feats) {
     if !d.pos.is_empty() {
         pos_features(d, t, f);
     }
+    if !d.dep.is_empty() {
+        syntax_features(d, t, f);
+    }
+}
+
+/// The token's dependency relation, its head and what its dependents are.
+fn syntax_features(d: &Doc, t: usize, f: &mut Feats) {
+    let dep = u64::from(d.dep[t]);
+    let h = d.head[t];
+    let (head_word, head_dep) = if h == NO_HEAD {
+        (NONE_HASH, 99)
+    } else {
+        (d.word[h as usize], u64::from(d.dep[h as usize]))
+    };
+    let kids = u64::from(d.kids[t]);
+    f.add(230, dep);
+    f.add2(231, dep, d.word[t]);
+    f.add2(232, dep, head_word);
+    f.add2(233, dep, head_dep);
+    f.add(234, kids);
+    f.add2(235, kids, d.stem[t]);
+    f.add2(236, kids, pos_at(d, t as isize));
+    f.add3(237, dep, kids, u64::from(d.inq[t]));
 }
 
 /// The POS tag of token `t` ([`NO_TAG`] outside the text).
@@ -470,6 +580,12 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
             f.add2(46, commas, dist.min(5));
             let after = if b < d.len() { d.word[b] } else { NONE_HASH };
             f.add2(47, after, dist.min(4));
+            if !d.dep.is_empty() {
+                let r = d.relation(t, cues.spans[k]);
+                f.add2(238, r, dist.min(4));
+                f.add2(239, r, inq);
+                f.add2(242, r, cw);
+            }
             if !d.pos.is_empty() {
                 let p0 = pos_at(d, t as isize);
                 f.add2(210, p0, dist);
@@ -494,6 +610,12 @@ pub fn cue_features(d: &Doc, cues: &CueContext, t: usize, f: &mut Feats, near: &
             f.add2(56, commas, dist.min(5));
             let before = if a > 0 { d.word[a - 1] } else { NONE_HASH };
             f.add2(57, before, dist.min(4));
+            if !d.dep.is_empty() {
+                let r = d.relation(t, cues.spans[k]);
+                f.add2(240, r, dist.min(4));
+                f.add2(241, r, inq);
+                f.add2(243, r, cw);
+            }
             if !d.pos.is_empty() {
                 let p0 = pos_at(d, t as isize);
                 f.add2(211, p0, dist);

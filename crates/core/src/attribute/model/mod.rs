@@ -17,7 +17,7 @@ pub use train::{evaluate, train, DevScores, TrainConfig};
 
 use super::{Attribution, Attributor};
 use crate::error::{Error, Result};
-use crate::parse::Syntax;
+use crate::parse::{Parse, Syntax};
 use crate::segment::Segmentation;
 use crate::span::Span;
 use features::{base_features, cue_features, CueContext, Doc, Feats, Mark, Near};
@@ -47,6 +47,9 @@ struct Settings {
     /// added to the source labels' scores (0: never), and takes the source run nearest it.
     #[serde(default)]
     source_retry: f32,
+    /// The features read the dependency parse (labels, heads, how a token hangs off a cue).
+    #[serde(default)]
+    syntax: bool,
 }
 
 impl Settings {
@@ -962,6 +965,7 @@ impl ModelAttributor {
                 pos,
                 role_bias: config.role_bias.clone(),
                 source_retry: config.source_retry,
+                syntax: config.syntax,
             },
         }
     }
@@ -998,12 +1002,20 @@ impl ModelAttributor {
     }
 
     /// The observations of a text, with the POS tags `tags` when the model reads tags.
-    pub(crate) fn doc(&self, text: &str, seg: &Segmentation, tags: &[u8]) -> Doc {
+    pub(crate) fn doc(&self, text: &str, seg: &Segmentation, tags: &[u8], parse: &Parse) -> Doc {
         let mut d = Doc::new(text, seg);
         if self.settings.pos && tags.len() == d.len() {
             d.pos = tags.to_vec();
         }
+        if self.settings.syntax {
+            d.set_parse(parse);
+        }
         d
+    }
+
+    /// Whether the model reads the dependency parse.
+    pub(crate) fn reads_syntax(&self) -> bool {
+        self.settings.syntax
     }
 
     /// Cue labels and margins of pass 1 for a prepared document.
@@ -1164,7 +1176,7 @@ fn to_span(d: &Doc, (a, b): (usize, usize)) -> Span {
 
 impl Attributor for ModelAttributor {
     fn attribute(&self, text: &str, seg: &Segmentation, syntax: &Syntax) -> Vec<Attribution> {
-        let d = self.doc(text, seg, &syntax.tags);
+        let d = self.doc(text, seg, &syntax.tags, &syntax.parse);
         // Tokens that do not index this text (a segmentation made for another text) would
         // make spans off char boundaries: refuse them.
         if d.spans

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::corpus::GoldDoc;
 use crate::error::Result;
+use crate::pipeline::SyntaxPipeline;
 use crate::pos::{self, PosDoc, PosTagger};
 use crate::segment::{Segmentation, Segmenter};
 use crate::span::CharOffsets;
@@ -52,6 +53,8 @@ pub struct TrainConfig {
     pub dev_every_epoch: bool,
     /// Epochs of the POS tagger trained on the CoreNLP tags (0: no tagger, no POS features).
     pub pos_epochs: usize,
+    /// Features from the dependency parse of the embedded parser (`models/parse.bin`).
+    pub syntax: bool,
 }
 
 impl Default for TrainConfig {
@@ -70,6 +73,7 @@ impl Default for TrainConfig {
             joint: true,
             dev_every_epoch: true,
             pos_epochs: 5,
+            syntax: true,
         }
     }
 }
@@ -105,9 +109,12 @@ fn token_roles(g: &GoldDoc, seg: &Segmentation) -> Vec<Option<(usize, u8)>> {
     out
 }
 
-fn prepare(g: &GoldDoc, segmenter: &Segmenter) -> Prepared {
+fn prepare(g: &GoldDoc, segmenter: &Segmenter, stages: Option<&SyntaxPipeline>) -> Prepared {
     let seg = segmenter.segment(&g.text);
-    let doc = Doc::new(&g.text, &seg);
+    let mut doc = Doc::new(&g.text, &seg);
+    if let Some(stages) = stages {
+        doc.set_parse(&stages.syntax(&g.text).1.parse);
+    }
     let roles = token_roles(g, &seg);
     let mut cue_gold = vec![O; roles.len()];
     let mut role_gold = vec![O; roles.len()];
@@ -252,7 +259,11 @@ pub fn train(
     progress: &mut dyn FnMut(&str),
 ) -> Result<Vec<u8>> {
     let segmenter = Segmenter::new();
-    let prepared: Vec<Prepared> = train.iter().map(|g| prepare(g, &segmenter)).collect();
+    let stages = config.syntax.then(SyntaxPipeline::new);
+    let prepared: Vec<Prepared> = train
+        .iter()
+        .map(|g| prepare(g, &segmenter, stages.as_ref()))
+        .collect();
     let mut prepared = prepared;
     let pos = (config.pos_epochs > 0).then(|| {
         let train_pos: Vec<PosDoc> = train
@@ -451,13 +462,18 @@ pub fn evaluate(
     docs: &[GoldDoc],
 ) -> DevScores {
     let segmenter = Segmenter::new();
+    let stages = model.reads_syntax().then(SyntaxPipeline::new);
     let mut tok = [[0usize; 3]; 3]; // per role: tp, pred, gold
     let (mut correct, mut correct_s, mut n_pred) = (0usize, 0usize, 0usize);
     let (mut matched, mut matched_s, mut n_gold) = (0usize, 0usize, 0usize);
     for g in docs {
         let seg = segmenter.segment(&g.text);
         let tags = tagger.map_or(Vec::new(), |t| t.tag(&g.text, &seg.token_spans()));
-        let d = model.doc(&g.text, &seg, &tags);
+        let parse = stages
+            .as_ref()
+            .map(|st| st.syntax(&g.text).1.parse)
+            .unwrap_or_default();
+        let d = model.doc(&g.text, &seg, &tags, &parse);
         let roles = token_roles(g, &seg);
         let mut gold: Vec<TokAttr> = vec![Default::default(); g.attributions.len()];
         for (t, r) in roles.iter().enumerate() {
