@@ -210,9 +210,15 @@ fn write_text(
         };
         writeln!(
             out,
-            "  {speaker} — {content} ({}; {})",
+            "  {speaker} — {content} ({}; {}{})",
             join(&a.cue),
-            a.kind
+            a.kind,
+            // Statements other than speech say what they are: a belief, a plan, a finding.
+            if a.cue_class == "speech" {
+                String::new()
+            } else {
+                format!("; {}", a.cue_class)
+            }
         )?;
     }
     writeln!(out)

@@ -125,13 +125,18 @@ pub struct QuotesArgs {
     /// direct, mixed, indirect, according_to or other.
     #[arg(long)]
     pub kind: Option<String>,
+    /// Only cues of these classes, comma-separated: speech (said, told, according to),
+    /// writing (wrote, tweeted), thought (believes), intention (plans, wants), evidence
+    /// (shows, found), other. `--cue-class speech,writing` keeps statements only.
+    #[arg(long, value_name = "CLASSES", value_delimiter = ',')]
+    pub cue_class: Vec<String>,
     /// Order: newest first, or best match first (relevance needs --search).
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
     /// List quote clusters instead: each statement carried by several articles once, with
     /// how many articles and altered wordings (takes --speaker and --altered; see `verbatim
     /// cluster ID` for one cluster).
-    #[arg(long, conflicts_with_all = ["search", "outlet", "since", "until", "kind", "sort"])]
+    #[arg(long, conflicts_with_all = ["search", "outlet", "since", "until", "kind", "cue_class", "sort"])]
     pub cluster: bool,
     /// With --cluster: only clusters where some outlet's wording differs materially.
     #[arg(long, requires = "cluster")]
@@ -510,6 +515,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
         since: args.since,
         until: args.until,
         kind: args.kind,
+        cue_classes: args.cue_class,
         article_id: None,
         cluster: None,
         order: args.sort.into(),
@@ -817,6 +823,7 @@ mod tests {
             article_key: "k".into(),
             index: i,
             kind: "direct".into(),
+            cue_class: "speech".into(),
             source_text: String::new(),
             cue_text: String::new(),
             content_text: String::new(),

@@ -22,3 +22,35 @@ fn dev_scores_stay_within_a_point_of_the_baseline() {
         );
     }
 }
+
+/// models/cue_classes.tsv states how often each stem keys a cue of train: recount it.
+#[test]
+fn cue_class_counts_are_trains() {
+    use std::collections::HashMap;
+    use verbatim_core::attribute::cue_class::{cue_key, table_rows};
+    let Some(shared) = shared("cue_class_counts_are_trains") else {
+        return;
+    };
+    let train = corpus::read_jsonl(&shared.join("data/polnear/train.jsonl")).unwrap();
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for doc in &train {
+        let chars: Vec<char> = doc.text.chars().collect();
+        for a in &doc.attributions {
+            let pieces: Vec<String> = a
+                .cue
+                .iter()
+                .map(|&[s, e]| chars[s.min(e)..e.min(chars.len())].iter().collect())
+                .collect();
+            if let Some(key) = cue_key(&pieces.join(" ")) {
+                *counts.entry(key).or_default() += 1;
+            }
+        }
+    }
+    for (stem, class, stated) in table_rows() {
+        assert_eq!(
+            counts.get(stem).copied().unwrap_or(0),
+            stated,
+            "{stem} ({class}): train count"
+        );
+    }
+}

@@ -91,6 +91,27 @@ fn ingest_then_query_from_the_cli() {
         assert_eq!(stats(&db), first, "{}", db.name());
 
         check(&db, &["quotes"], 0, &["Jeff Sessions", "Paul Ryan", "date"]);
+        // Statements only: every row's cue class is one asked for; a bad class is an error.
+        let json = check(
+            &db,
+            &[
+                "quotes",
+                "--cue-class",
+                "speech,writing",
+                "--format",
+                "json",
+                "--limit",
+                "500",
+            ],
+            0,
+            &[],
+        );
+        let rows = json_lines(json.as_bytes());
+        assert!(!rows.is_empty());
+        assert!(rows
+            .iter()
+            .all(|r| r["cue_class"] == "speech" || r["cue_class"] == "writing"));
+        check(&db, &["quotes", "--cue-class", "talk"], 2, &[]);
         let json = check(
             &db,
             &["quotes", "--speaker", "Sessions", "--format", "json"],

@@ -236,8 +236,8 @@ impl Store {
 
     /// Attributions with their article's metadata, newest first (or best match first).
     #[pyo3(signature = (*, speaker = None, search = None, outlet = None, since = None,
-        until = None, kind = None, speaker_id = None, article = None, cluster = None,
-        sort = "date", limit = Some(20), offset = 0))]
+        until = None, kind = None, cue_class = None, speaker_id = None, article = None,
+        cluster = None, sort = "date", limit = Some(20), offset = 0))]
     #[allow(clippy::too_many_arguments)]
     fn quotes(
         &self,
@@ -248,6 +248,7 @@ impl Store {
         since: Option<String>,
         until: Option<String>,
         kind: Option<String>,
+        cue_class: Option<String>,
         speaker_id: Option<i64>,
         article: Option<i64>,
         cluster: Option<i64>,
@@ -264,6 +265,9 @@ impl Store {
             since,
             until,
             kind,
+            cue_classes: cue_class
+                .as_deref()
+                .map_or_else(Vec::new, verbatim_store::split_list),
             article_id: article,
             cluster,
             order: order_of(sort)?,

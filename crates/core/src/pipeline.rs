@@ -2,6 +2,7 @@
 //! entities → attribute → resolve.
 
 use crate::article::Article;
+use crate::attribute::cue_class::classify_cue;
 use crate::attribute::{classify, outside_dateline, Attribution, Attributor, ModelAttributor};
 use crate::parse::{Parser, Syntax};
 use crate::pos::PosTagger;
@@ -159,6 +160,7 @@ impl Pipeline {
         let mut attributions = attributions;
         for a in &mut attributions {
             a.kind = classify(text, &segmentation.quotations, &a.cue, &a.content);
+            a.cue_class = classify_cue(text, &a.cue, a.kind);
         }
         self.finish(article, segmentation, syntax, mentions, attributions)
     }

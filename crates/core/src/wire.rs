@@ -45,6 +45,7 @@ pub struct EntityRecord {
 #[derive(Debug, Serialize)]
 pub struct AttributionRecord {
     pub kind: &'static str,
+    pub cue_class: &'static str,
     pub source: Vec<[usize; 2]>,
     pub cue: Vec<[usize; 2]>,
     pub content: Vec<[usize; 2]>,
@@ -90,6 +91,7 @@ impl ExtractRecord {
                 .iter()
                 .map(|a| AttributionRecord {
                     kind: a.kind.as_str(),
+                    cue_class: a.cue_class.as_str(),
                     source: spans(&a.source),
                     cue: spans(&a.cue),
                     content: spans(&a.content),

@@ -4,6 +4,16 @@
 "use strict";
 
 const KINDS = ["direct", "mixed", "indirect", "according_to", "other"];
+/** What a cue reports; the quote list shows speech and writing unless asked otherwise. */
+const CUE_CLASSES = ["speech", "writing", "thought", "intention", "evidence", "other"];
+const DEFAULT_CUE_CLASSES = "speech,writing";
+
+/** The cue classes to ask the API for: the default statements, every class ("all"), or one. */
+function cueClasses(p) {
+  const v = p.get("cue_class");
+  if (!v) return DEFAULT_CUE_CLASSES;
+  return v === "all" ? null : v;
+}
 const ROLES = ["source", "cue", "content"];
 const PAGE = 20;
 
@@ -182,6 +192,7 @@ function quoteCard(q, options) {
     opts.noSpeaker ? null : speakerOf(q),
     q.resolved && q.resolved.description ? h("span", { class: "desc" }, q.resolved.description) : null,
     h("span", { class: `kind kind-${q.kind}` }, kindLabel(q.kind)),
+    q.cue_class && q.cue_class !== "speech" ? h("span", { class: `cue-class cue-${q.cue_class}` }, q.cue_class) : null,
     q.outlet ? h("span", { class: "outlet" }, outletName(q.outlet)) : null,
     timeEl(q.published)
   );
@@ -290,7 +301,7 @@ function searchForm(p, outletOptions) {
     h("p", { class: "hint", id: "f-q-hint" }, "Any word form matches (“tax return” finds “tax returns”). ", h("code", {}, "\"health care\""), " for an exact phrase, ", h("code", {}, "email OR server"), " for either, ", h("code", {}, "-Obamacare"), " to exclude."),
     h(
       "details",
-      { class: "filters", open: ["speaker", "outlet", "kind", "since", "until", "sort"].some((k) => p.get(k)) },
+      { class: "filters", open: ["speaker", "outlet", "kind", "cue_class", "since", "until", "sort"].some((k) => p.get(k)) },
       h("summary", {}, "Filters"),
       h(
         "div",
@@ -298,6 +309,7 @@ function searchForm(p, outletOptions) {
         field("Speaker", "speaker", p.get("speaker"), { placeholder: "e.g. Sessions" }),
         outletSelect(p.get("outlet"), outletOptions),
         select("Kind", "kind", p.get("kind"), [["", "any"]].concat(KINDS.map((k) => [k, kindLabel(k)]))),
+        select("Reported as", "cue_class", p.get("cue_class"), [["", "said or written"], ["all", "anything (beliefs, plans, findings too)"]].concat(CUE_CLASSES.map((c) => [c, c]))),
         dayField("From", "since", p.get("since")),
         dayField("Until", "until", p.get("until")),
         select("Order", "sort", p.get("sort"), [["", "newest first"], ["relevance", "best match first"]])
@@ -319,13 +331,14 @@ async function searchView() {
     speaker: p.get("speaker"),
     outlet: p.get("outlet"),
     kind: p.get("kind"),
+    cue_class: cueClasses(p),
     since: p.get("since"),
     until: p.get("until"),
     sort: p.get("sort") === "relevance" && q ? "relevance" : null,
     limit: PAGE,
     offset: p.get("offset"),
   };
-  const filtered = ["q", "speaker", "outlet", "kind", "since", "until"].some((k) => p.get(k));
+  const filtered = ["q", "speaker", "outlet", "kind", "cue_class", "since", "until"].some((k) => p.get(k));
   try {
     const page = await api("/api/quotes", params);
     const heading = filtered ? (page.total ? "Quotes found" : "No quotes found") : "Latest quotes";

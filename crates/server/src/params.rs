@@ -39,6 +39,13 @@ impl Params {
         self.values.get(name).cloned()
     }
 
+    /// A comma-separated list (`cue_class=speech,writing`), empty when not given.
+    pub fn list(&self, name: &str) -> Vec<String> {
+        self.values
+            .get(name)
+            .map_or_else(Vec::new, |v| verbatim_store::split_list(v))
+    }
+
     /// An integer in `min..=max`, if given.
     pub fn int(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
         let Some(v) = self.values.get(name) else {

@@ -212,6 +212,7 @@ pub fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
                 (idx as i64).into(),
                 day.as_str().into(),
                 a.kind.as_str().into(),
+                a.cue_class.as_str().into(),
                 spans_json(&offsets, &a.source).into(),
                 spans_json(&offsets, &a.cue).into(),
                 spans_json(&offsets, &a.content).into(),
@@ -307,11 +308,12 @@ pub(crate) fn write(
         params.push(ids.map(|(_, s)| s).into());
         params.push(ids.map(|(m, _)| m).into());
         let rows = conn.query(
-            "INSERT INTO attributions (article_id, idx, day, kind, source, cue, content,
-                 source_text, cue_text, content_text, speaker_name, speaker_type,
+            "INSERT INTO attributions (article_id, idx, day, kind, cue_class, source, cue,
+                 content, source_text, cue_text, content_text, speaker_name, speaker_type,
                  speaker_entity, speaker_description, speaker_affiliation, speaker_id,
                  mention_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18)
              RETURNING id",
             &params,
         )?;

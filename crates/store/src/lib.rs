@@ -36,8 +36,8 @@ pub mod csv;
 pub use canon::{content_hash, normalize_name, speaker_key};
 pub use ingest::{prepare, Prepared};
 pub use query::{
-    outlet_name, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery, SpeakerOrder,
-    SpeakerQuery,
+    outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery,
+    SpeakerOrder, SpeakerQuery,
 };
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
 
@@ -139,6 +139,8 @@ pub struct QuoteRow {
     /// Position of the attribution in its article (text order).
     pub index: i64,
     pub kind: String,
+    /// What act the cue reports: speech, writing, thought, intention, evidence, other.
+    pub cue_class: String,
     pub source_text: String,
     pub cue_text: String,
     pub content_text: String,
@@ -460,8 +462,19 @@ impl Store {
         }
         let mut version = version.unwrap_or_default();
         if let Some(sql) = schema::migration(&version, dialect) {
+            // Asked before the transaction: a failed statement would abort it on PostgreSQL.
+            let has_cue_class = conn
+                .query("SELECT cue_class FROM attributions LIMIT 0", &[])
+                .is_ok();
             conn.batch("BEGIN")?;
-            if let Err(e) = conn.batch(&sql) {
+            let migrated = if has_cue_class {
+                Ok(())
+            } else {
+                conn.batch(schema::ADD_CUE_CLASS)
+            }
+            .and_then(|()| conn.batch(&sql))
+            .and_then(|()| fill_cue_classes(conn.as_mut()));
+            if let Err(e) = migrated {
                 let _ = conn.batch("ROLLBACK");
                 return Err(Error::Schema(format!(
                     "store has schema version {version}; bringing it to {} failed: {e}",
@@ -721,3 +734,31 @@ fn _assert_send() {
 
 #[cfg(test)]
 mod tests;
+
+/// Gives every attribution still at the default cue class the class of its stored cue text
+/// and kind (a store migrated from schema 3 or older).
+fn fill_cue_classes(conn: &mut dyn Conn) -> Result<()> {
+    use verbatim_core::attribute::{cue_class, Kind};
+    let rows = conn.query(
+        "SELECT id, cue_text, kind FROM attributions WHERE cue_class = 'other'",
+        &[],
+    )?;
+    for r in &rows {
+        let (Some(id), Some(cue)) = (r[0].int(), r[1].text()) else {
+            continue;
+        };
+        let kind = r[2]
+            .text()
+            .and_then(|k| Kind::parse(&k))
+            .unwrap_or(Kind::Other);
+        let span = verbatim_core::Span::new(0, cue.len());
+        let class = cue_class::classify_cue(&cue, &[span], kind);
+        if class != verbatim_core::attribute::CueClass::Other {
+            conn.exec(
+                "UPDATE attributions SET cue_class = ?1 WHERE id = ?2",
+                &[class.as_str().into(), id.into()],
+            )?;
+        }
+    }
+    Ok(())
+}

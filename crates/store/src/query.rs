@@ -11,6 +11,7 @@ use crate::{
     SpeakerRef, SpeakerRow, SpeakerRule,
 };
 use serde::{Deserialize, Serialize};
+use verbatim_core::attribute::CueClass;
 
 /// Result order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +44,8 @@ pub struct QuoteQuery {
     pub until: Option<String>,
     /// Attribution kind: direct, mixed, indirect, according_to, other.
     pub kind: Option<String>,
+    /// Cue classes, any of: speech, writing, thought, intention, evidence, other (empty: all).
+    pub cue_classes: Vec<String>,
     /// Only this article (store id).
     pub article_id: Option<i64>,
     /// Only the quotes of this cluster.
@@ -50,6 +53,16 @@ pub struct QuoteQuery {
     pub order: Order,
     pub limit: u64,
     pub offset: u64,
+}
+
+/// The non-empty, trimmed items of a comma-separated list (`speech,writing` for
+/// [`QuoteQuery::cue_classes`]).
+pub fn split_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl Default for QuoteQuery {
@@ -62,6 +75,7 @@ impl Default for QuoteQuery {
             since: None,
             until: None,
             kind: None,
+            cue_classes: Vec::new(),
             article_id: None,
             cluster: None,
             order: Order::Date,
@@ -416,7 +430,7 @@ fn count(conn: &mut dyn Conn, sql: &Sql) -> Result<u64> {
 const QUOTE_COLUMNS: &str = "SELECT a.id, a.article_id, ar.key, a.idx, a.kind, a.source_text,
  a.cue_text, a.content_text, a.source, a.cue, a.content, a.speaker_id, a.speaker_name,
  a.speaker_type, a.speaker_entity, a.speaker_description, a.speaker_affiliation, ar.outlet,
- ar.headline, ar.published, ar.url, sp.name, sp.type, a.cluster_id, a.altered";
+ ar.headline, ar.published, ar.url, sp.name, sp.type, a.cluster_id, a.altered, a.cue_class";
 
 /// The tables behind [`QUOTE_COLUMNS`].
 const QUOTE_TABLES: &str = " FROM attributions a JOIN articles ar ON ar.id = a.article_id
@@ -442,6 +456,7 @@ fn quote_row(r: &Row) -> Result<QuoteRow> {
         article_key: r[2].text().unwrap_or_default(),
         index: r[3].int().unwrap_or_default(),
         kind: r[4].text().unwrap_or_default(),
+        cue_class: r[25].text().unwrap_or_default(),
         source_text: r[5].text().unwrap_or_default(),
         cue_text: r[6].text().unwrap_or_default(),
         content_text: r[7].text().unwrap_or_default(),
@@ -477,6 +492,15 @@ fn check_quote_filters(q: &QuoteQuery) -> Result<()> {
             return Err(Error::InvalidQuery(format!(
                 "kind {kind:?}: expected one of {}",
                 KINDS.join(", ")
+            )));
+        }
+    }
+    for c in &q.cue_classes {
+        if CueClass::parse(c).is_none() {
+            let all: Vec<&str> = CueClass::ALL.iter().map(|c| c.as_str()).collect();
+            return Err(Error::InvalidQuery(format!(
+                "cue class {c:?}: expected one of {}",
+                all.join(", ")
             )));
         }
     }
@@ -536,6 +560,7 @@ fn quotes_by_index(
         attribution_ids,
         article_id: q.article_id,
         kind: q.kind.as_deref(),
+        cue_classes: &q.cue_classes,
         outlet: q.outlet.as_deref(),
         since: q.since.as_deref(),
         until: q.until.as_deref(),
@@ -643,6 +668,13 @@ pub(crate) fn quotes(
     }
     if let Some(kind) = &q.kind {
         sql.push(" AND a.kind = ?", [kind.as_str().into()]);
+    }
+    if !q.cue_classes.is_empty() {
+        sql.push(" AND a.cue_class IN (", []);
+        for (i, c) in q.cue_classes.iter().enumerate() {
+            sql.push(if i == 0 { "?" } else { ", ?" }, [c.as_str().into()]);
+        }
+        sql.push(")", []);
     }
     if let Some(id) = q.article_id {
         sql.push(" AND a.article_id = ?", [id.into()]);

@@ -6,8 +6,9 @@ use crate::db::Dialect;
 
 /// Bumped when the tables change; a store of an older version is migrated when `migration`
 /// knows how, else refused. 3: English stemming in full-text search (FTS5 `porter`, the
-/// PostgreSQL `english` configuration).
-pub const SCHEMA_VERSION: &str = "3";
+/// PostgreSQL `english` configuration). 4: the cue class of every attribution
+/// (`attributions.cue_class`, filled from the stored cue text and kind on migration).
+pub const SCHEMA_VERSION: &str = "4";
 
 /// The SQLite article search table and the trigger that fills it.
 const SQLITE_FTS: &str =
@@ -35,10 +36,17 @@ fn pg_tsv_column(column: &str, text: &str, cap: u32) -> String {
 /// The statements that bring a store of schema `from` to `SCHEMA_VERSION`, if it can be
 /// done in place (the search tables are derived: rebuilt from the record).
 pub fn migration(from: &str, dialect: Dialect) -> Option<String> {
-    if from != "2" {
+    if from != "2" && from != "3" {
         return None;
     }
     let mut sql = String::new();
+    // 3 → 4: `Store::init` adds the cue class column where it is missing and fills it.
+    if from == "3" {
+        sql.push_str(&format!(
+            "UPDATE verbatim_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema';\n"
+        ));
+        return Some(sql);
+    }
     match dialect {
         Dialect::Sqlite => {
             sql.push_str(
@@ -68,6 +76,10 @@ const PG_TSV_INDEXES: &str =
     "CREATE INDEX IF NOT EXISTS attributions_tsv ON attributions USING GIN (content_tsv);
 CREATE INDEX IF NOT EXISTS articles_tsv ON articles USING GIN (text_tsv);
 ";
+
+/// Adds the cue class column (schema 4) to a store without it.
+pub const ADD_CUE_CLASS: &str =
+    "ALTER TABLE attributions ADD COLUMN cue_class TEXT NOT NULL DEFAULT 'other'";
 
 pub fn ddl(dialect: Dialect) -> String {
     let id = match dialect {
@@ -181,6 +193,7 @@ CREATE TABLE IF NOT EXISTS attributions (
  idx BIGINT NOT NULL,
  day TEXT NOT NULL,
  kind TEXT NOT NULL,
+ cue_class TEXT NOT NULL DEFAULT 'other',
  source TEXT NOT NULL,
  cue TEXT NOT NULL,
  content TEXT NOT NULL,

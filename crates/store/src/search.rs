@@ -33,7 +33,7 @@ const TOKENIZER: &str = "verbatim_folded";
 /// The version of the index layout (schema and tokenizer), in the file `VERSION` of the index
 /// folder. An index of another version (or none: before version 2) is deleted and rebuilt
 /// from the database. 2: English stemming, word positions for phrases.
-const INDEX_VERSION: &str = "2";
+const INDEX_VERSION: &str = "3";
 /// Attributions per index commit while catching up.
 const CATCH_UP_CHUNK: i64 = 50_000;
 
@@ -51,6 +51,7 @@ struct Fields {
     day: Field,
     sort: Field,
     kind: Field,
+    cue_class: Field,
     outlet: Field,
 }
 
@@ -70,6 +71,8 @@ pub(crate) struct IndexQuery<'a> {
     pub attribution_ids: Option<Vec<i64>>,
     pub article_id: Option<i64>,
     pub kind: Option<&'a str>,
+    /// Any of these cue classes (empty: all).
+    pub cue_classes: &'a [String],
     pub outlet: Option<&'a str>,
     pub since: Option<&'a str>,
     pub until: Option<&'a str>,
@@ -102,6 +105,7 @@ fn schema() -> (Schema, Fields) {
         day: b.add_u64_field("day", INDEXED | FAST),
         sort: b.add_u64_field("sort", FAST),
         kind: b.add_text_field("kind", STRING),
+        cue_class: b.add_text_field("cue_class", STRING),
         outlet: b.add_text_field("outlet", STRING),
     };
     (b.build(), fields)
@@ -215,7 +219,7 @@ impl QuoteIndex {
         while mark < max {
             let rows = conn.query(
                 "SELECT a.id, a.content_text, a.mention_id, a.article_id, a.day, a.kind,
-                        ar.outlet
+                        ar.outlet, a.cue_class
                  FROM attributions a JOIN articles ar ON ar.id = a.article_id
                  WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
                 &[mark.into(), CATCH_UP_CHUNK.into()],
@@ -252,6 +256,7 @@ impl QuoteIndex {
         if let Some(o) = r[6].text() {
             doc.add_text(f.outlet, o.to_lowercase());
         }
+        doc.add_text(f.cue_class, r[7].text().unwrap_or_default());
         doc
     }
 
@@ -332,6 +337,14 @@ impl QuoteIndex {
                 Occur::Must,
                 Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
             ));
+        }
+        if !q.cue_classes.is_empty() {
+            let any = TermSetQuery::new(
+                q.cue_classes
+                    .iter()
+                    .map(|c| Term::from_field_text(f.cue_class, c)),
+            );
+            must.push((Occur::Must, Box::new(any)));
         }
         if let Some(outlet) = q.outlet {
             let t = Term::from_field_text(f.outlet, &outlet.to_lowercase());

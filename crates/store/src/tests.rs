@@ -893,3 +893,80 @@ fn a_schema_2_store_is_brought_to_stemmed_search_on_open() {
     drop(c);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn cue_classes_filter_quotes_and_are_filled_in_a_schema_3_store() {
+    let (dir, db) = fresh_dir("v3");
+    let target = db.to_str().unwrap();
+    let mut articles = corpus();
+    articles.push(article(
+        "d",
+        "Sessions believes the tax inquiry is a witch hunt. Trump wrote on Twitter that the \
+         tax inquiry was a hoax. A new poll shows the tax plan is unpopular.",
+        Some("AP"),
+        Some((2017, 3, 4)),
+    ));
+    let mut s = Store::open(target).unwrap();
+    s.ingest_batch(&analyzed(&articles)).unwrap();
+    let classes = |s: &mut Store| -> Vec<(i64, String)> {
+        let all = s.quotes(&QuoteQuery { limit: 1000, ..q() }).unwrap();
+        all.items
+            .iter()
+            .map(|r| (r.id, r.cue_class.clone()))
+            .collect()
+    };
+    let before = classes(&mut s);
+    for class in ["speech", "writing", "thought", "evidence"] {
+        assert!(
+            before.iter().any(|(_, c)| c == class),
+            "{class} in {before:?}"
+        );
+    }
+    // Any of the classes given, on the SQL path and on the search index path.
+    for search in [None, Some("tax".to_string())] {
+        let got = s
+            .quotes(&QuoteQuery {
+                cue_classes: vec!["writing".into(), "thought".into()],
+                search: search.clone(),
+                limit: 1000,
+                ..q()
+            })
+            .unwrap();
+        assert!(!got.items.is_empty());
+        assert!(got
+            .items
+            .iter()
+            .all(|r| r.cue_class == "writing" || r.cue_class == "thought"));
+        if search.is_none() {
+            let n = before
+                .iter()
+                .filter(|(_, c)| c == "writing" || c == "thought")
+                .count();
+            assert_eq!(got.items.len(), n);
+        }
+    }
+    let err = s
+        .quotes(&QuoteQuery {
+            cue_classes: vec!["talk".into()],
+            ..q()
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("cue class \"talk\""), "{err}");
+    drop(s);
+    // What schema 3 wrote: no cue class column.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(
+        "ALTER TABLE attributions DROP COLUMN cue_class;
+         UPDATE verbatim_meta SET value = '3' WHERE key = 'schema';",
+    )
+    .unwrap();
+    drop(c);
+    let mut s = Store::open(target).unwrap();
+    assert_eq!(
+        classes(&mut s),
+        before,
+        "classes filled from the stored cues"
+    );
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,9 +1,11 @@
 //! Attribution: who said what. An [`Attributor`] finds [`Attribution`]s (source, cue and
 //! content spans) in a segmented article.
 
+pub mod cue_class;
 mod model;
 mod rules;
 
+pub use cue_class::CueClass;
 pub use model::{evaluate, train, DevScores, ModelAttributor, TrainConfig};
 pub use rules::RuleAttributor;
 
@@ -56,6 +58,8 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribution {
     pub kind: Kind,
+    /// What act the cue reports (speech, writing, thought, ...).
+    pub cue_class: CueClass,
     pub source: Vec<Span>,
     pub cue: Vec<Span>,
     pub content: Vec<Span>,
@@ -73,8 +77,10 @@ impl Attribution {
         cue: Vec<Span>,
         content: Vec<Span>,
     ) -> Attribution {
+        let kind = classify(text, quotations, &cue, &content);
         Attribution {
-            kind: classify(text, quotations, &cue, &content),
+            kind,
+            cue_class: cue_class::classify_cue(text, &cue, kind),
             source,
             cue,
             content,

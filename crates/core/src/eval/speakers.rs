@@ -2,7 +2,7 @@
 //! attributions, so that attribution errors do not blur it.
 
 use crate::article::Article;
-use crate::attribute::{Attribution, Kind};
+use crate::attribute::{Attribution, CueClass, Kind};
 use crate::corpus::GoldDoc;
 use crate::pipeline::Pipeline;
 use crate::resolve::SpeakerType;
@@ -99,8 +99,9 @@ pub fn evaluate_speakers(pipeline: &Pipeline, docs: &[GoldDoc]) -> SpeakerEval {
                 let (source, cue, content) =
                     (to_spans(&g.source), to_spans(&g.cue), to_spans(&g.content));
                 Attribution {
-                    // Classified from the quotations by `analyze_given`.
+                    // Classified from the quotations and the cue by `analyze_given`.
                     kind: Kind::Other,
+                    cue_class: CueClass::Other,
                     source,
                     cue,
                     content,
