@@ -18,8 +18,14 @@ pub enum Code {
     NotFound,
     /// The route exists, the method does not.
     MethodNotAllowed,
-    /// The request body is larger than the configured limit.
+    /// The client took longer than the configured time to send its request body.
+    RequestTimeout,
+    /// The request body, or an article in it, is larger than the configured limit.
     PayloadTooLarge,
+    /// The analysis of a request's articles did not finish within the time budget.
+    AnalysisTimeout,
+    /// The server is at capacity (analysis queue or connections full); retry later.
+    Busy,
     /// A failure of the server or the store; the message says no more than needed.
     Internal,
 }
@@ -36,10 +42,21 @@ pub const CODES: &[(Code, &str, StatusCode)] = &[
         StatusCode::METHOD_NOT_ALLOWED,
     ),
     (
+        Code::RequestTimeout,
+        "request_timeout",
+        StatusCode::REQUEST_TIMEOUT,
+    ),
+    (
         Code::PayloadTooLarge,
         "payload_too_large",
         StatusCode::PAYLOAD_TOO_LARGE,
     ),
+    (
+        Code::AnalysisTimeout,
+        "analysis_timeout",
+        StatusCode::UNPROCESSABLE_ENTITY,
+    ),
+    (Code::Busy, "busy", StatusCode::SERVICE_UNAVAILABLE),
     (
         Code::Internal,
         "internal",
@@ -119,6 +136,11 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Bearer realm=\"verbatim\""),
             );
         }
+        if self.code == Code::Busy {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response
     }
 }
@@ -143,7 +165,10 @@ mod tests {
         check(Code::ReadOnly, "read_only", 403);
         check(Code::NotFound, "not_found", 404);
         check(Code::MethodNotAllowed, "method_not_allowed", 405);
+        check(Code::RequestTimeout, "request_timeout", 408);
         check(Code::PayloadTooLarge, "payload_too_large", 413);
+        check(Code::AnalysisTimeout, "analysis_timeout", 422);
+        check(Code::Busy, "busy", 503);
         check(Code::Internal, "internal", 500);
     }
 
