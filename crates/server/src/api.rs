@@ -3,6 +3,7 @@
 
 use crate::body::{parse_articles, Warning};
 use crate::error::{ApiError, Code};
+use crate::json::Json;
 use crate::params::Params;
 use crate::App;
 use axum::body::Bytes;
@@ -10,7 +11,6 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use verbatim_store::csv::{self, CsvRow};

@@ -129,7 +129,7 @@ impl From<verbatim_store::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.code.status(), axum::Json(self.body())).into_response();
+        let mut response = (self.code.status(), crate::json::Json(self.body())).into_response();
         if self.code == Code::Unauthorized {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

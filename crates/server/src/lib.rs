@@ -29,6 +29,7 @@ pub mod body;
 pub mod config;
 mod conn;
 pub mod error;
+mod json;
 mod params;
 mod pool;
 mod ui;
