@@ -1,8 +1,9 @@
 //! verbatim-server: the HTTP JSON API and the web UI over a verbatim store.
 //!
 //! [`ServerConfig`] (serde; CLI flags or a JSON file) is checked by [`Server::new`], which
-//! also opens the store. [`Server::run`] serves until Ctrl-C or SIGTERM and then drains open
-//! requests; [`Server::spawn`] serves on a background thread (tests, embedding).
+//! also opens the store. [`Server::run`] serves until Ctrl-C or SIGTERM and then lets open
+//! requests finish, up to the shutdown timeout; [`Server::spawn`] serves on a background
+//! thread (tests, embedding).
 //!
 //! Routes (described by the OpenAPI document at `/api/openapi.json`):
 //!
@@ -21,7 +22,8 @@
 //! Every error is `{"error": {"code", "message"}}` with the status of [`error::CODES`].
 //!
 //! Store calls are blocking: each runs on tokio's blocking pool with a handle from a small
-//! pool of open stores.
+//! pool of open stores. Posted articles are analysed on threads of their own under a time
+//! budget; connections have header and idle timeouts and a cap (see `conn`).
 
 mod analysis;
 mod api;
