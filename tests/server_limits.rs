@@ -327,8 +327,12 @@ fn health_answers_while_large_posts_are_analysed_and_idle_sockets_pass_the_file_
             in_background(move || post(addr, Some(TOKEN), body.as_bytes()).status)
         })
         .collect();
-    let held = slowloris(addr, 400);
+    // The posts connect first (a connection that comes while the cap is full of connections
+    // younger than the eviction grace is refused: another test's matter).
     std::thread::sleep(Duration::from_millis(300));
+    let held = slowloris(addr, 400);
+    // Past the eviction grace (1 s), idle connections make room for new ones.
+    std::thread::sleep(Duration::from_millis(1200));
     let (busy_median, busy_max) = health_latencies(addr, 20);
     let files = open_files(pid);
     eprintln!(
@@ -438,4 +442,87 @@ fn the_token_can_come_from_a_private_file() {
     let r = http(server.addr, "GET", "/api/health", &[], b"");
     assert_eq!(r.json()["read_only"], false);
     assert_eq!(server.interrupt(), Some(0));
+}
+
+/// Sends `raw` bytes as they are and reads the whole answer.
+fn raw_request(addr: SocketAddr, raw: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let _ = stream.write_all(raw);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    parse_reply(&answer)
+}
+
+#[test]
+fn the_http_parsers_own_answers_carry_the_error_shape_and_security_headers() {
+    let dir = TempDir::new("limits-parser");
+    let running = server(&dir.path().join("p.db"), |_| {});
+    let addr = running.addr();
+    let many_headers: String = (0..120).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let cases: Vec<(String, Vec<u8>, u16, &str)> = vec![
+        (
+            "a header line without a colon".into(),
+            b"GET /api/health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n".to_vec(),
+            400,
+            "bad_parameter",
+        ),
+        (
+            "not HTTP".into(),
+            b"HELLO THERE\r\n\r\n".to_vec(),
+            400,
+            "bad_parameter",
+        ),
+        (
+            "120 header fields".into(),
+            format!("GET /api/health HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n").into_bytes(),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "a 70,000-byte target".into(),
+            format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000)).into_bytes(),
+            414,
+            "uri_too_long",
+        ),
+    ];
+    for (what, raw, status, code) in cases {
+        let reply = raw_request(addr, &raw);
+        check_error(&reply, status, code, &what);
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}: {:?}",
+            reply.headers
+        );
+        assert!(reply.header("content-security-policy").is_some(), "{what}");
+    }
+    // The server still answers.
+    assert_eq!(get(addr, "/api/health").status, 200);
+}
+
+#[test]
+fn past_the_connection_cap_the_longest_idle_connection_makes_room() {
+    let dir = TempDir::new("limits-cap");
+    let running = server(&dir.path().join("c.db"), |c| c.max_connections = 5);
+    let addr = running.addr();
+    let mut held: Vec<TcpStream> = (0..5).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    // Let the server accept all five before the sixth comes.
+    std::thread::sleep(Duration::from_millis(200));
+    // All five just connected (their requests may be on the way): the newcomer is refused.
+    let r = get(addr, "/api/health");
+    check_error(&r, 503, "busy", "over the cap, all connections young");
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r.text().contains("max_connections"), "{}", r.text());
+    // Past the eviction grace the oldest idle one is closed for the newcomer.
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(get(addr, "/api/health").status, 200);
+    let closed = held
+        .iter_mut()
+        .filter_map(|s| time_to_close(s, Duration::from_millis(500)))
+        .count();
+    assert_eq!(closed, 1, "exactly one held connection made room");
 }

@@ -157,12 +157,17 @@ impl Registry {
     }
 
     /// Asks the connection idle the longest to close; false when every connection is
-    /// answering a request (or already closing).
-    fn evict_idlest(&self) -> bool {
+    /// answering a request, closing, or became idle less than `EVICT_GRACE` ago (`now`).
+    fn evict_idlest(&self, now: u64) -> bool {
         let conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
+        let grace = EVICT_GRACE.as_millis() as u64;
         let victim = conns
             .iter()
-            .filter(|(_, c)| c.is_idle() && !c.evicted.load(Ordering::Acquire))
+            .filter(|(_, c)| {
+                c.is_idle()
+                    && !c.evicted.load(Ordering::Acquire)
+                    && c.idle_since.load(Ordering::Acquire).saturating_add(grace) <= now
+            })
             .min_by_key(|(id, c)| (c.idle_since.load(Ordering::Acquire), **id))
             .map(|(_, c)| Arc::clone(c));
         match victim {
@@ -187,6 +192,10 @@ impl Registry {
     }
 }
 
+/// A connection idle for less than this is not evicted: a client that just connected, or
+/// was just answered, has had no time to send its request (which may be in flight already).
+const EVICT_GRACE: Duration = Duration::from_secs(1);
+
 /// Removes its connection from the registry when the connection's task ends.
 struct Registered {
     registry: Arc<Registry>,
@@ -207,11 +216,99 @@ impl Drop for Registered {
     }
 }
 
-/// A TCP stream that tells its connection's watchdog when bytes arrive.
+/// A TCP stream that tells its connection's watchdog when bytes arrive, and that puts the
+/// JSON error shape and the security headers on the bare answers hyper itself writes to a
+/// request it cannot parse (400, 414, 431).
 struct Watched {
     stream: TcpStream,
     conn: Arc<Conn>,
     clock: Clock,
+    /// Bytes of a replaced answer still to write, and how many of them are written.
+    pending: Vec<u8>,
+    sent: usize,
+}
+
+impl Watched {
+    fn new(stream: TcpStream, conn: Arc<Conn>, clock: Clock) -> Watched {
+        Watched {
+            stream,
+            conn,
+            clock,
+            pending: Vec::new(),
+            sent: 0,
+        }
+    }
+
+    /// Writes what is left of a replaced answer; ready when nothing is.
+    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while self.sent < self.pending.len() {
+            let n = match Pin::new(&mut self.stream).poll_write(cx, &self.pending[self.sent..]) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => n,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            };
+            self.sent += n;
+        }
+        self.pending = Vec::new();
+        self.sent = 0;
+        Poll::Ready(Ok(()))
+    }
+
+    /// Takes `head` in place of what it replaces: queues it and writes what it can now.
+    fn poll_replace(&mut self, cx: &mut Context<'_>, head: Vec<u8>) -> Poll<io::Result<()>> {
+        self.pending = head;
+        self.sent = 0;
+        match self.poll_pending(cx) {
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            // The rest goes out on the next write, flush or shutdown.
+            _ => Poll::Ready(Ok(())),
+        }
+    }
+}
+
+/// Our answer in place of hyper's own: `buf` is exactly the head of an empty 400, 414 or 431,
+/// written while no handler has the request. (Our handlers never answer an empty 4xx.)
+fn replace_parser_answer(conn: &Conn, buf: &[u8]) -> Option<Vec<u8>> {
+    if !conn.is_idle() || !buf.ends_with(b"\r\n\r\n") {
+        return None;
+    }
+    let code = match buf.get(..13)? {
+        b"HTTP/1.1 400 " => Code::BadParameter,
+        b"HTTP/1.1 414 " => Code::UriTooLong,
+        b"HTTP/1.1 431 " => Code::HeadersTooLarge,
+        _ => return None,
+    };
+    let head = std::str::from_utf8(buf).ok()?.to_ascii_lowercase();
+    if !head.contains("\r\ncontent-length: 0\r\n") || head.contains("\r\ncontent-type:") {
+        return None;
+    }
+    let message = match code {
+        Code::UriTooLong => "the request target is longer than 65,534 bytes",
+        Code::HeadersTooLarge => "the request head has too many or too large header fields",
+        _ => "malformed HTTP request: its head could not be parsed",
+    };
+    Some(raw_answer(&ApiError::new(code, message), "").into_bytes())
+}
+
+/// A whole HTTP/1.1 answer that closes the connection: the error shape, the security headers
+/// and `extra` header lines; for answers written below the router.
+fn raw_answer(error: &ApiError, extra: &str) -> String {
+    let body = error.body().to_string();
+    let status = error.code.status();
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\n{extra}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        body.len()
+    );
+    for (name, value) in crate::ui::SECURITY_HEADERS {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    head.push_str(&body);
+    head
 }
 
 impl AsyncRead for Watched {
@@ -235,12 +332,19 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        let this = &mut *self;
+        std::task::ready!(this.poll_pending(cx))?;
+        if let Some(answer) = replace_parser_answer(&this.conn, buf) {
+            return this.poll_replace(cx, answer).map_ok(|()| buf.len());
+        }
+        Pin::new(&mut this.stream).poll_write(cx, buf)
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        std::task::ready!(self.poll_pending(cx))?;
         Pin::new(&mut self.stream).poll_flush(cx)
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        std::task::ready!(self.poll_pending(cx))?;
         Pin::new(&mut self.stream).poll_shutdown(cx)
     }
     fn poll_write_vectored(
@@ -248,7 +352,15 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        let this = &mut *self;
+        std::task::ready!(this.poll_pending(cx))?;
+        let mut filled = bufs.iter().filter(|b| !b.is_empty());
+        if let (Some(only), None) = (filled.next(), filled.next()) {
+            if let Some(answer) = replace_parser_answer(&this.conn, only) {
+                return this.poll_replace(cx, answer).map_ok(|()| only.len());
+            }
+        }
+        Pin::new(&mut this.stream).poll_write_vectored(cx, bufs)
     }
     fn is_write_vectored(&self) -> bool {
         self.stream.is_write_vectored()
@@ -312,11 +424,7 @@ async fn serve_connection(
     mut stop: watch::Receiver<bool>,
 ) {
     let _ = stream.set_nodelay(true);
-    let io = TokioIo::new(Watched {
-        stream,
-        conn: Arc::clone(&conn),
-        clock,
-    });
+    let io = TokioIo::new(Watched::new(stream, Arc::clone(&conn), clock));
     let tower = TowerToHyperService::new(router);
     let service_conn = Arc::clone(&conn);
     let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
@@ -354,20 +462,15 @@ async fn refuse(mut stream: TcpStream, refusing: Arc<AtomicUsize>) {
         Code::Busy,
         "too many open connections (max_connections); retry later",
     );
-    let body = error.body().to_string();
-    let mut head = format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
-         content-length: {}\r\nretry-after: 1\r\nconnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in crate::ui::SECURITY_HEADERS {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    head.push_str(&body);
+    let head = raw_answer(&error, "retry-after: 1\r\n");
+    // Write the answer, then read what the client still sends for a moment before closing:
+    // closing with unread bytes would reset the connection and could lose the answer.
     let write = async {
         stream.write_all(head.as_bytes()).await?;
-        stream.shutdown().await
+        stream.shutdown().await?;
+        let mut sink = [0u8; 8192];
+        while tokio::io::AsyncReadExt::read(&mut stream, &mut sink).await? > 0 {}
+        Ok::<(), io::Error>(())
     };
     let _ = tokio::time::timeout(Duration::from_secs(1), write).await;
     refusing.fetch_sub(1, Ordering::AcqRel);
@@ -406,7 +509,7 @@ pub async fn serve(
                 continue;
             }
         };
-        if registry.len() >= limits.max_connections && !registry.evict_idlest() {
+        if registry.len() >= limits.max_connections && !registry.evict_idlest(clock.now()) {
             if refusing.fetch_add(1, Ordering::AcqRel) < MAX_REFUSING {
                 tokio::spawn(refuse(stream, Arc::clone(&refusing)));
             } else {
@@ -471,24 +574,76 @@ mod tests {
     }
 
     #[test]
+    fn only_hypers_own_empty_answers_are_replaced() {
+        let conn = Conn::new(0);
+        let bare = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n\
+                     date: Mon, 07 Dec 2026 12:00:00 GMT\r\n\r\n";
+        let answer = String::from_utf8(replace_parser_answer(&conn, bare).unwrap()).unwrap();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(
+            head.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+            "{head}"
+        );
+        assert!(head.contains("content-type: application/json"), "{head}");
+        assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+        assert!(
+            head.contains(&format!("content-length: {}", body.len())),
+            "{head}"
+        );
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["error"]["code"], "headers_too_large");
+        let bad = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
+        assert!(replace_parser_answer(&conn, bad)
+            .unwrap()
+            .starts_with(b"HTTP/1.1 400 Bad Request"));
+        // Ours (a body, a type), other statuses, a part of a head: left alone.
+        let ours = b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n";
+        assert!(replace_parser_answer(&conn, ours).is_none());
+        assert!(replace_parser_answer(
+            &conn,
+            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 9\r\n\r\n"
+        )
+        .is_none());
+        assert!(replace_parser_answer(
+            &conn,
+            b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"
+        )
+        .is_none());
+        assert!(
+            replace_parser_answer(&conn, b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n")
+                .is_none()
+        );
+        let conn = Arc::new(conn);
+        let _answering = Answering::begin(&conn, Clock(Instant::now()));
+        assert!(
+            replace_parser_answer(&conn, bad).is_none(),
+            "a handler's answer"
+        );
+    }
+
+    #[test]
     fn eviction_picks_the_longest_idle_connection_never_an_answering_one() {
         let registry = Arc::new(Registry::default());
         let clock = Clock(Instant::now());
         let old = Arc::new(Conn::new(10));
         let new = Arc::new(Conn::new(20));
         let busy = Arc::new(Conn::new(0));
-        let _r = [&old, &new, &busy].map(|c| registry.add(Arc::clone(c)));
+        let young = Arc::new(Conn::new(900));
+        let _r = [&old, &new, &busy, &young].map(|c| registry.add(Arc::clone(c)));
         let _answering = Answering::begin(&busy, clock);
-        assert_eq!(registry.len(), 3);
-        assert!(registry.evict_idlest());
+        assert_eq!(registry.len(), 4);
+        let now = 1500;
+        assert!(registry.evict_idlest(now));
         assert!(old.evicted.load(Ordering::Relaxed));
-        assert!(registry.evict_idlest());
+        assert!(registry.evict_idlest(now));
         assert!(new.evicted.load(Ordering::Relaxed));
         assert!(
-            !registry.evict_idlest(),
-            "only an answering connection is left"
+            !registry.evict_idlest(now),
+            "an answering connection and one idle for less than the grace are left"
         );
         assert!(!busy.evicted.load(Ordering::Relaxed));
+        assert!(registry.evict_idlest(now + 500), "past its grace");
+        assert!(young.evicted.load(Ordering::Relaxed));
         drop(_r);
         assert_eq!(registry.len(), 0);
     }

@@ -22,6 +22,10 @@ pub enum Code {
     RequestTimeout,
     /// The request body, or an article in it, is larger than the configured limit.
     PayloadTooLarge,
+    /// The request target (path and query) is longer than the HTTP parser takes.
+    UriTooLong,
+    /// The request head has too many or too large header fields.
+    HeadersTooLarge,
     /// The analysis of a request's articles did not finish within the time budget.
     AnalysisTimeout,
     /// The server is at capacity (analysis queue or connections full); retry later.
@@ -50,6 +54,12 @@ pub const CODES: &[(Code, &str, StatusCode)] = &[
         Code::PayloadTooLarge,
         "payload_too_large",
         StatusCode::PAYLOAD_TOO_LARGE,
+    ),
+    (Code::UriTooLong, "uri_too_long", StatusCode::URI_TOO_LONG),
+    (
+        Code::HeadersTooLarge,
+        "headers_too_large",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
     ),
     (
         Code::AnalysisTimeout,
@@ -167,6 +177,8 @@ mod tests {
         check(Code::MethodNotAllowed, "method_not_allowed", 405);
         check(Code::RequestTimeout, "request_timeout", 408);
         check(Code::PayloadTooLarge, "payload_too_large", 413);
+        check(Code::UriTooLong, "uri_too_long", 414);
+        check(Code::HeadersTooLarge, "headers_too_large", 431);
         check(Code::AnalysisTimeout, "analysis_timeout", 422);
         check(Code::Busy, "busy", 503);
         check(Code::Internal, "internal", 500);
