@@ -116,7 +116,7 @@ pub(crate) fn parse_reply(raw: &[u8]) -> Reply {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no response head: {}", String::from_utf8_lossy(&raw)));
+        .unwrap_or_else(|| panic!("no response head: {}", String::from_utf8_lossy(raw)));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
     let status: u16 = lines

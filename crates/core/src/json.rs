@@ -57,7 +57,7 @@ impl<F: Formatter> Formatter for Escaping<F> {
     ) -> io::Result<()> {
         let mut rest = fragment;
         while let Some(at) = rest.find(['\u{2028}', '\u{2029}']) {
-            writer.write_all(rest[..at].as_bytes())?;
+            writer.write_all(&rest.as_bytes()[..at])?;
             let separator = rest[at..].chars().next().unwrap_or('\u{2028}');
             writer.write_all(if separator == '\u{2028}' {
                 b"\\u2028"

@@ -199,7 +199,10 @@ impl Server {
         let addr = listener.local_addr()?;
         let runtime = self.runtime()?;
         // Signal handlers are installed before `ready` says the server is up.
-        let stop = runtime.block_on(async { shutdown_signal() });
+        let stop = {
+            let _context = runtime.enter();
+            shutdown_signal()
+        };
         ready(addr);
         self.serve(runtime, listener, stop)?;
         Ok(())
