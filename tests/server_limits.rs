@@ -525,4 +525,16 @@ fn past_the_connection_cap_the_longest_idle_connection_makes_room() {
         .filter_map(|s| time_to_close(s, Duration::from_millis(500)))
         .count();
     assert_eq!(closed, 1, "exactly one held connection made room");
+    // Stopping with only idle connections (silent ones, a head stuck half-way) takes a moment,
+    // not the 5 s shutdown timeout.
+    let stuck = slowloris(addr, 1);
+    std::thread::sleep(Duration::from_millis(100));
+    let start = Instant::now();
+    running.stop().unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    drop((held, stuck));
 }

@@ -413,8 +413,8 @@ async fn watchdog(
 }
 
 /// Serves one connection until it ends, its watchdog closes it, or the server stops (an idle
-/// connection closes at once; an answering one finishes its request, or is dropped with the
-/// runtime at the shutdown deadline).
+/// connection closes within `IDLE_STOP_GRACE`; an answering one finishes its request, or is
+/// dropped with the runtime at the shutdown deadline).
 async fn serve_connection(
     stream: TcpStream,
     router: Router,
@@ -444,14 +444,25 @@ async fn serve_connection(
     tokio::select! {
         _ = connection.as_mut() => return,
         wake = watchdog(&conn, clock, &limits, &mut stop) => {
-            if matches!(wake, Wake::Close) || conn.is_idle() {
+            if matches!(wake, Wake::Close) {
                 return;
             }
         }
     }
+    // Stopping: hyper closes a connection between requests at once and lets a request in a
+    // handler finish (the stop's deadline bounds it). An idle one may still be writing an
+    // answer, or be stuck in a head that will never end: it gets a moment, not the deadline.
     connection.as_mut().graceful_shutdown();
-    let _ = connection.await;
+    if conn.is_idle() {
+        let _ = tokio::time::timeout(IDLE_STOP_GRACE, connection).await;
+    } else {
+        let _ = connection.await;
+    }
 }
+
+/// How long an idle connection may take to finish writing its last answer once the server
+/// is stopping.
+const IDLE_STOP_GRACE: Duration = Duration::from_millis(500);
 
 /// Answers a connection over the cap with a 503 and closes it (at most this many at once;
 /// beyond, the connection is closed unanswered).
