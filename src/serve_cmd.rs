@@ -20,7 +20,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "TOKEN", conflicts_with = "token_file")]
     pub token: Option<String>,
     /// Read the bearer token from the first line of FILE, which must be private to its owner
-    /// (chmod 600), e.g. `openssl rand -hex 16 > token && chmod 600 token`.
+    /// (chmod 600), e.g. made with `(umask 077; openssl rand -hex 16 > token)`.
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
     /// Largest request body accepted, in bytes; larger: 413 [default: 10485760].
@@ -51,13 +51,13 @@ pub struct ServeArgs {
     /// [default: 60s].
     #[arg(long, value_name = "TIME")]
     pub idle_timeout: Option<TimeLimit>,
-    /// Connections open at once; past it the longest-idle connection is closed to make room,
-    /// or, when all are answering requests, the newcomer gets 503 [default: 512]. Keep it
-    /// below the open-file limit (`ulimit -n`).
+    /// Connections open at once; past it the longest-idle connection (idle for 1 s at least)
+    /// is closed to make room, or, when there is none, the newcomer gets 503 [default: 512].
+    /// Keep it below the open-file limit (`ulimit -n`).
     #[arg(long, value_name = "N")]
     pub max_connections: Option<usize>,
-    /// On Ctrl-C or SIGTERM, time open requests get to finish before they are cut
-    /// [default: 5s].
+    /// On Ctrl-C or SIGTERM, time open requests get to finish before they are cut; nothing
+    /// is half-stored [default: 5s].
     #[arg(long, value_name = "TIME")]
     pub shutdown_timeout: Option<TimeLimit>,
     /// A JSON file with the server settings (the fields are the long flags with `_` for `-`,

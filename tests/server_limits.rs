@@ -538,3 +538,32 @@ fn past_the_connection_cap_the_longest_idle_connection_makes_room() {
     );
     drop((held, stuck));
 }
+
+#[test]
+fn bad_limit_flags_are_clear_errors() {
+    for (args, message) in [
+        (
+            &["--analysis-timeout", "3h"][..],
+            "expected a time such as 30s, 1.5s, 500ms or 2m",
+        ),
+        (
+            &["--header-timeout", "1ms"],
+            "header_timeout 1ms: expected at least 10ms",
+        ),
+        (
+            &["--max-connections", "0"],
+            "max_connections must be at least 1",
+        ),
+        (
+            &["--analysis-threads", "x"],
+            "invalid value 'x' for '--analysis-threads",
+        ),
+    ] {
+        let mut all = vec!["serve", "--db", "/nonexistent/verbatim.db"];
+        all.extend(args);
+        let out = crate::common::verbatim(&all, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}

@@ -19,6 +19,7 @@ type Job = Box<dyn FnOnce(&Pipeline) + Send>;
 /// length is bounded by `max_article_bytes`).
 pub struct Budget {
     deadline: Instant,
+    timeout: Duration,
     abandoned: Arc<AtomicBool>,
     stopping: Arc<AtomicBool>,
 }
@@ -29,6 +30,30 @@ impl Budget {
             || self.abandoned.load(Ordering::Relaxed)
             || self.stopping.load(Ordering::Relaxed)
     }
+
+    /// The error of a job that stopped for its budget: the one the requester gets at the
+    /// deadline, or that the server is stopping.
+    pub fn exceeded(&self) -> ApiError {
+        if self.stopping.load(Ordering::Relaxed) {
+            return stopping();
+        }
+        over_budget(self.timeout)
+    }
+}
+
+fn stopping() -> ApiError {
+    ApiError::new(Code::Busy, "the server is stopping; nothing was stored")
+}
+
+fn over_budget(timeout: Duration) -> ApiError {
+    ApiError::new(
+        Code::AnalysisTimeout,
+        format!(
+            "the analysis took longer than the server's {} budget (analysis_timeout); nothing \
+             was stored: send fewer or shorter articles per request",
+            crate::config::TimeLimit(timeout)
+        ),
+    )
 }
 
 /// Sets its flag when dropped: the requester's future ended (answered, timed out, or the
@@ -94,6 +119,7 @@ impl AnalysisPool {
         let started = Arc::new(AtomicBool::new(false));
         let budget = Budget {
             deadline,
+            timeout: self.timeout,
             abandoned: Arc::clone(&abandoned),
             stopping: Arc::clone(&self.stopping),
         };
@@ -123,21 +149,11 @@ impl AnalysisPool {
         }
         match tokio::time::timeout_at(deadline.into(), rx).await {
             Ok(Ok(result)) => result,
-            Ok(Err(_)) if self.stopping.load(Ordering::Relaxed) => Err(ApiError::new(
-                Code::Busy,
-                "the server is stopping; nothing was stored",
-            )),
+            Ok(Err(_)) if self.stopping.load(Ordering::Relaxed) => Err(stopping()),
             Ok(Err(_)) => Err(ApiError::internal(
                 "an analysis job ended without a result (a panic, see above)",
             )),
-            Err(_) if started.load(Ordering::Relaxed) => Err(ApiError::new(
-                Code::AnalysisTimeout,
-                format!(
-                    "the analysis took longer than the server's {} budget (analysis_timeout); \
-                     nothing was stored: send fewer or shorter articles per request",
-                    crate::config::TimeLimit(self.timeout)
-                ),
-            )),
+            Err(_) if started.load(Ordering::Relaxed) => Err(over_budget(self.timeout)),
             Err(_) => Err(ApiError::new(
                 Code::Busy,
                 format!(

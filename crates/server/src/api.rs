@@ -483,10 +483,7 @@ pub async fn post_articles(State(app): State<App>, req: Request) -> Result<Respo
             let mut analysed = Vec::with_capacity(articles.len());
             for article in articles {
                 if budget.exhausted() {
-                    return Err(ApiError::new(
-                        Code::AnalysisTimeout,
-                        "the analysis ran out of time; nothing was stored",
-                    ));
+                    return Err(budget.exceeded());
                 }
                 let result = pipeline.analyze(&article);
                 analysed.push((article, result));
