@@ -37,7 +37,7 @@ pub fn eval_attributions(
     }
     println!("{}", scores.table());
     if let Some(p) = json_path {
-        let body = serde_json::to_string_pretty(&scores.to_json())?;
+        let body = verbatim_core::json::to_string_pretty(&scores.to_json())?;
         std::fs::write(p, body + "\n").with_context(|| format!("{}", p.display()))?;
     }
     if let Some(p) = baseline_path {
@@ -231,7 +231,7 @@ pub fn eval_html(dir: &Path, json: Option<&Path>) -> anyhow::Result<ExitCode> {
                 .collect::<std::collections::BTreeMap<_, _>>(),
             "seconds": r.seconds,
         });
-        std::fs::write(path, serde_json::to_string_pretty(&value)? + "\n")
+        std::fs::write(path, verbatim_core::json::to_string_pretty(&value)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)

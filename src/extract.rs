@@ -42,9 +42,8 @@ pub fn extract(
         let analysis = pipeline.analyze(article);
         let record = ExtractRecord::new(article, &analysis);
         match format {
-            Format::Json => serde_json::to_writer(&mut *bytes, &record)
+            Format::Json => verbatim_core::json::to_writer(&mut *bytes, &record)
                 .map_err(std::io::Error::from)
-                .map(|()| escape_line_separators(bytes))
                 .and_then(|()| writeln!(bytes)),
             Format::Text => write_text(bytes, article, &record),
         }
@@ -124,35 +123,6 @@ fn process(
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes U+2028 and U+2029 in JSON output as `\u2028` and `\u2029`: valid JSON either way,
-/// but raw they end a line in JavaScript and in some line-oriented readers. Outside strings
-/// serde_json writes only ASCII, so the bytes can only be inside a string.
-fn escape_line_separators(bytes: &mut Vec<u8>) {
-    const SEPARATORS: [(&[u8], &[u8]); 2] =
-        [(b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029")];
-    if !bytes.windows(2).any(|w| w == b"\xe2\x80") {
-        return;
-    }
-    let mut out = Vec::with_capacity(bytes.len() + 16);
-    let mut i = 0;
-    while i < bytes.len() {
-        match SEPARATORS
-            .iter()
-            .find(|(raw, _)| bytes[i..].starts_with(raw))
-        {
-            Some((raw, escaped)) => {
-                out.extend_from_slice(escaped);
-                i += raw.len();
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    *bytes = out;
 }
 
 /// `Speaker — "content" (cue)`, one line per attribution, under a header per article.

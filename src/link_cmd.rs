@@ -134,7 +134,7 @@ pub fn explain(db: &str, name: &str, format: TableFormat) -> anyhow::Result<Exit
     let found = store.explain(name)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if format == TableFormat::Json {
-        serde_json::to_writer(&mut out, &found)?;
+        verbatim_core::json::to_writer(&mut out, &found)?;
         writeln!(out)?;
     } else {
         for e in &found {
@@ -212,7 +212,7 @@ pub fn clusters(
     match page.format {
         TableFormat::Json => {
             for c in &found.items {
-                serde_json::to_writer(&mut out, c)?;
+                verbatim_core::json::to_writer(&mut out, c)?;
                 writeln!(out)?;
             }
         }
@@ -405,7 +405,7 @@ pub fn cluster(args: ClusterArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         TableFormat::Json => {
-            serde_json::to_writer(&mut out, &c)?;
+            verbatim_core::json::to_writer(&mut out, &c)?;
             writeln!(out)?;
         }
         TableFormat::Csv => {

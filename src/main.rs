@@ -262,12 +262,17 @@ enum Command {
     /// Serve the store: an HTTP JSON API (/api/..., described at /api/openapi.json) and a web
     /// UI to search quotes, browse speakers and read articles with attributions highlighted.
     ///
-    /// Read-only unless a bearer token is set (--token or VERBATIM_TOKEN): then
-    /// POST /api/articles analyses and stores articles. Ctrl-C stops after open requests.
+    /// Read-only unless a bearer token is set (--token-file, --token or VERBATIM_TOKEN):
+    /// then POST /api/articles analyses and stores articles, on threads of their own and
+    /// under a time budget, so reads keep being answered. Every client is bounded (body size,
+    /// analysis time, header, body and idle timeouts, a connection cap); Ctrl-C or SIGTERM
+    /// stops once open requests finish, or at --shutdown-timeout. TIME is written 30s, 1.5s,
+    /// 500ms or 2m.
     ///
     /// Examples:
     ///   verbatim serve                          # http://127.0.0.1:8080 over ./verbatim.db
     ///   verbatim serve --db news.db --addr 0.0.0.0:8080
+    ///   (umask 077; openssl rand -hex 16 > token) && verbatim serve --token-file token
     ///   VERBATIM_TOKEN=$(openssl rand -hex 16) verbatim serve --db postgres://verbatim@localhost/news
     #[command(verbatim_doc_comment)]
     Serve(serve_cmd::ServeArgs),

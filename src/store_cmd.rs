@@ -530,7 +530,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
     match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
-                serde_json::to_writer(&mut out, r)?;
+                verbatim_core::json::to_writer(&mut out, r)?;
                 writeln!(out)?;
             }
         }
@@ -589,7 +589,7 @@ pub fn speakers(args: SpeakersArgs) -> anyhow::Result<ExitCode> {
     match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
-                serde_json::to_writer(&mut out, r)?;
+                verbatim_core::json::to_writer(&mut out, r)?;
                 writeln!(out)?;
             }
         }
@@ -648,7 +648,7 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
     match args.page.format {
         TableFormat::Json => {
             for r in &page.items {
-                serde_json::to_writer(&mut out, r)?;
+                verbatim_core::json::to_writer(&mut out, r)?;
                 writeln!(out)?;
             }
         }
@@ -688,7 +688,7 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let s = store.stats()?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &s)?;
+        verbatim_core::json::to_writer(&mut out, &s)?;
         writeln!(out)?;
     } else {
         for (label, n) in [
@@ -714,7 +714,7 @@ pub fn show(args: ShowArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         crate::Format::Json => {
-            serde_json::to_writer(&mut out, &article)?;
+            verbatim_core::json::to_writer(&mut out, &article)?;
             writeln!(out)?;
         }
         crate::Format::Text => write_marked(&mut out, &article)?,

@@ -255,7 +255,8 @@ fn html_text_over_the_article_limit_is_skipped() {
     assert_eq!(ids, ["zz_normal"]);
 }
 
-/// U+2028 and U+2029 leave as escapes in the output JSON.
+/// U+2028 and U+2029 leave as escapes in every output JSON: extract, the store commands, the
+/// server.
 #[test]
 fn line_separators_are_escaped_in_json() {
     let dir = TempDir::new("hostile-u2028");
@@ -267,6 +268,58 @@ fn line_separators_are_escaped_in_json() {
     assert!(!out.contains(['\u{2028}', '\u{2029}']), "{out}");
     assert!(out.contains("\\u2028") && out.contains("\\u2029"), "{out}");
     assert_eq!(json_lines(out.as_bytes())[0]["text"], text);
+    // The same for every JSON the store commands print and the server answers.
+    let db = dir.path().join("sep.db").to_string_lossy().into_owned();
+    let r = run(&["ingest", "--db", &db, &path]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let mut outputs = Vec::new();
+    for args in [
+        &["quotes", "--format", "json"][..],
+        &["articles", "--format", "json"],
+        &["show", "1", "--format", "json"],
+        &["quotes", "--cluster", "--format", "json"],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--db", &db]);
+        let r = run(&args);
+        assert!(r.status <= 1, "{args:?}: {}", r.stderr);
+        outputs.push((format!("{args:?}"), String::from_utf8(r.stdout).unwrap()));
+    }
+    let server = verbatim_server::Server::new(&verbatim_server::ServerConfig {
+        addr: "127.0.0.1:0".into(),
+        db: db.clone(),
+        ..Default::default()
+    })
+    .unwrap()
+    .spawn()
+    .unwrap();
+    for path in [
+        "/api/quotes",
+        "/api/articles/1",
+        "/api/articles?search=plan",
+    ] {
+        let reply = crate::server::get(server.addr(), path);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+        outputs.push((path.to_string(), reply.text()));
+    }
+    for (what, out) in &outputs {
+        assert!(!out.contains(['\u{2028}', '\u{2029}']), "{what}: {out}");
+    }
+    let (_, quotes) = &outputs[0];
+    assert!(quotes.contains("\\u202"), "{quotes}");
+    let contents: Vec<String> = json_lines(quotes.as_bytes())
+        .iter()
+        .map(|q| q["content_text"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        contents
+            .iter()
+            .any(|c| c.contains(['\u{2028}', '\u{2029}'])),
+        "{contents:?}"
+    );
+    let (_, article) = &outputs[5];
+    let article: serde_json::Value = serde_json::from_str(article).unwrap();
+    assert_eq!(article["text"], text);
 }
 
 /// A password in a PostgreSQL URL is never printed.

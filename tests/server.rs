@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use verbatim_server::{Running, Server, ServerConfig};
 
-const TOKEN: &str = "test-token-0123456789";
+pub(crate) const TOKEN: &str = "test-token-0123456789";
 
 /// A fresh, empty store, removed on drop.
 struct TestDb {
@@ -60,30 +60,30 @@ fn start(db: &TestDb, token: Option<&str>, max_body_bytes: usize) -> Running {
 }
 
 /// A response: status, lower-case headers, body.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
 /// One HTTP/1.1 request on its own connection.
-fn http(
+pub(crate) fn http(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -108,10 +108,15 @@ fn http(
         .and_then(|_| stream.write_all(body));
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
+    parse_reply(&raw)
+}
+
+/// A whole response as read from the connection.
+pub(crate) fn parse_reply(raw: &[u8]) -> Reply {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no response head: {}", String::from_utf8_lossy(&raw)));
+        .unwrap_or_else(|| panic!("no response head: {}", String::from_utf8_lossy(raw)));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
     let status: u16 = lines
@@ -161,11 +166,11 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     out
 }
 
-fn get(addr: SocketAddr, path: &str) -> Reply {
+pub(crate) fn get(addr: SocketAddr, path: &str) -> Reply {
     http(addr, "GET", path, &[], b"")
 }
 
-fn post(addr: SocketAddr, token: Option<&str>, body: &[u8]) -> Reply {
+pub(crate) fn post(addr: SocketAddr, token: Option<&str>, body: &[u8]) -> Reply {
     let auth = token.map(|t| format!("Bearer {t}"));
     let mut headers = vec![("Content-Type", "application/json")];
     if let Some(a) = &auth {
@@ -175,7 +180,7 @@ fn post(addr: SocketAddr, token: Option<&str>, body: &[u8]) -> Reply {
 }
 
 /// Checks an error reply: status, the one JSON shape, the code.
-fn check_error(reply: &Reply, status: u16, code: &str, what: &str) {
+pub(crate) fn check_error(reply: &Reply, status: u16, code: &str, what: &str) {
     assert_eq!(reply.status, status, "{what}: {}", reply.text());
     assert!(
         reply
@@ -678,15 +683,21 @@ fn a_server_without_a_store_or_with_a_bad_config_does_not_start() {
 }
 
 /// `verbatim serve` as a process: prints its address, answers, stops on SIGINT with status 0.
-struct ServeProcess {
-    child: std::process::Child,
-    addr: SocketAddr,
+pub(crate) struct ServeProcess {
+    pub(crate) child: std::process::Child,
+    pub(crate) addr: SocketAddr,
 }
 
 impl ServeProcess {
-    fn start(args: &[&str], token_env: Option<&str>) -> ServeProcess {
+    pub(crate) fn start(args: &[&str], token_env: Option<&str>) -> ServeProcess {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_verbatim"));
-        cmd.arg("serve").args(args).current_dir(workspace());
+        cmd.arg("serve").args(args);
+        ServeProcess::spawn(cmd, token_env)
+    }
+
+    /// Starts `cmd` (which runs, or execs, `verbatim serve`) and reads the address it prints.
+    pub(crate) fn spawn(mut cmd: Command, token_env: Option<&str>) -> ServeProcess {
+        cmd.current_dir(workspace());
         cmd.env_remove("VERBATIM_TOKEN");
         if let Some(t) = token_env {
             cmd.env("VERBATIM_TOKEN", t);
@@ -712,11 +723,17 @@ impl ServeProcess {
     }
 
     /// SIGINT, then the exit status (None if it had to be killed).
-    fn interrupt(&mut self) -> Option<i32> {
+    pub(crate) fn interrupt(&mut self) -> Option<i32> {
+        self.signal("-INT", Duration::from_secs(20))
+    }
+
+    /// Sends `signal` (`-INT`, `-TERM`), then waits up to `wait` for the exit status (None if
+    /// it had to be killed).
+    pub(crate) fn signal(&mut self, signal: &str, wait: Duration) -> Option<i32> {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-INT", &pid]).status();
+        let sent = Command::new("kill").args([signal, &pid]).status();
         assert!(sent.is_ok_and(|s| s.success()));
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + wait;
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status.code();

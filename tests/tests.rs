@@ -13,6 +13,7 @@ mod scaling;
 mod schema;
 mod seed;
 mod server;
+mod server_limits;
 mod speakers;
 mod store;
 mod warc;

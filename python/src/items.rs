@@ -104,7 +104,7 @@ pub fn record_json(
     article: &verbatim_core::Article,
     analysis: &verbatim_core::Analysis,
 ) -> Result<String, String> {
-    serde_json::to_string(&ExtractRecord::new(article, analysis))
+    verbatim_core::json::to_string(&ExtractRecord::new(article, analysis))
         .map_err(|e| format!("encoding the record: {e}"))
 }
 

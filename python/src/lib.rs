@@ -37,7 +37,7 @@ fn loads(py: Python<'_>, json: &str) -> PyResult<Py<PyAny>> {
 
 /// A serialisable Rust value as Python objects (dicts keep the field order of the JSON).
 fn to_py<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
-    let json = serde_json::to_string(value)
+    let json = verbatim_core::json::to_string(value)
         .map_err(|e| PyRuntimeError::new_err(format!("encoding a result: {e}")))?;
     loads(py, &json)
 }

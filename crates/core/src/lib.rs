@@ -21,6 +21,7 @@ pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod ingest;
+pub mod json;
 pub mod learn;
 pub mod link;
 pub mod parallel;

@@ -3,6 +3,7 @@
 
 use crate::body::{parse_articles, Warning};
 use crate::error::{ApiError, Code};
+use crate::json::Json;
 use crate::params::Params;
 use crate::App;
 use axum::body::Bytes;
@@ -10,7 +11,6 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use verbatim_store::csv::{self, CsvRow};
@@ -446,33 +446,56 @@ struct IngestResponse {
 
 pub async fn post_articles(State(app): State<App>, req: Request) -> Result<Response, ApiError> {
     authorize(app.config.token.as_deref(), req.headers())?;
-    let body = Bytes::from_request(req, &()).await.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                Code::PayloadTooLarge,
-                format!(
-                    "the body is larger than {} bytes; send fewer articles per request",
-                    app.config.max_body_bytes
-                ),
-            )
-        } else {
-            ApiError::bad_parameter(format!("body: {}", r.body_text()))
-        }
-    })?;
-    let Some(pipeline) = app.pipeline.clone() else {
-        return Err(ApiError::internal("no pipeline on a server with a token"));
+    let Some(analysis) = app.analysis.clone() else {
+        return Err(ApiError::internal(
+            "no analysis pool on a server with a token",
+        ));
     };
+    let body_timeout = app.config.body_timeout;
+    let body = match tokio::time::timeout(body_timeout, Bytes::from_request(req, &())).await {
+        Err(_) => {
+            return Err(ApiError::new(
+                Code::RequestTimeout,
+                format!(
+                    "the body did not arrive within {} (body_timeout)",
+                    crate::config::TimeLimit(body_timeout)
+                ),
+            ))
+        }
+        Ok(body) => body.map_err(|r| {
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    Code::PayloadTooLarge,
+                    format!(
+                        "the body is larger than {} bytes (max_body_bytes); send fewer articles per request",
+                        app.config.max_body_bytes
+                    ),
+                )
+            } else {
+                ApiError::bad_parameter(format!("body: {}", r.body_text()))
+            }
+        })?,
+    };
+    let max_article_bytes = app.config.max_article_bytes;
+    // Reading and analysing run on an analysis thread under the time budget; only the write
+    // goes to the store's blocking pool.
+    let (analysed, warnings) = analysis
+        .run(move |pipeline, budget| {
+            let (articles, warnings) = parse_articles(&body, max_article_bytes)?;
+            let mut analysed = Vec::with_capacity(articles.len());
+            for article in articles {
+                if budget.exhausted() {
+                    return Err(budget.exceeded());
+                }
+                let result = pipeline.analyze(&article);
+                analysed.push((article, result));
+            }
+            Ok((analysed, warnings))
+        })
+        .await?;
     let response = app
         .pool
         .run(move |s| {
-            let (articles, warnings) = parse_articles(&body)?;
-            let analysed: Vec<_> = articles
-                .into_iter()
-                .map(|a| {
-                    let analysis = pipeline.analyze(&a);
-                    (a, analysis)
-                })
-                .collect();
             let report = s.ingest_batch(&analysed)?;
             let mut stored = Vec::with_capacity(analysed.len());
             for (a, _) in &analysed {

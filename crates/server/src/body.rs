@@ -2,10 +2,10 @@
 //! of a JSONL input line. Each object is read by the same JSONL reader as `verbatim ingest`,
 //! so dates, placeholders and metadata recognised in the text behave the same.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use serde_json::Value;
 use std::io::Cursor;
-use verbatim_core::ingest::{Event, Reader};
+use verbatim_core::ingest::{Event, Limits, Reader};
 use verbatim_core::Article;
 
 /// The fields an article object may have: the JSONL fields and PolNeAR's fallback names.
@@ -31,8 +31,12 @@ pub struct Warning {
 }
 
 /// Reads the articles of a request body, in order; any invalid item fails the whole request
-/// (nothing is stored) with a message naming it.
-pub fn parse_articles(body: &[u8]) -> Result<(Vec<Article>, Vec<Warning>), ApiError> {
+/// (nothing is stored) with a message naming it. A text longer than `max_article_bytes` is a
+/// `payload_too_large` error.
+pub fn parse_articles(
+    body: &[u8],
+    max_article_bytes: usize,
+) -> Result<(Vec<Article>, Vec<Warning>), ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_parameter(format!("body: invalid JSON: {e}")))?;
     let (items, single) = match value {
@@ -70,6 +74,17 @@ pub fn parse_articles(body: &[u8]) -> Result<(Vec<Article>, Vec<Warning>), ApiEr
             )));
         }
         match fields.get("text") {
+            Some(Value::String(t)) if t.len() > max_article_bytes => {
+                return Err(ApiError::new(
+                    Code::PayloadTooLarge,
+                    format!(
+                        "{}: \"text\" is {} bytes, longer than the {max_article_bytes} bytes \
+                         allowed (max_article_bytes); nothing was stored",
+                        name(i),
+                        t.len()
+                    ),
+                ))
+            }
             Some(Value::String(t)) if !t.trim().is_empty() => {}
             Some(Value::String(_)) => {
                 return Err(ApiError::bad_parameter(format!(
@@ -94,7 +109,15 @@ pub fn parse_articles(body: &[u8]) -> Result<(Vec<Article>, Vec<Warning>), ApiEr
         jsonl.push_str(&item.to_string());
         jsonl.push('\n');
     }
-    let reader = Reader::new(vec!["-".into()]).with_stdin(Cursor::new(jsonl.into_bytes()));
+    let limits = Limits {
+        max_article_bytes,
+        // An item holds at most the whole body.
+        max_line_bytes: jsonl.len().max(1),
+        ..Limits::default()
+    };
+    let reader = Reader::new(vec!["-".into()])
+        .with_limits(limits)
+        .with_stdin(Cursor::new(jsonl.into_bytes()));
     let mut articles = Vec::with_capacity(items.len());
     let mut warnings = Vec::new();
     for event in reader {
@@ -139,7 +162,7 @@ mod tests {
 
     /// `expected`: Ok(ids) or Err(part of the message).
     fn check(body: &str, expected: Result<&[&str], &str>) {
-        match (parse_articles(body.as_bytes()), expected) {
+        match (parse_articles(body.as_bytes(), 100), expected) {
             (Ok((articles, _)), Ok(ids)) => {
                 let got: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
                 assert_eq!(got, ids, "{body}");
@@ -171,6 +194,22 @@ mod tests {
             Err("body[0]: unknown field \"titel\""),
         );
         check(r#"{"text": "x""#, Err("invalid JSON"));
+        let long = format!(r#"[{{"text": "x"}}, {{"text": "{}"}}]"#, "y".repeat(101));
+        match parse_articles(long.as_bytes(), 100) {
+            Err(e) => {
+                assert_eq!(e.code, Code::PayloadTooLarge);
+                assert!(
+                    e.message.starts_with("body[1]: \"text\" is 101 bytes"),
+                    "{}",
+                    e.message
+                );
+            }
+            Ok(_) => panic!("a 101-byte text under a 100-byte limit was read"),
+        }
+        check(
+            &format!(r#"{{"id": "k", "text": "{}"}}"#, "y".repeat(100)),
+            Ok(&["k"]),
+        );
         check("", Err("invalid JSON"));
     }
 
@@ -178,7 +217,7 @@ mod tests {
     fn metadata_fields_are_kept() {
         let body = r#"[{"text": "He said so.", "title": "T <b>", "url": "https://e.x/1",
             "published": "2017-03-03", "outlet": "Reuters"}, {"text": "z", "id": "z"}]"#;
-        let (articles, warnings) = parse_articles(body.as_bytes()).unwrap();
+        let (articles, warnings) = parse_articles(body.as_bytes(), 100).unwrap();
         assert!(warnings.is_empty());
         let meta = &articles[0].meta;
         assert_eq!(meta.headline.as_deref(), Some("T <b>"));
@@ -193,7 +232,7 @@ mod tests {
     #[test]
     fn a_bad_date_is_a_warning_on_its_item() {
         let body = r#"[{"text": "a", "id": "a"}, {"text": "b", "published": "someday"}]"#;
-        let (articles, warnings) = parse_articles(body.as_bytes()).unwrap();
+        let (articles, warnings) = parse_articles(body.as_bytes(), 100).unwrap();
         assert_eq!(articles.len(), 2);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert_eq!(warnings[0].item, 1);

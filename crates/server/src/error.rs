@@ -18,8 +18,18 @@ pub enum Code {
     NotFound,
     /// The route exists, the method does not.
     MethodNotAllowed,
-    /// The request body is larger than the configured limit.
+    /// The client took longer than the configured time to send its request body.
+    RequestTimeout,
+    /// The request body, or an article in it, is larger than the configured limit.
     PayloadTooLarge,
+    /// The request target (path and query) is longer than the HTTP parser takes.
+    UriTooLong,
+    /// The request head has too many or too large header fields.
+    HeadersTooLarge,
+    /// The analysis of a request's articles did not finish within the time budget.
+    AnalysisTimeout,
+    /// The server is at capacity (analysis queue or connections full); retry later.
+    Busy,
     /// A failure of the server or the store; the message says no more than needed.
     Internal,
 }
@@ -36,10 +46,27 @@ pub const CODES: &[(Code, &str, StatusCode)] = &[
         StatusCode::METHOD_NOT_ALLOWED,
     ),
     (
+        Code::RequestTimeout,
+        "request_timeout",
+        StatusCode::REQUEST_TIMEOUT,
+    ),
+    (
         Code::PayloadTooLarge,
         "payload_too_large",
         StatusCode::PAYLOAD_TOO_LARGE,
     ),
+    (Code::UriTooLong, "uri_too_long", StatusCode::URI_TOO_LONG),
+    (
+        Code::HeadersTooLarge,
+        "headers_too_large",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+    ),
+    (
+        Code::AnalysisTimeout,
+        "analysis_timeout",
+        StatusCode::UNPROCESSABLE_ENTITY,
+    ),
+    (Code::Busy, "busy", StatusCode::SERVICE_UNAVAILABLE),
     (
         Code::Internal,
         "internal",
@@ -112,12 +139,17 @@ impl From<verbatim_store::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.code.status(), axum::Json(self.body())).into_response();
+        let mut response = (self.code.status(), crate::json::Json(self.body())).into_response();
         if self.code == Code::Unauthorized {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"verbatim\""),
             );
+        }
+        if self.code == Code::Busy {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }
@@ -143,7 +175,12 @@ mod tests {
         check(Code::ReadOnly, "read_only", 403);
         check(Code::NotFound, "not_found", 404);
         check(Code::MethodNotAllowed, "method_not_allowed", 405);
+        check(Code::RequestTimeout, "request_timeout", 408);
         check(Code::PayloadTooLarge, "payload_too_large", 413);
+        check(Code::UriTooLong, "uri_too_long", 414);
+        check(Code::HeadersTooLarge, "headers_too_large", 431);
+        check(Code::AnalysisTimeout, "analysis_timeout", 422);
+        check(Code::Busy, "busy", 503);
         check(Code::Internal, "internal", 500);
     }
 

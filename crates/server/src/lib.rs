@@ -1,8 +1,9 @@
 //! verbatim-server: the HTTP JSON API and the web UI over a verbatim store.
 //!
 //! [`ServerConfig`] (serde; CLI flags or a JSON file) is checked by [`Server::new`], which
-//! also opens the store. [`Server::run`] serves until Ctrl-C or SIGTERM and then drains open
-//! requests; [`Server::spawn`] serves on a background thread (tests, embedding).
+//! also opens the store. [`Server::run`] serves until Ctrl-C or SIGTERM and then lets open
+//! requests finish, up to the shutdown timeout; [`Server::spawn`] serves on a background
+//! thread (tests, embedding).
 //!
 //! Routes (described by the OpenAPI document at `/api/openapi.json`):
 //!
@@ -21,18 +22,22 @@
 //! Every error is `{"error": {"code", "message"}}` with the status of [`error::CODES`].
 //!
 //! Store calls are blocking: each runs on tokio's blocking pool with a handle from a small
-//! pool of open stores.
+//! pool of open stores. Posted articles are analysed on threads of their own under a time
+//! budget; connections have header and idle timeouts and a cap (see `conn`).
 
+mod analysis;
 mod api;
 pub mod body;
 pub mod config;
+mod conn;
 pub mod error;
+mod json;
 mod params;
 mod pool;
 mod ui;
 
 pub use api::{timeline, Month};
-pub use config::{Checked, ConfigError, ServerConfig};
+pub use config::{Checked, ConfigError, ServerConfig, TimeLimit};
 pub use error::{ApiError, Code};
 
 use axum::extract::DefaultBodyLimit;
@@ -77,8 +82,8 @@ pub const UI_ROUTES: &[&str] = &[
 #[derive(Clone)]
 pub(crate) struct App {
     pool: pool::Pool,
-    /// Built only when writes are allowed (a token is set).
-    pipeline: Option<Arc<Pipeline>>,
+    /// Started only when writes are allowed (a token is set).
+    analysis: Option<analysis::AnalysisPool>,
     config: Arc<Checked>,
 }
 
@@ -116,11 +121,19 @@ impl Server {
         }
         let pool = pool::Pool::open(&db, checked.pool_size)
             .map_err(|e| StartError::Store(verbatim_store::redact(&db), e))?;
-        let pipeline = checked.token.is_some().then(|| Arc::new(Pipeline::new()));
+        let analysis = match checked.token {
+            Some(_) => Some(analysis::AnalysisPool::start(
+                Arc::new(Pipeline::new()),
+                checked.analysis_threads,
+                checked.analysis_queue,
+                checked.analysis_timeout,
+            )?),
+            None => None,
+        };
         Ok(Server {
             app: App {
                 pool,
-                pipeline,
+                analysis,
                 config: Arc::new(checked),
             },
         })
@@ -167,13 +180,8 @@ impl Server {
         let thread = std::thread::Builder::new()
             .name("verbatim-serve".into())
             .spawn(move || {
-                runtime.block_on(async move {
-                    let listener = tokio::net::TcpListener::from_std(listener)?;
-                    axum::serve(listener, self.router())
-                        .with_graceful_shutdown(async {
-                            let _ = rx.await;
-                        })
-                        .await
+                self.serve(runtime, listener, async {
+                    let _ = rx.await;
                 })
             })?;
         Ok(Running {
@@ -183,19 +191,50 @@ impl Server {
         })
     }
 
-    /// Serves until Ctrl-C (SIGINT) or SIGTERM, then lets open requests finish. `ready` is
-    /// called with the bound address once the server accepts connections.
+    /// Serves until Ctrl-C (SIGINT) or SIGTERM, then stops within the shutdown timeout:
+    /// open requests finish or are cut at its end. `ready` is called with the bound address
+    /// once the server accepts connections.
     pub fn run(self, ready: impl FnOnce(SocketAddr)) -> Result<(), StartError> {
         let listener = self.bind()?;
         let addr = listener.local_addr()?;
         let runtime = self.runtime()?;
-        runtime.block_on(async move {
+        // Signal handlers are installed before `ready` says the server is up.
+        let stop = {
+            let _context = runtime.enter();
+            shutdown_signal()
+        };
+        ready(addr);
+        self.serve(runtime, listener, stop)?;
+        Ok(())
+    }
+
+    /// Serves on `runtime` until `stop`, then waits for what is still running until the
+    /// shutdown deadline; the store handles are closed when the server is dropped on return.
+    fn serve(
+        self,
+        runtime: tokio::runtime::Runtime,
+        listener: std::net::TcpListener,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let config = &self.app.config;
+        let limits = conn::Limits {
+            header_timeout: config.header_timeout,
+            idle_timeout: config.idle_timeout,
+            max_connections: config.max_connections,
+            shutdown_timeout: config.shutdown_timeout,
+        };
+        let router = self.router();
+        let deadline = runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            ready(addr);
-            axum::serve(listener, self.router())
-                .with_graceful_shutdown(shutdown_signal())
-                .await
+            Ok::<_, std::io::Error>(conn::serve(listener, router, limits, stop).await)
         })?;
+        // Queued and running analyses stop at their next check; store calls still running
+        // get what is left of the deadline.
+        if let Some(analysis) = &self.app.analysis {
+            analysis.stop();
+        }
+        runtime.shutdown_timeout(deadline.saturating_duration_since(std::time::Instant::now()));
+        drop(self);
         Ok(())
     }
 
@@ -216,27 +255,40 @@ impl Server {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed when this is called,
+/// not when the future is first polled, so a signal sent as soon as the server says it is
+/// ready is not missed.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let mut signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        [SignalKind::interrupt(), SignalKind::terminate()].map(|kind| signal(kind).ok())
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let [interrupt, terminate] = &mut signals;
+            let wait = |s: &mut Option<tokio::signal::unix::Signal>| {
+                let s = s.take();
+                async move {
+                    match s {
+                        Some(mut s) => {
+                            s.recv().await;
+                        }
+                        // No handler possible: serve until killed.
+                        None => std::future::pending::<()>().await,
+                    }
+                }
+            };
+            tokio::select! {
+                _ = wait(interrupt) => {},
+                _ = wait(terminate) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
-            // No signal handling possible: serve until killed.
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
     }
 }
 
@@ -261,7 +313,8 @@ impl Running {
         self.addr
     }
 
-    /// Stops accepting, lets open requests finish, and waits for the thread.
+    /// Stops accepting, lets open requests finish (up to the shutdown timeout), and waits for
+    /// the thread.
     pub fn stop(mut self) -> std::io::Result<()> {
         self.finish()
     }
