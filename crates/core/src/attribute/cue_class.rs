@@ -121,6 +121,12 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "i",
 ];
 
+/// An adverb in `-ly` before the verb ("strongly denied", "publicly said"); short `-ly`
+/// words and `-ply` verbs ("reply", "imply", "supply") are not.
+fn is_adverb(w: &str) -> bool {
+    w.len() >= 6 && w.ends_with("ly") && !w.ends_with("ply")
+}
+
 /// Strips one inflectional ending (`-ing`, `-ies`, `-es`, `-ed`, `-s`, `-d`) off a word of
 /// more than two letters beyond it.
 fn crude_stem(w: &str) -> &str {
@@ -161,7 +167,7 @@ pub fn cue_key(cue_text: &str) -> Option<String> {
     }
     let key = words
         .iter()
-        .find(|w| !FUNCTION_WORDS.contains(w))
+        .find(|w| !FUNCTION_WORDS.contains(w) && !is_adverb(w))
         .or(words.first())?;
     Some(if matches!(*key, ":" | "—" | "―" | "-") {
         key.to_string()
@@ -208,8 +214,19 @@ pub fn classify_cue(text: &str, cue: &[Span], kind: Kind) -> CueClass {
         return CueClass::Speech;
     }
     let cue_text: Vec<&str> = cue.iter().map(|s| s.slice(text)).collect();
-    cue_key(&cue_text.join(" "))
-        .and_then(|k| table().get(k.as_str()).copied())
+    let Some(key) = cue_key(&cue_text.join(" ")) else {
+        return CueClass::Other;
+    };
+    // Other inflections of a listed stem: `disclose` for `disclos`, `deny` for `deni`.
+    let variants = [
+        Some(key.clone()),
+        key.strip_suffix('e').map(str::to_string),
+        key.strip_suffix('y').map(|k| format!("{k}i")),
+    ];
+    variants
+        .into_iter()
+        .flatten()
+        .find_map(|k| table().get(k.as_str()).copied())
         .unwrap_or_default()
 }
 
@@ -244,6 +261,9 @@ mod tests {
         assert_eq!(class("wants"), CueClass::Intention);
         assert_eq!(class("showed"), CueClass::Evidence);
         assert_eq!(class("has agreed a deal to replace"), CueClass::Other);
+        assert_eq!(class("strongly denied"), CueClass::Speech);
+        assert_eq!(class("did not disclose"), CueClass::Speech);
+        assert_eq!(class("deny"), CueClass::Speech);
         assert_eq!(class("according to"), CueClass::Speech);
     }
 
