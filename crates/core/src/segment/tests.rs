@@ -384,7 +384,9 @@ Meanwhile, House Speaker Paul Ryan said Sessions should recuse himself.";
         &[
             "Trump stands by Sessions as Democrats seek resignation over Russia revelation",
             "| Updated: Aug 23, 2017 11:20 IST",
-            "New York [USA], Mar. 3 (ANI): U.S. President Donald Trump on Thursday said he has \
+            // The dateline is a sentence of its own.
+            "New York [USA], Mar. 3 (ANI):",
+            "U.S. President Donald Trump on Thursday said he has \
 \"total\" confidence in Attorney General Jeff Sessions following accusations that he misled \
 Congress, according to CNN.",
             "Following the accusations Democrats have called for Sessions' to resign.",
@@ -393,7 +395,10 @@ Congress, according to CNN.",
             "Meanwhile, House Speaker Paul Ryan said Sessions should recuse himself.",
         ],
     );
-    assert_eq!(seg(text).paragraphs.len(), 3);
+    let s = seg(text);
+    assert_eq!(s.paragraphs.len(), 3);
+    let dateline = s.dateline.expect("a dateline").slice(text);
+    assert_eq!(dateline, "New York [USA], Mar. 3 (ANI):");
 }
 
 #[test]
