@@ -4,6 +4,7 @@
 
 use crate::article::Article;
 use crate::pipeline::Analysis;
+use crate::producer::Producer;
 use crate::resolve::Speaker;
 use crate::span::{CharOffsets, Span};
 use serde::Serialize;
@@ -22,6 +23,8 @@ pub struct ExtractRecord {
     pub text: String,
     pub entities: Vec<EntityRecord>,
     pub attributions: Vec<AttributionRecord>,
+    /// The version and models that made the record.
+    pub producer: Producer,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,6 +99,7 @@ impl ExtractRecord {
                     speaker: a.speaker.clone(),
                 })
                 .collect(),
+            producer: Producer::clone(&analysis.producer),
         }
     }
 }

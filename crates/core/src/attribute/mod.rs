@@ -4,6 +4,7 @@
 mod model;
 mod rules;
 
+pub(crate) use model::EMBEDDED as EMBEDDED_MODEL;
 pub use model::{evaluate, train, DevScores, ModelAttributor, TrainConfig};
 pub use rules::RuleAttributor;
 
@@ -93,6 +94,10 @@ impl Attribution {
 /// returns lies on char boundaries of `text` and inside it.
 pub trait Attributor: Send + Sync {
     fn attribute(&self, text: &str, seg: &Segmentation, syntax: &Syntax) -> Vec<Attribution>;
+
+    /// What the records it produced say made them (`producer.models.attribution`): a short
+    /// hash of a trained model's file bytes ([`crate::producer::model_id`]), or a name.
+    fn model_id(&self) -> String;
 }
 
 /// Classifies an attribution by its content and cue: quote marks make it direct or mixed,
