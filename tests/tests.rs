@@ -6,6 +6,7 @@ mod eval;
 mod hostile;
 mod html;
 mod link;
+mod load;
 mod parse;
 mod properties;
 mod quality;

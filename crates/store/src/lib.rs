@@ -34,7 +34,7 @@ mod syntax;
 
 pub mod csv;
 pub use canon::{content_hash, normalize_name, speaker_key};
-pub use ingest::{prepare, Prepared};
+pub use ingest::{prepare, prepare_found, Prepared};
 pub use query::{
     outlet_name, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery, SpeakerOrder,
     SpeakerQuery,
