@@ -275,6 +275,9 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     if let Some(file) = &args.aliases {
         crate::link_cmd::load_rules_file(&mut store, file)?;
     }
+    // The quote index is brought up to date every 10 s and at the end, not after every batch
+    // (indexing a batch costs about as much as writing it).
+    store.defer_index(Duration::from_secs(10));
     let pipeline = OnceLock::new();
     let producer = pipeline_producer(args.attributor);
     let batch_size = args.batch.max(1);
@@ -305,6 +308,9 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 progress.article(bytes);
             }
         }
+        store
+            .sync_index()
+            .with_context(|| format!("indexing the quotes in {}", redact(&writer_db)))?;
         progress.clear();
         Ok((totals, n_failed))
     });

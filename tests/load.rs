@@ -69,11 +69,15 @@ fn extract_output_loads_as_the_raw_ingest_stores_it() {
         let stats_loaded = Store::open(b).unwrap().stats().unwrap();
         assert_eq!(stats_raw, stats_loaded);
         assert!(stats_raw.clusters > 0 && stats_raw.attributions > 50);
+        // The quote index is updated at the end of a load, not after every batch: complete.
+        let search = ["quotes", "--search", "Russia OR Russians"];
+        assert!(listing(b, &search).lines().count() >= 3);
         for command in [
             &["quotes"][..],
             &["speakers"],
             &["quotes", "--cluster"],
             &["articles"],
+            &search,
         ] {
             assert_eq!(listing(a, command), listing(b, command), "{command:?}");
         }

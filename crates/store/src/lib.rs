@@ -77,6 +77,10 @@ pub struct Store {
     conn: Box<dyn Conn>,
     /// The quote search index (SQLite stores; PostgreSQL searches in the server).
     index: Option<search::QuoteIndex>,
+    /// Ingest brings the index up to date after a batch only when this long has passed since
+    /// it last did ([`Store::defer_index`]; zero: after every batch).
+    index_interval: std::time::Duration,
+    index_updated: Option<std::time::Instant>,
 }
 
 /// What one [`Store::ingest_batch`] did.
@@ -478,7 +482,12 @@ impl Store {
                 schema::SCHEMA_VERSION
             )));
         }
-        Ok(Store { conn, index: None })
+        Ok(Store {
+            conn,
+            index: None,
+            index_interval: std::time::Duration::ZERO,
+            index_updated: None,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -550,7 +559,7 @@ impl Store {
             self.conn.batch("COMMIT")
         })();
         if whole.is_ok() {
-            self.update_index()?;
+            self.update_index_when_due()?;
             return Ok(report);
         }
         self.rollback();
@@ -577,14 +586,33 @@ impl Store {
                 }
             }
         }
-        self.update_index()?;
+        self.update_index_when_due()?;
         Ok(report)
     }
 
+    /// Lets ingest batches leave the quote search index behind for up to `interval` (a bulk
+    /// load then indexes once every `interval` instead of after every batch: indexing a batch
+    /// costs about as much as writing it). Call [`Store::sync_index`] when done; a process
+    /// killed before that leaves the index behind, and the next open of the store catches up.
+    pub fn defer_index(&mut self, interval: std::time::Duration) {
+        self.index_interval = interval;
+    }
+
+    fn update_index_when_due(&mut self) -> Result<()> {
+        let due = self
+            .index_updated
+            .is_none_or(|t| t.elapsed() >= self.index_interval);
+        if due {
+            self.sync_index()?;
+        }
+        Ok(())
+    }
+
     /// Brings the search index up to the record (nothing for PostgreSQL).
-    fn update_index(&mut self) -> Result<()> {
+    pub fn sync_index(&mut self) -> Result<()> {
         if let Some(index) = &mut self.index {
             index.catch_up(self.conn.as_mut())?;
+            self.index_updated = Some(std::time::Instant::now());
         }
         Ok(())
     }
