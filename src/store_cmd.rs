@@ -304,6 +304,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             totals.stored += report.stored;
             totals.duplicates += report.duplicates;
             totals.attributions += report.attributions;
+            totals.retries += report.retries;
             for bytes in sizes {
                 progress.article(bytes);
             }
@@ -380,6 +381,12 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         .join()
         .map_err(|_| anyhow::anyhow!("the store writer thread panicked"))??;
     n_failed += failed_writes;
+    if totals.retries > 0 {
+        eprintln!(
+            "verbatim: {} transaction(s) written again after a conflict with another writer",
+            totals.retries
+        );
+    }
     eprintln!(
         "verbatim: stored {} article(s) with {} attribution(s), skipped {} already stored, \
          in {:.1} s ({})",

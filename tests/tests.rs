@@ -17,3 +17,4 @@ mod server;
 mod speakers;
 mod store;
 mod warc;
+mod writers;
