@@ -220,7 +220,7 @@ pub fn open_existing(db: &str) -> anyhow::Result<Store> {
 /// One input item on its way to the store.
 enum Work {
     /// An article to analyse.
-    Analyse(Article),
+    Analyse(Box<Article>),
     /// An extract record, analysed already.
     Load(Box<Extracted>),
 }
@@ -345,7 +345,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 Work::Load(record)
             }
             item => match item.into_event() {
-                Event::Article(article) => Work::Analyse(*article),
+                Event::Article(article) => Work::Analyse(article),
                 Event::Warning { origin, message } => {
                     clear_line();
                     eprintln!("verbatim: warning: {origin}: {message}");
