@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use verbatim_core::attribute::RuleAttributor;
 use verbatim_core::ingest::Limits;
-use verbatim_core::Pipeline;
+use verbatim_core::{Attributor, Pipeline, Producer};
 
 /// verbatim reads news articles and records who said what: every direct quote, reported
 /// speech and "according to X", as source / cue / content spans with the speaker.
@@ -186,9 +186,17 @@ enum Command {
     /// in batched transactions: a killed ingest loses nothing already committed, and a rerun
     /// stores the rest.
     ///
+    /// Records that `verbatim extract` (or the Python package, or the Spark job in
+    /// examples/spark/) already wrote are stored as they are, without analysing again: a
+    /// JSONL line with `attributions` and `producer` members is such a record. Its producer
+    /// must be this binary's (same version and models) unless --accept-producer; linking and
+    /// clustering happen here in either case.
+    ///
     /// Examples:
     ///   verbatim ingest examples/articles/
     ///   verbatim ingest --db news.db dump.jsonl.gz
+    ///   verbatim extract dump.jsonl.gz | gzip > records.jsonl.gz   # on any machine
+    ///   verbatim ingest --db news.db records.jsonl.gz             # loads, no analysis
     ///   verbatim ingest --db postgres://verbatim@localhost/news dump.jsonl
     #[command(verbatim_doc_comment)]
     Ingest(store_cmd::IngestArgs),
@@ -464,6 +472,14 @@ pub fn build_pipeline(choice: AttributorChoice) -> Pipeline {
     match choice {
         AttributorChoice::Model => Pipeline::new(),
         AttributorChoice::Rules => Pipeline::with_attributor(Box::new(RuleAttributor::new())),
+    }
+}
+
+/// The producer of [`build_pipeline`]'s records, without loading the models.
+pub fn pipeline_producer(choice: AttributorChoice) -> Producer {
+    match choice {
+        AttributorChoice::Model => Producer::embedded(),
+        AttributorChoice::Rules => Producer::with_attribution(RuleAttributor::new().model_id()),
     }
 }
 

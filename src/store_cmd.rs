@@ -2,16 +2,18 @@
 //! `show`, `articles`, `stats` over a SQLite file or a PostgreSQL server (`--db`).
 
 use crate::extract::input_paths;
-use crate::{build_pipeline, AttributorChoice};
+use crate::{build_pipeline, pipeline_producer, AttributorChoice};
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use verbatim_core::ingest::{Event, Reader};
+use verbatim_core::ingest::{Event, Item, Reader};
 use verbatim_core::parallel;
-use verbatim_core::{Article, CharOffsets, Pipeline};
+use verbatim_core::wire::Extracted;
+use verbatim_core::{Article, CharOffsets, Pipeline, Producer};
 use verbatim_store::{
     is_postgres_url, redact, ArticleQuery, ArticleRow, IngestReport, Order, Page, Prepared,
     QuoteQuery, QuoteRow, SpeakerQuery, Store,
@@ -39,6 +41,10 @@ pub struct IngestArgs {
     /// Worker threads for the analysis (0 = all cores).
     #[arg(long, short = 'j', default_value_t = 0)]
     pub jobs: usize,
+    /// Store extract records of another producer (another verbatim version or other models)
+    /// as they are, instead of refusing them; the store then mixes outputs of two producers.
+    #[arg(long)]
+    pub accept_producer: bool,
     /// A speaker rules file to add to the store before ingesting (see `verbatim alias`).
     #[arg(long, value_name = "FILE")]
     pub aliases: Option<PathBuf>,
@@ -216,24 +222,45 @@ pub fn open_existing(db: &str) -> anyhow::Result<Store> {
     Store::open(db).with_context(|| format!("opening the store {}", redact(db)))
 }
 
-/// Analyses a batch of articles on `jobs` threads and turns them into store rows there,
-/// keeping their order: (rows, text bytes). The one place analysis happens during ingest.
-fn analyze_batch(pipeline: &Pipeline, articles: Vec<Article>, jobs: usize) -> Vec<(Prepared, u64)> {
-    let mut out = Vec::with_capacity(articles.len());
-    let analyze = |a: Article| {
-        let analysis = pipeline.analyze(&a);
-        (verbatim_store::prepare(&a, &analysis), a.text.len() as u64)
+/// One input item on its way to the store.
+enum Work {
+    /// An article to analyse.
+    Analyse(Box<Article>),
+    /// An extract record, analysed already.
+    Load(Box<Extracted>),
+}
+
+/// Turns a batch into store rows on `jobs` threads, analysing the articles that need it (the
+/// one place analysis happens during ingest; the pipeline is built on first need, so a load
+/// of records never loads the models), keeping their order: (rows, text bytes).
+fn analyze_batch(
+    pipeline: &OnceLock<Pipeline>,
+    attributor: AttributorChoice,
+    work: Vec<Work>,
+    jobs: usize,
+) -> Vec<(Prepared, u64)> {
+    if work.iter().any(|w| matches!(w, Work::Analyse(_))) {
+        pipeline.get_or_init(|| build_pipeline(attributor));
+    }
+    let mut out = Vec::with_capacity(work.len());
+    let analyze = |w: Work| match w {
+        Work::Analyse(a) => {
+            let pipeline = pipeline
+                .get()
+                .expect("built above for a batch with articles");
+            let analysis = pipeline.analyze(&a);
+            (verbatim_store::prepare(&a, &analysis), a.text.len() as u64)
+        }
+        Work::Load(r) => (
+            verbatim_store::prepare_found(&r.article, &r.entities, &r.attributions),
+            r.article.text.len() as u64,
+        ),
     };
-    let collected: Result<(), std::convert::Infallible> = parallel::map_ordered(
-        articles,
-        jobs,
-        parallel::default_window(jobs),
-        analyze,
-        |r| {
+    let collected: Result<(), std::convert::Infallible> =
+        parallel::map_ordered(work, jobs, parallel::default_window(jobs), analyze, |r| {
             out.push(r);
             Ok(())
-        },
-    );
+        });
     let Ok(()) = collected;
     out
 }
@@ -253,7 +280,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     if let Some(file) = &args.aliases {
         crate::link_cmd::load_rules_file(&mut store, file)?;
     }
-    let pipeline = build_pipeline(args.attributor);
+    // The quote index is brought up to date every 10 s and at the end, not after every batch
+    // (indexing a batch costs about as much as writing it).
+    store.defer_index(Duration::from_secs(10));
+    let pipeline = OnceLock::new();
+    let producer = pipeline_producer(args.attributor);
     let batch_size = args.batch.max(1);
     let progress = Progress::new(total_input_bytes(&paths));
     let start = Instant::now();
@@ -278,15 +309,19 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             totals.stored += report.stored;
             totals.duplicates += report.duplicates;
             totals.attributions += report.attributions;
+            totals.retries += report.retries;
             for bytes in sizes {
                 progress.article(bytes);
             }
         }
+        store
+            .sync_index()
+            .with_context(|| format!("indexing the quotes in {}", redact(&writer_db)))?;
         progress.clear();
         Ok((totals, n_failed))
     });
     let mut n_failed = 0usize;
-    let mut batch: Vec<Article> = Vec::new();
+    let mut batch: Vec<Work> = Vec::new();
     let mut batch_start = Instant::now();
     let interactive = std::io::stderr().is_terminal();
     let clear_line = || {
@@ -295,39 +330,68 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let limits = verbatim_core::ingest::Limits::from(args.limits);
-    for event in Reader::new(paths).with_limits(limits) {
-        match event {
-            Event::Article(article) => {
-                if batch.is_empty() {
-                    batch_start = Instant::now();
+    for item in Reader::new(paths)
+        .with_limits(limits)
+        .with_records()
+        .items()
+    {
+        let work = match item {
+            Item::Record(record) => {
+                if !args.accept_producer && record.producer != producer {
+                    clear_line();
+                    eprintln!(
+                        "verbatim: error: {}: {}",
+                        record.article.origin,
+                        other_producer(&record.producer, &producer)
+                    );
+                    n_failed += 1;
+                    continue;
                 }
-                batch.push(*article);
-                if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2) {
-                    let analysed = analyze_batch(&pipeline, std::mem::take(&mut batch), args.jobs);
-                    if tx.send(analysed).is_err() {
-                        break; // the writer failed; its error is reported below
-                    }
+                Work::Load(record)
+            }
+            item => match item.into_event() {
+                Event::Article(article) => Work::Analyse(article),
+                Event::Warning { origin, message } => {
+                    clear_line();
+                    eprintln!("verbatim: warning: {origin}: {message}");
+                    continue;
                 }
-            }
-            Event::Warning { origin, message } => {
-                clear_line();
-                eprintln!("verbatim: warning: {origin}: {message}");
-            }
-            Event::Error { origin, message } => {
-                clear_line();
-                eprintln!("verbatim: error: {origin}: {message}");
-                n_failed += 1;
+                Event::Error { origin, message } => {
+                    clear_line();
+                    eprintln!("verbatim: error: {origin}: {message}");
+                    n_failed += 1;
+                    continue;
+                }
+            },
+        };
+        if batch.is_empty() {
+            batch_start = Instant::now();
+        }
+        batch.push(work);
+        if batch.len() >= batch_size || batch_start.elapsed() >= Duration::from_secs(2) {
+            let work = std::mem::take(&mut batch);
+            if tx
+                .send(analyze_batch(&pipeline, args.attributor, work, args.jobs))
+                .is_err()
+            {
+                break; // the writer failed; its error is reported below
             }
         }
     }
     if !batch.is_empty() {
-        let _ = tx.send(analyze_batch(&pipeline, batch, args.jobs));
+        let _ = tx.send(analyze_batch(&pipeline, args.attributor, batch, args.jobs));
     }
     drop(tx);
     let (totals, failed_writes) = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the store writer thread panicked"))??;
     n_failed += failed_writes;
+    if totals.retries > 0 {
+        eprintln!(
+            "verbatim: {} transaction(s) written again after a conflict with another writer",
+            totals.retries
+        );
+    }
     eprintln!(
         "verbatim: stored {} article(s) with {} attribution(s), skipped {} already stored, \
          in {:.1} s ({})",
@@ -346,6 +410,36 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why a record of `found` is refused by an ingest whose records are `ours`: each value
+/// that differs, theirs and ours.
+fn other_producer(found: &Producer, ours: &Producer) -> String {
+    let mut differ = Vec::new();
+    if found.verbatim != ours.verbatim {
+        differ.push(format!(
+            "verbatim {} (this binary: {})",
+            found.verbatim, ours.verbatim
+        ));
+    }
+    let stages: std::collections::BTreeSet<&String> =
+        found.models.keys().chain(ours.models.keys()).collect();
+    for stage in stages {
+        let (theirs, mine) = (found.models.get(stage), ours.models.get(stage));
+        if theirs != mine {
+            let show = |id: Option<&String>| id.map_or("none", String::as_str).to_string();
+            differ.push(format!(
+                "{stage} model {} (this binary: {})",
+                show(theirs),
+                show(mine)
+            ));
+        }
+    }
+    format!(
+        "extract record of another producer: {}; not stored (extract it again with this \
+         binary, or pass --accept-producer to store it as it is)",
+        differ.join(", ")
+    )
 }
 
 /// Bytes of the plain input files, for the ETA; `None` when some input is compressed or stdin.

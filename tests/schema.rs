@@ -199,6 +199,32 @@ fn the_validator_rejects_what_the_schema_forbids() {
         v.as_object_mut().unwrap().remove("text");
     })
     .is_empty());
+    assert!(!broken(&|v| {
+        v["producer"]["models"]
+            .as_object_mut()
+            .unwrap()
+            .remove("pos");
+    })
+    .is_empty());
+    assert!(!broken(&|v| v["producer"]["verbatim"] = 1.into()).is_empty());
+}
+
+#[test]
+fn every_record_names_its_producer() {
+    let embedded = serde_json::to_value(verbatim_core::Producer::embedded()).unwrap();
+    let file = "examples/articles/ani-2017-03-03-sessions.txt";
+    let model = json_lines(&verbatim(&["extract", file], None).stdout).remove(0);
+    assert_eq!(model["producer"], embedded);
+    assert_eq!(model["producer"]["verbatim"], env!("CARGO_PKG_VERSION"));
+    let pos_bytes = std::fs::read(workspace().join("models/pos.bin")).unwrap();
+    assert_eq!(
+        model["producer"]["models"]["pos"],
+        verbatim_core::producer::model_id(&pos_bytes)
+    );
+    let rules = json_lines(&verbatim(&["extract", "--attributor", "rules", file], None).stdout);
+    let models = &rules[0]["producer"]["models"];
+    assert_eq!(models["attribution"], "rules");
+    assert_eq!(models["parse"], embedded["models"]["parse"]);
 }
 
 #[test]

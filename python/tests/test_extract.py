@@ -37,9 +37,10 @@ def spans(text, pieces):
 def test_record_fields_and_a_quote():
     rec = verbatim.extract('"We will win," Jeff Smith said on Tuesday.')
     assert list(rec) == ["id", "headline", "published", "updated", "dateline", "byline",
-                         "outlet", "url", "text", "entities", "attributions"]
+                         "outlet", "url", "text", "entities", "attributions", "producer"]
     (a,) = rec["attributions"]
     assert a["kind"] == "direct"
+    assert a["cue_class"] == "speech"
     assert a["speaker"]["name"] == "Jeff Smith"
     assert spans(rec["text"], a["content"]) == '"We will win,"'
     assert spans(rec["text"], a["cue"]) == "said"

@@ -51,6 +51,7 @@ def test_spans_cover_the_record_offsets(nlp):
         assert len(doc._.attributions) == len(record["attributions"])
         for got, want in zip(doc._.attributions, record["attributions"]):
             assert got.kind == want["kind"]
+            assert got.cue_class == want["cue_class"]
             assert got.speaker == want["speaker"]
             for part in ("source", "cue", "content"):
                 spans, pieces = getattr(got, part), want[part]

@@ -31,6 +31,8 @@ class Attribution(NamedTuple):
     """One attribution of a doc, its pieces as spaCy spans (labelled source, cue, content)."""
 
     kind: str
+    #: What the cue reports: speech, writing, thought, intention, evidence or other.
+    cue_class: str
     source: List[Span]
     cue: List[Span]
     content: List[Span]
@@ -58,6 +60,7 @@ def attributions_of(doc: Doc, record: Dict[str, Any]) -> List[Attribution]:
     return [
         Attribution(
             kind=a["kind"],
+            cue_class=a["cue_class"],
             source=_spans(doc, a["source"], "source"),
             cue=_spans(doc, a["cue"], "cue"),
             content=_spans(doc, a["content"], "content"),

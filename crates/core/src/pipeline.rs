@@ -6,9 +6,11 @@ use crate::attribute::cue_class::classify_cue;
 use crate::attribute::{classify, outside_dateline, Attribution, Attributor, ModelAttributor};
 use crate::parse::{Parser, Syntax};
 use crate::pos::PosTagger;
+use crate::producer::Producer;
 use crate::resolve::{Entity, Resolver};
 use crate::segment::{Segmentation, Segmenter};
 use crate::tag::{EntityMention, Tagger};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The stages, in pipeline order (the names `verbatim bench` prints).
@@ -46,6 +48,8 @@ pub struct Analysis {
     pub entities: Vec<Entity>,
     /// Attributions in text order.
     pub attributions: Vec<Attribution>,
+    /// What made this analysis (shared by every analysis of one pipeline).
+    pub producer: Arc<Producer>,
 }
 
 /// The syntax stages alone (segment → POS → parse): what `verbatim parse` needs, without
@@ -99,6 +103,7 @@ pub struct Pipeline {
     tagger: Tagger,
     attributor: Box<dyn Attributor>,
     resolver: Resolver,
+    producer: Arc<Producer>,
 }
 
 impl Default for Pipeline {
@@ -110,16 +115,29 @@ impl Default for Pipeline {
 impl Pipeline {
     /// The default pipeline with the embedded models.
     pub fn new() -> Pipeline {
-        Pipeline::with_attributor(Box::new(ModelAttributor::embedded()))
+        Pipeline::build(Box::new(ModelAttributor::embedded()), Producer::embedded())
     }
 
+    /// The embedded models with another attributor (its [`Attributor::model_id`] goes into
+    /// every record's producer).
     pub fn with_attributor(attributor: Box<dyn Attributor>) -> Pipeline {
+        let producer = Producer::with_attribution(attributor.model_id());
+        Pipeline::build(attributor, producer)
+    }
+
+    fn build(attributor: Box<dyn Attributor>, producer: Producer) -> Pipeline {
         Pipeline {
             syntax: SyntaxPipeline::new(),
             tagger: Tagger::embedded(),
             attributor,
             resolver: Resolver::new(),
+            producer: Arc::new(producer),
         }
+    }
+
+    /// What this pipeline's records say produced them.
+    pub fn producer(&self) -> &Producer {
+        &self.producer
     }
 
     /// Segments, tags and parses a text (see [`SyntaxPipeline::syntax`]).
@@ -188,6 +206,7 @@ impl Pipeline {
             mentions,
             entities,
             attributions,
+            producer: Arc::clone(&self.producer),
         }
     }
 }

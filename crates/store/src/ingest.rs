@@ -8,7 +8,8 @@ use crate::{IngestReport, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use verbatim_core::link::names::PersonName;
 use verbatim_core::link::quotes::QuoteText;
-use verbatim_core::{Analysis, Article, CharOffsets, Span};
+use verbatim_core::resolve::Entity;
+use verbatim_core::{Analysis, Article, Attribution, CharOffsets, Span};
 
 /// An analysed article turned into rows, ready to write: see [`crate::prepare`].
 pub struct Prepared {
@@ -133,6 +134,16 @@ fn day(article: &Article) -> String {
 
 /// Turns an analysed article into rows (pure: no database; callers may run it on any thread).
 pub fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
+    prepare_found(article, &analysis.entities, &analysis.attributions)
+}
+
+/// [`prepare`] from what an analysis found, e.g. an extract record read back
+/// (`verbatim_core::wire::read_record`): the rows are the same as the analysis's.
+pub fn prepare_found(
+    article: &Article,
+    found_entities: &[Entity],
+    found_attributions: &[Attribution],
+) -> Prepared {
     let text = &article.text;
     let offsets = CharOffsets::new(text);
     let meta = &article.meta;
@@ -154,10 +165,9 @@ pub fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
         meta.byline.clone().into(),
         article.origin.as_str().into(),
         text.as_str().into(),
-        (analysis.attributions.len() as i64).into(),
+        (found_attributions.len() as i64).into(),
     ];
-    let entities = analysis
-        .entities
+    let entities = found_entities
         .iter()
         .map(|e| {
             let mentions: Vec<[usize; 2]> = e
@@ -176,7 +186,7 @@ pub fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
         .collect();
     let mut speakers: BTreeMap<(String, &'static str), Mention> = BTreeMap::new();
     let mut attributions = Vec::new();
-    for (idx, a) in analysis.attributions.iter().enumerate() {
+    for (idx, a) in found_attributions.iter().enumerate() {
         let source_text = join_pieces(text, &a.source, " ");
         let key = a.speaker.as_ref().and_then(speaker_key);
         if let (Some(k), Some(s)) = (&key, &a.speaker) {
@@ -186,7 +196,7 @@ pub fn prepare(article: &Article, analysis: &Analysis) -> Prepared {
             let mut names = vec![tidy(&source_text)];
             if let Some(e) = s
                 .entity
-                .and_then(|i| analysis.entities.iter().find(|e| e.id == i))
+                .and_then(|i| found_entities.iter().find(|e| e.id == i))
             {
                 names.extend(e.mentions.iter().map(|m| tidy(m.slice(text))));
                 entry.titles.extend(e.titles.iter().cloned());

@@ -34,7 +34,7 @@ mod syntax;
 
 pub mod csv;
 pub use canon::{content_hash, normalize_name, speaker_key};
-pub use ingest::{prepare, Prepared};
+pub use ingest::{prepare, prepare_found, Prepared};
 pub use query::{
     outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery,
     SpeakerOrder, SpeakerQuery,
@@ -77,6 +77,36 @@ pub struct Store {
     conn: Box<dyn Conn>,
     /// The quote search index (SQLite stores; PostgreSQL searches in the server).
     index: Option<search::QuoteIndex>,
+    /// Ingest brings the index up to date after a batch only when this long has passed since
+    /// it last did ([`Store::defer_index`]; zero: after every batch).
+    index_interval: std::time::Duration,
+    index_updated: Option<std::time::Instant>,
+}
+
+/// The PostgreSQL advisory lock key that serialises writers (`pg_advisory_xact_lock`): the
+/// bytes of "verbatim" as a number, unlikely to collide with another application's key.
+pub const WRITE_LOCK: i64 = 0x7665_7262_6174_696d;
+
+/// The PostgreSQL advisory lock key held while a store's tables are created.
+pub const SCHEMA_LOCK: i64 = WRITE_LOCK + 1;
+
+/// How often a batch is written again after a serialization failure or a deadlock.
+pub const MAX_RETRIES: usize = 8;
+
+/// Whether `e` is a conflict with a concurrent writer that a retry can get past
+/// (PostgreSQL serialization failure or deadlock; SQLite busy or locked).
+fn is_conflict(e: &Error) -> bool {
+    match e {
+        Error::Postgres(e) => e.code().is_some_and(|c| {
+            *c == postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
+                || *c == postgres::error::SqlState::T_R_DEADLOCK_DETECTED
+        }),
+        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => matches!(
+            f.code,
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+        ),
+        _ => false,
+    }
 }
 
 /// What one [`Store::ingest_batch`] did.
@@ -90,6 +120,9 @@ pub struct IngestReport {
     pub attributions: usize,
     /// Articles that could not be stored: (origin, message). The rest of the batch is stored.
     pub failed: Vec<(String, String)>,
+    /// Transactions written again after a conflict with another writer (serialization
+    /// failure, deadlock, busy database).
+    pub retries: usize,
 }
 
 /// A page of results. `next_offset` is the offset of the next page, if there is one.
@@ -452,12 +485,29 @@ impl Store {
             .ok()
             .and_then(|rows| rows.first().and_then(|r| r[0].text()));
         if version.is_none() {
-            conn.batch(&schema::ddl(dialect))?;
-            conn.exec(
-                "INSERT INTO verbatim_meta (key, value) VALUES ('schema', ?1)
-                 ON CONFLICT DO NOTHING",
-                &[schema::SCHEMA_VERSION.into()],
-            )?;
+            // A new store: created in one transaction that two processes creating it at once
+            // take in turn (the advisory lock on PostgreSQL, where concurrent `CREATE TABLE IF
+            // NOT EXISTS` collide; the write lock on SQLite), the second finding it made.
+            let created = (|| {
+                match dialect {
+                    Dialect::Sqlite => conn.batch("BEGIN IMMEDIATE")?,
+                    Dialect::Postgres => conn.batch(&format!(
+                        "BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK})"
+                    ))?,
+                }
+                // Every statement is `IF NOT EXISTS`: the second creator changes nothing.
+                conn.batch(&schema::ddl(dialect))?;
+                conn.exec(
+                    "INSERT INTO verbatim_meta (key, value) VALUES ('schema', ?1)
+                     ON CONFLICT DO NOTHING",
+                    &[schema::SCHEMA_VERSION.into()],
+                )?;
+                conn.batch("COMMIT")
+            })();
+            if let Err(e) = created {
+                let _ = conn.batch("ROLLBACK");
+                return Err(e);
+            }
             version = conn.query(VERSION, &[])?.first().and_then(|r| r[0].text());
         }
         let mut version = version.unwrap_or_default();
@@ -491,7 +541,12 @@ impl Store {
                 schema::SCHEMA_VERSION
             )));
         }
-        Ok(Store { conn, index: None })
+        Ok(Store {
+            conn,
+            index: None,
+            index_interval: std::time::Duration::ZERO,
+            index_updated: None,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -552,52 +607,98 @@ impl Store {
     /// callers can run on worker threads while the store writes the previous batch).
     pub fn ingest_prepared(&mut self, prepared: &[Prepared]) -> Result<IngestReport> {
         let mut report = IngestReport::default();
-        self.begin()?;
-        let whole = (|| {
-            let rules = link::load_rules(self.conn.as_mut())?;
-            let mut touched = ingest::start(self.conn.as_mut(), prepared)?;
+        if self.write_retrying(prepared, &mut report).is_err() {
+            // One bad article must not keep the others out: each in its own transaction.
+            let retries = report.retries;
+            report = IngestReport {
+                retries,
+                ..IngestReport::default()
+            };
             for p in prepared {
-                ingest::write(self.conn.as_mut(), p, &rules, &mut touched, &mut report)?;
-            }
-            ingest::finish(self.conn.as_mut(), &touched)?;
-            self.conn.batch("COMMIT")
-        })();
-        if whole.is_ok() {
-            self.update_index()?;
-            return Ok(report);
-        }
-        self.rollback();
-        let mut report = IngestReport::default();
-        for p in prepared {
-            self.begin()?;
-            let mut one = IngestReport::default();
-            let conn = self.conn.as_mut();
-            let written = link::load_rules(conn).and_then(|rules| {
-                let mut touched = ingest::start(conn, std::slice::from_ref(p))?;
-                ingest::write(conn, p, &rules, &mut touched, &mut one)?;
-                ingest::finish(conn, &touched)?;
-                conn.batch("COMMIT")
-            });
-            match written {
-                Ok(()) => {
-                    report.stored += one.stored;
-                    report.duplicates += one.duplicates;
-                    report.attributions += one.attributions;
-                }
-                Err(e) => {
-                    self.rollback();
+                if let Err(e) = self.write_retrying(std::slice::from_ref(p), &mut report) {
                     report.failed.push((p.origin.clone(), e.to_string()));
                 }
             }
         }
-        self.update_index()?;
+        self.update_index_when_due()?;
         Ok(report)
     }
 
+    /// [`Store::write_once`], again while it fails on a conflict with another writer (at
+    /// most [`MAX_RETRIES`] times, each counted in `report.retries`); its counts are added to
+    /// `report` only when it commits.
+    fn write_retrying(&mut self, batch: &[Prepared], report: &mut IngestReport) -> Result<()> {
+        let mut attempt = 0;
+        loop {
+            let mut one = IngestReport::default();
+            match self.write_once(batch, &mut one) {
+                Ok(()) => {
+                    report.stored += one.stored;
+                    report.duplicates += one.duplicates;
+                    report.attributions += one.attributions;
+                    return Ok(());
+                }
+                Err(e) if attempt < MAX_RETRIES && is_conflict(&e) => {
+                    attempt += 1;
+                    report.retries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10 << attempt.min(6)));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Writes a batch in one transaction: rows, linking, clustering, recomputed counts.
+    ///
+    /// On PostgreSQL the transaction first takes the advisory lock [`WRITE_LOCK`], so that
+    /// writers in other processes (or machines) write one batch at a time: linking reads the
+    /// speakers and quote bands that earlier batches stored, and two batches linked at once
+    /// would each create the speaker the other is creating. SQLite has one writer anyway
+    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout).
+    fn write_once(&mut self, batch: &[Prepared], report: &mut IngestReport) -> Result<()> {
+        self.begin()?;
+        let conn = self.conn.as_mut();
+        let written = (|| {
+            if conn.dialect() == Dialect::Postgres {
+                conn.batch(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
+            }
+            let rules = link::load_rules(conn)?;
+            let mut touched = ingest::start(conn, batch)?;
+            for p in batch {
+                ingest::write(conn, p, &rules, &mut touched, report)?;
+            }
+            ingest::finish(conn, &touched)?;
+            conn.batch("COMMIT")
+        })();
+        if written.is_err() {
+            self.rollback();
+        }
+        written
+    }
+
+    /// Lets ingest batches leave the quote search index behind for up to `interval` (a bulk
+    /// load then indexes once every `interval` instead of after every batch: indexing a batch
+    /// costs about as much as writing it). Call [`Store::sync_index`] when done; a process
+    /// killed before that leaves the index behind, and the next open of the store catches up.
+    pub fn defer_index(&mut self, interval: std::time::Duration) {
+        self.index_interval = interval;
+    }
+
+    fn update_index_when_due(&mut self) -> Result<()> {
+        let due = self
+            .index_updated
+            .is_none_or(|t| t.elapsed() >= self.index_interval);
+        if due {
+            self.sync_index()?;
+        }
+        Ok(())
+    }
+
     /// Brings the search index up to the record (nothing for PostgreSQL).
-    fn update_index(&mut self) -> Result<()> {
+    pub fn sync_index(&mut self) -> Result<()> {
         if let Some(index) = &mut self.index {
             index.catch_up(self.conn.as_mut())?;
+            self.index_updated = Some(std::time::Instant::now());
         }
         Ok(())
     }

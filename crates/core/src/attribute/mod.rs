@@ -6,6 +6,7 @@ mod model;
 mod rules;
 
 pub use cue_class::CueClass;
+pub(crate) use model::EMBEDDED as EMBEDDED_MODEL;
 pub use model::{evaluate, train, DevScores, ModelAttributor, TrainConfig};
 pub use rules::RuleAttributor;
 
@@ -106,6 +107,10 @@ impl Attribution {
 /// returns lies on char boundaries of `text` and inside it.
 pub trait Attributor: Send + Sync {
     fn attribute(&self, text: &str, seg: &Segmentation, syntax: &Syntax) -> Vec<Attribution>;
+
+    /// What the records it produced say made them (`producer.models.attribution`): a short
+    /// hash of a trained model's file bytes ([`crate::producer::model_id`]), or a name.
+    fn model_id(&self) -> String;
 }
 
 /// Cuts the text's dateline out of every role (a dateline is metadata, never a source, cue

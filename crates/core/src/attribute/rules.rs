@@ -236,6 +236,10 @@ fn quotations(seg: &Segmentation) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 impl Attributor for RuleAttributor {
+    fn model_id(&self) -> String {
+        "rules".into()
+    }
+
     fn attribute(&self, text: &str, seg: &Segmentation, _syntax: &Syntax) -> Vec<Attribution> {
         let words = Words { text, seg };
         let mut found: Vec<(Vec<Span>, Vec<Span>, Vec<Span>)> = Vec::new();

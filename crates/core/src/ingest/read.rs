@@ -5,6 +5,7 @@ use super::decompress::{open_content, Format, Stream};
 use super::html::{HtmlPage, MAX_PAGE_BYTES};
 use super::warc::WarcSource;
 use crate::article::Article;
+use crate::wire::{is_record, read_record, Extracted};
 use std::collections::VecDeque;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
@@ -48,14 +49,19 @@ impl Event {
 pub enum Item {
     Ready(Event),
     Html(Box<HtmlPage>),
+    /// A `verbatim extract` record read back, analysis included (only from a reader made
+    /// with [`Reader::with_records`]).
+    Record(Box<Extracted>),
 }
 
 impl Item {
-    /// The event of this item: HTML pages are decoded and extracted here.
+    /// The event of this item: HTML pages are decoded and extracted here; a record becomes
+    /// its article (its analysis is dropped: consumers that want it match [`Item::Record`]).
     pub fn into_event(self) -> Event {
         match self {
             Item::Ready(e) => e,
             Item::Html(page) => page.into_event(),
+            Item::Record(r) => Event::Article(Box::new(r.article)),
         }
     }
 }
@@ -89,6 +95,7 @@ pub struct Reader {
     warc: Option<WarcSource>,
     pending: VecDeque<Item>,
     stdin: Option<Box<dyn Read + Send>>,
+    records: bool,
 }
 
 enum Input {
@@ -105,7 +112,17 @@ impl Reader {
             warc: None,
             pending: VecDeque::new(),
             stdin: Some(Box::new(io::stdin())),
+            records: false,
         }
+    }
+
+    /// Yields JSONL lines that are `verbatim extract` records (top-level `attributions` and
+    /// `producer`, [`crate::wire::is_record`]) as [`Item::Record`]s, read back whole
+    /// ([`crate::wire::read_record`]; a malformed record is an error naming its line),
+    /// instead of as articles to analyse.
+    pub fn with_records(mut self) -> Reader {
+        self.records = true;
+        self
     }
 
     /// Reads under `limits` instead of [`Limits::default`].
@@ -169,6 +186,7 @@ impl Reader {
                     line_no: 0,
                     buf: Vec::new(),
                     limits: self.limits,
+                    records: self.records,
                 });
                 return;
             }
@@ -296,6 +314,7 @@ struct JsonlSource {
     line_no: usize,
     buf: Vec<u8>,
     limits: Limits,
+    records: bool,
 }
 
 impl JsonlSource {
@@ -330,7 +349,17 @@ impl JsonlSource {
             line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
         }
         let mut events = Vec::new();
+        let max = self.limits.max_article_bytes;
         match std::str::from_utf8(line) {
+            Ok(s) if self.records && is_record(s) => {
+                out.push_back(match read_record(s, &origin) {
+                    Ok(r) if r.article.text.len() > max => {
+                        Item::Ready(Event::error(&origin, too_long_message(max)))
+                    }
+                    Ok(r) => Item::Record(Box::new(r)),
+                    Err(message) => Item::Ready(Event::error(&origin, message)),
+                });
+            }
             Ok(s) => {
                 if !s.trim().is_empty() {
                     super::jsonl::parse_line(s, &origin, &mut events);
@@ -344,7 +373,6 @@ impl JsonlSource {
                 }
             }
         }
-        let max = self.limits.max_article_bytes;
         out.extend(events.into_iter().map(|event| match event {
             Event::Article(a) if a.text.len() > max => {
                 Item::Ready(Event::error(&origin, too_long_message(max)))

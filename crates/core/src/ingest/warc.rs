@@ -527,6 +527,7 @@ mod tests {
                     messages.push(format!("warning {origin}: {message}"))
                 }
                 Item::Ready(Event::Article(_)) => messages.push("article".into()),
+                Item::Record(_) => messages.push("record".into()),
             }
         }
         (pages, messages)

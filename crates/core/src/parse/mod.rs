@@ -25,7 +25,7 @@ use features::{label_features, move_features, word_hash, Sent};
 use std::ops::Range;
 use system::{Move, State, MOVES, NONE};
 
-static EMBEDDED: &[u8] = include_bytes!("../../../../models/parse.bin");
+pub(crate) static EMBEDDED: &[u8] = include_bytes!("../../../../models/parse.bin");
 
 /// The dependency labels: the basic Universal Dependencies (v1) relations CoreNLP assigns in
 /// the corpus, most frequent first after `root`. A silver label outside this set is read as

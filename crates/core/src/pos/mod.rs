@@ -9,7 +9,7 @@ use crate::learn::hash::{combine, feature_id, Fnv, Rng};
 use crate::learn::perceptron::{Scorer, Trainer, Weights};
 use crate::span::Span;
 
-static EMBEDDED: &[u8] = include_bytes!("../../../../models/pos.bin");
+pub(crate) static EMBEDDED: &[u8] = include_bytes!("../../../../models/pos.bin");
 
 /// The Penn Treebank tags CoreNLP uses; a tag's id is its index. [`NO_TAG`] is "unknown".
 pub const TAGS: [&str; 45] = [

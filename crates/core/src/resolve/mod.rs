@@ -11,10 +11,10 @@ pub(crate) mod speaker;
 pub use entities::{group_entities, refine_mentions, Entity};
 pub use speaker::Resolver;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of speaker a source is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeakerType {
     Person,
@@ -39,7 +39,8 @@ impl SpeakerType {
 }
 
 /// The resolved speaker of an attribution.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Speaker {
     /// The fullest proper name ("Donald Trump"), or the source phrase when there is none.
     pub name: String,

@@ -99,7 +99,7 @@ pub struct Tagger {
 }
 
 /// The committed model, `models/ner.bin` at the workspace root.
-static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../../models/ner.bin");
+pub(crate) static EMBEDDED_BYTES: &[u8] = include_bytes!("../../../../models/ner.bin");
 
 impl Tagger {
     /// The committed model. If it fails to load (only while bootstrapping a new model

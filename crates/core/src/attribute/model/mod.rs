@@ -24,7 +24,7 @@ use features::{base_features, cue_features, CueContext, Doc, Feats, Mark, Near};
 use perceptron::{Scorer, Weights};
 use serde::{Deserialize, Serialize};
 
-static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
+pub(crate) static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
 
 /// Settings stored with the weights.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -1175,6 +1175,11 @@ fn to_span(d: &Doc, (a, b): (usize, usize)) -> Span {
 }
 
 impl Attributor for ModelAttributor {
+    /// The id of the file this model would be written as ([`ModelAttributor::to_bytes`]).
+    fn model_id(&self) -> String {
+        crate::producer::model_id(&self.to_bytes())
+    }
+
     fn attribute(&self, text: &str, seg: &Segmentation, syntax: &Syntax) -> Vec<Attribution> {
         let d = self.doc(text, seg, &syntax.tags, &syntax.parse);
         // Tokens that do not index this text (a segmentation made for another text) would
