@@ -180,15 +180,9 @@ pub fn cue_key(cue_text: &str) -> Option<String> {
 fn table() -> &'static HashMap<&'static str, CueClass> {
     static MAP: OnceLock<HashMap<&'static str, CueClass>> = OnceLock::new();
     MAP.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| {
-                let mut cols = l.split('\t');
-                let stem = cols.next()?;
-                let class = CueClass::parse(cols.next()?)?;
-                Some((stem, class))
-            })
+        table_rows()
+            .into_iter()
+            .map(|(stem, class, _)| (stem, class))
             .collect()
     })
 }
