@@ -86,47 +86,82 @@ pub fn eval_ner(gold_path: &Path) -> anyhow::Result<ExitCode> {
 
 pub fn eval_speakers(
     gold_path: &Path,
-    sample: Option<&Path>,
-    write_sample: Option<usize>,
+    texts: Option<&Path>,
+    show: bool,
 ) -> anyhow::Result<ExitCode> {
-    let gold = corpus::read_jsonl(gold_path)?;
-    let result = eval::evaluate_speakers(&Pipeline::new(), &gold);
-    println!("{result}");
-    if let Some(n) = write_sample {
-        // A deterministic sample that stays put when the resolver changes a little: the named
-        // cases with the smallest hash of (article id, offsets).
-        let unnamed = std::env::var_os("VERBATIM_SAMPLE_UNNAMED").is_some();
-        let mut named: Vec<_> = result
-            .cases
+    let raw =
+        std::fs::read_to_string(gold_path).with_context(|| format!("{}", gold_path.display()))?;
+    let is_referents = raw
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .is_some_and(|v| v.get("referent").is_some());
+    let pipeline = Pipeline::new();
+    let (docs, items, label) = if is_referents {
+        let Some(texts) = texts else {
+            bail!(
+                "{} holds referent items: give --texts with the PolNeAR file of their articles \
+                 (e.g. --texts ../shared/data/polnear/dev.jsonl)",
+                gold_path.display()
+            );
+        };
+        let items = eval::read_referents(&raw)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", gold_path.display()))?;
+        let docs = corpus::read_jsonl(texts)?;
+        let missing: Vec<&str> = items
             .iter()
-            .filter(|c| c.named.is_some() != unnamed)
+            .filter(|i| !docs.iter().any(|d| d.id == i.id))
+            .map(|i| i.id.as_str())
             .collect();
-        named.sort_by_key(|c| {
-            verbatim_core::ingest::text_id(&format!("{}:{}:{}", c.id, c.source[0], c.source[1]))
-        });
-        named.truncate(n);
-        named.sort_by(|a, b| (&a.id, a.source).cmp(&(&b.id, b.source)));
-        println!("# id\tstart\tend\tresolved\tsource\tcontext");
-        for c in &named {
-            let name = c.named.as_deref().unwrap_or("-");
-            println!(
-                "{}\t{}\t{}\t{name}\t{}\t…{}",
-                c.id, c.source[0], c.source[1], c.source_text, c.context
+        if let Some(m) = missing.first() {
+            bail!(
+                "{} items name articles that {} does not hold (first: {m})",
+                missing.len(),
+                texts.display()
             );
         }
-    }
-    if let Some(path) = sample {
-        let raw = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-        let judged =
-            eval::read_judged(&raw).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let (correct, n, missing) = eval::judged_accuracy(&result, &judged);
-        for m in &missing {
-            eprintln!("verbatim: warning: judged case not found among the gold sources: {m}");
+        (docs, items, "hand-judged referents")
+    } else {
+        if texts.is_some() {
+            bail!(
+                "--texts goes with a referent file as --gold; {} is a PolNeAR file",
+                gold_path.display()
+            );
         }
-        println!(
-            "hand-judged sample: {correct}/{n} names correct ({:.1}%)",
-            100.0 * correct as f64 / n.max(1) as f64
-        );
+        let docs = corpus::read_jsonl(gold_path)?;
+        let items = eval::silver_referents(&docs);
+        if items.is_empty() {
+            bail!(
+                "{}: no CoreNLP coreference chain holds a pronoun or nominal gold source: nothing to score",
+                gold_path.display()
+            );
+        }
+        let form = eval::evaluate_speakers(&pipeline, &docs);
+        print!("{form}");
+        (docs, items, "silver referents (CoreNLP coreference)")
+    };
+    println!("{label}: {} items", items.len());
+    for (title, gold_sources) in [("end to end", false), ("on gold sources", true)] {
+        let preds = eval::predicted_sources(&pipeline, &docs, gold_sources);
+        let score = eval::score_referents(&items, &preds);
+        println!("## {title}");
+        print!("{score}");
+        if show {
+            for o in score.outcomes.iter().filter(|o| !o.right) {
+                let got = match &o.got {
+                    None => "MISSED".to_string(),
+                    Some((name, kind)) => format!(
+                        "{:?} ({})",
+                        name.as_deref().unwrap_or("-"),
+                        kind.map_or("-", |k| k.as_str())
+                    ),
+                };
+                println!(
+                    "  {}\t{:?}\tgold {:?}\tgot {got}",
+                    o.item.id, o.item.source_text, o.item.referent
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

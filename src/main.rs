@@ -9,7 +9,7 @@ mod store_cmd;
 mod train;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use evaluate::{bench, eval_attributions, eval_html, eval_ner, eval_segment, eval_speakers};
+use evaluate::{bench, eval_attributions, eval_html, eval_ner, eval_segment};
 use extract::extract;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -121,12 +121,13 @@ enum Command {
         /// Allowed drop below the baseline, in F1 points.
         #[arg(long, default_value_t = 1.0)]
         tolerance: f64,
-        /// With `--task speakers`: a hand-judged sample (TSV: id, start, end, name).
+        /// With `--task speakers` and a referent file as --gold (../shared/data/speakers/dev.jsonl):
+        /// the PolNeAR file that holds the articles' texts and gold attributions.
+        #[arg(long, value_name = "JSONL")]
+        texts: Option<PathBuf>,
+        /// With `--task speakers`: print every item scored wrong, with what was predicted.
         #[arg(long)]
-        sample: Option<PathBuf>,
-        /// With `--task speakers`: print N cases with a named speaker, with context, to judge.
-        #[arg(long, value_name = "N")]
-        write_sample: Option<usize>,
+        show: bool,
     },
     /// Train a model on PolNeAR-format data, printing dev scores as it goes.
     ///
@@ -297,8 +298,10 @@ pub enum EvalTask {
     /// Dependency parses against the CoreNLP silver: UAS and LAS on the tokens whose spans
     /// match a silver token (predicted tokens and tags).
     Parse,
-    /// Speakers of gold sources that are pronouns or common noun phrases: how many get a
-    /// named speaker, and (with --sample) the accuracy on a hand-judged sample.
+    /// Speakers of sources that are pronouns or common noun phrases. With a referent file as
+    /// --gold and --texts: the figures of score_speakers.py, end to end and on gold sources.
+    /// With a PolNeAR file as --gold: the same figures against silver referents from its
+    /// CoreNLP coreference chains (a development measure on train), and how many get a name.
     Speakers,
     /// HTML main-text extraction on the article-extraction benchmark (--gold is its folder,
     /// with ground-truth.json and html/): body precision, recall, F1, accuracy with the
@@ -427,8 +430,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             baseline,
             tolerance,
-            sample,
-            write_sample,
+            texts,
+            show,
         } => match task {
             EvalTask::Attributions => eval_attributions(
                 &gold,
@@ -440,7 +443,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             EvalTask::Segment => eval_segment(&gold),
             EvalTask::Ner => eval_ner(&gold),
             EvalTask::Parse => evaluate::eval_parse(&gold),
-            EvalTask::Speakers => eval_speakers(&gold, sample.as_deref(), write_sample),
+            EvalTask::Speakers => evaluate::eval_speakers(&gold, texts.as_deref(), show),
             EvalTask::Html => eval_html(&gold, json.as_deref()),
         },
         Command::Train {

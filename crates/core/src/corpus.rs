@@ -22,6 +22,9 @@ pub struct GoldDoc {
     pub date: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
+    /// The byline ("None" in PolNeAR when there is none).
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 /// One attribution; each role a list of `[start, end)` code-point pieces, possibly empty.

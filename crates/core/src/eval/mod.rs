@@ -13,7 +13,7 @@
 //! let attribution = GoldAttribution { source: vec![[0, 5]], cue: vec![[6, 10]], content: vec![[11, 17]] };
 //! let gold = GoldDoc {
 //!     id: "a".into(), text: "Alice said taxes rise.".into(), attributions: vec![attribution.clone()],
-//!     corenlp: None, publisher: None, date: None, title: None,
+//!     corenlp: None, publisher: None, date: None, title: None, author: None,
 //! };
 //! let pred = PredDoc { id: "a".into(), text: None, attributions: vec![attribution] };
 //! let scores = score(&[gold], &[pred]);
@@ -30,9 +30,19 @@ mod unicode_table;
 pub use predictions::{parse_prediction, predict, read_predictions, PredDoc};
 pub use scorer::{check_baseline, score, Prf, Scores, FAMILIES, ROLES};
 pub use speakers::{
-    evaluate_speakers, judged_accuracy, read_judged, JudgedCase, SourceForm, SpeakerCase,
-    SpeakerEval,
+    evaluate_speakers, predicted_sources, read_referents, same_name, score_referents,
+    silver_referents, PredSource, ReferentItem, ReferentOutcome, ReferentScore, SourceForm,
+    SpeakerCase, SpeakerEval,
 };
+
+/// `a` as a percentage of `b` (0 when `b` is 0).
+pub(crate) fn percent(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -58,6 +68,7 @@ mod tests {
             publisher: None,
             date: None,
             title: None,
+            author: None,
         }
     }
 

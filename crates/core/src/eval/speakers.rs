@@ -1,6 +1,7 @@
 //! How well sources that are not names get a named speaker: resolution evaluated on gold
 //! attributions, so that attribution errors do not blur it.
 
+use super::percent;
 use crate::article::Article;
 use crate::attribute::{Attribution, CueClass, Kind};
 use crate::corpus::GoldDoc;
@@ -85,30 +86,7 @@ pub fn evaluate_speakers(pipeline: &Pipeline, docs: &[GoldDoc]) -> SpeakerEval {
     let mut out = SpeakerEval::default();
     for doc in docs {
         let offsets = CharOffsets::new(&doc.text);
-        let to_spans = |pieces: &[[usize; 2]]| -> Vec<Span> {
-            pieces
-                .iter()
-                .map(|&[s, e]| offsets.span_from_chars(s, e))
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
-        let attributions: Vec<Attribution> = doc
-            .attributions
-            .iter()
-            .map(|g| {
-                let (source, cue, content) =
-                    (to_spans(&g.source), to_spans(&g.cue), to_spans(&g.content));
-                Attribution {
-                    // Classified from the quotations and the cue by `analyze_given`.
-                    kind: Kind::Other,
-                    cue_class: CueClass::Other,
-                    source,
-                    cue,
-                    content,
-                    speaker: None,
-                }
-            })
-            .collect();
+        let attributions = gold_attributions(doc, &offsets);
         let article = Article {
             id: doc.id.clone(),
             text: doc.text.clone(),
@@ -165,57 +143,383 @@ pub fn evaluate_speakers(pipeline: &Pipeline, docs: &[GoldDoc]) -> SpeakerEval {
     out
 }
 
-/// A hand-judged case: the article, the source offsets, and the name a reader gives the
-/// speaker (`-` when the article does not say who it is).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JudgedCase {
+/// One hand-judged (or silver) non-name source and the referent a careful reader names: a
+/// line of `../shared/data/speakers/dev.jsonl` (see its CONVENTIONS.md).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct ReferentItem {
     pub id: String,
-    pub source: [usize; 2],
-    pub name: String,
+    /// Code-point pieces of the gold source span.
+    pub source: Vec<[usize; 2]>,
+    #[serde(default)]
+    pub source_text: String,
+    /// The fullest proper name of the entity meant; `None` when the article never names it.
+    pub referent: Option<String>,
+    /// `high` or `low`; only `high` named items are scored (as the reference scorer does).
+    #[serde(default = "high")]
+    pub confidence: String,
 }
 
-/// Reads a judged sample: tab-separated `id  start  end  name`, `#` comments.
-pub fn read_judged(tsv: &str) -> Result<Vec<JudgedCase>, String> {
+fn high() -> String {
+    "high".to_string()
+}
+
+/// Reads referent items (JSONL), reporting the line of a bad one.
+pub fn read_referents(jsonl: &str) -> Result<Vec<ReferentItem>, String> {
     let mut out = Vec::new();
-    for (n, line) in tsv.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
+    for (n, line) in jsonl.lines().enumerate() {
+        if line.trim().is_empty() {
             continue;
         }
-        let cols: Vec<&str> = line.split('\t').collect();
-        let parse = |s: &str| {
-            s.trim()
-                .parse::<usize>()
-                .map_err(|e| format!("line {}: {e}", n + 1))
-        };
-        if cols.len() != 4 {
-            return Err(format!(
-                "line {}: expected 4 tab-separated columns, found {}",
-                n + 1,
-                cols.len()
-            ));
+        let item: ReferentItem =
+            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+        if item.source.is_empty() {
+            return Err(format!("line {}: empty source", n + 1));
         }
-        out.push(JudgedCase {
-            id: cols[0].to_string(),
-            source: [parse(cols[1])?, parse(cols[2])?],
-            name: cols[3].trim().to_string(),
-        });
+        out.push(item);
     }
     Ok(out)
 }
 
-/// Accuracy of the resolved names on judged cases: (correct, judged, missing cases).
-pub fn judged_accuracy(eval: &SpeakerEval, judged: &[JudgedCase]) -> (usize, usize, Vec<String>) {
-    let mut correct = 0;
-    let mut missing = Vec::new();
-    for j in judged {
-        match eval
-            .cases
-            .iter()
-            .find(|c| c.id == j.id && c.source == j.source)
-        {
-            Some(c) => correct += usize::from(c.named.as_deref().unwrap_or("-") == j.name),
-            None => missing.push(format!("{} {:?}", j.id, j.source)),
+/// Silver referents from CoreNLP's coreference chains (train.jsonl carries them): for every
+/// gold source that is a pronoun or a nominal (no proper noun in it) and that holds a chain
+/// mention, the referent is the longest run of named-entity tokens among the chain's
+/// mentions, or `None` when no mention of the chain is a name. Silver, not truth: a
+/// development measure on train, so that resolution rules are not fitted to dev's items.
+pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let Some(c) = &doc.corenlp else { continue };
+        if c.pos.len() != c.tokens.len() || c.ner.len() != c.tokens.len() {
+            continue;
+        }
+        let chars: Vec<char> = doc.text.chars().collect();
+        let slice = |s: usize, e: usize| chars[s.min(chars.len())..e.min(chars.len())].iter();
+        let tokens_in = |s: usize, e: usize| {
+            let a = c.tokens.partition_point(|t| t[0] < s);
+            let b = c.tokens.partition_point(|t| t[1] <= e).max(a);
+            a..b
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for g in &doc.attributions {
+            let (Some(first), Some(last)) = (g.source.first(), g.source.last()) else {
+                continue;
+            };
+            let (s, e) = (first[0], last[1]);
+            if !seen.insert((s, e)) {
+                continue;
+            }
+            let text: String = slice(s, e).collect();
+            let lower = text.trim().to_lowercase();
+            let toks = tokens_in(s, e);
+            if toks.is_empty() {
+                continue;
+            }
+            let proper = toks.clone().any(|t| c.pos[t].starts_with("NNP"));
+            let pronoun = PRONOUNS.contains(&lower.as_str());
+            if !pronoun && (proper || lower.split_whitespace().count() > 8) {
+                continue;
+            }
+            // The chain of the longest mention inside the source.
+            let Some(chain) = c
+                .coref
+                .iter()
+                .filter_map(|ch| {
+                    ch.iter()
+                        .filter(|m| m.0 >= s && m.1 <= e)
+                        .map(|m| m.1 - m.0)
+                        .max()
+                        .map(|len| (len, ch))
+                })
+                .max_by_key(|&(len, _)| len)
+                .map(|(_, ch)| ch)
+            else {
+                continue;
+            };
+            let mut best: Option<(usize, String)> = None;
+            for m in chain {
+                let r = tokens_in(m.0, m.1);
+                // Runs of tokens tagged PERSON / ORGANIZATION / LOCATION.
+                let mut t = r.start;
+                while t < r.end {
+                    let kind = c.ner[t].as_str();
+                    if !matches!(kind, "PERSON" | "ORGANIZATION" | "LOCATION") {
+                        t += 1;
+                        continue;
+                    }
+                    let run_start = t;
+                    while t < r.end && c.ner[t] == kind {
+                        t += 1;
+                    }
+                    let name: String = slice(c.tokens[run_start][0], c.tokens[t - 1][1]).collect();
+                    if best.as_ref().is_none_or(|(n, _)| t - run_start > *n) {
+                        best = Some((t - run_start, name));
+                    }
+                }
+            }
+            out.push(ReferentItem {
+                id: doc.id.clone(),
+                source: vec![[s, e]],
+                source_text: text,
+                referent: best.map(|(_, n)| n),
+                confidence: high(),
+            });
         }
     }
-    (correct, judged.len(), missing)
+    out
+}
+
+/// A predicted attribution as the referent scorer sees it: source pieces (code points) and
+/// the speaker's name and type.
+#[derive(Clone, Debug)]
+pub struct PredSource {
+    pub source: Vec<[usize; 2]>,
+    pub name: Option<String>,
+    pub kind: Option<SpeakerType>,
+}
+
+/// The predicted sources of every article, from the pipeline's own attributions (`gold` false:
+/// end to end) or from the resolver run on the gold attributions (`gold` true).
+pub fn predicted_sources(
+    pipeline: &Pipeline,
+    docs: &[GoldDoc],
+    gold: bool,
+) -> std::collections::BTreeMap<String, Vec<PredSource>> {
+    let mut out = std::collections::BTreeMap::new();
+    for doc in docs {
+        let offsets = CharOffsets::new(&doc.text);
+        let article = Article {
+            id: doc.id.clone(),
+            text: doc.text.clone(),
+            meta: crate::article::Meta {
+                byline: doc.author.clone().filter(|a| a != "None" && !a.is_empty()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let analysis = if gold {
+            pipeline.analyze_given(&article, gold_attributions(doc, &offsets))
+        } else {
+            pipeline.analyze(&article)
+        };
+        let preds = analysis
+            .attributions
+            .iter()
+            .map(|a| PredSource {
+                source: a.source.iter().map(|&s| offsets.span_to_chars(s)).collect(),
+                name: a.speaker.as_ref().map(|s| s.name.clone()),
+                kind: a.speaker.as_ref().map(|s| s.kind),
+            })
+            .collect();
+        out.insert(doc.id.clone(), preds);
+    }
+    out
+}
+
+/// Titles the reference scorer drops before comparing names.
+const NAME_TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen",
+    "rep",
+    "gov",
+    "president",
+    "the",
+];
+
+fn name_words_of(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !NAME_TITLES.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a predicted name names the referent: the same words (titles dropped), or the same
+/// last word and no conflicting first word (the rule of `score_speakers.py`).
+pub fn same_name(pred: &str, gold: &str) -> bool {
+    let (p, g) = (name_words_of(pred), name_words_of(gold));
+    if p.is_empty() || g.is_empty() {
+        return false;
+    }
+    p == g || (p.last() == g.last() && (p.len() == 1 || g.len() == 1 || p[0] == g[0]))
+}
+
+/// One scored item, for `--show`.
+#[derive(Clone, Debug)]
+pub struct ReferentOutcome {
+    pub item: ReferentItem,
+    /// The predicted speaker: `None` when no predicted source overlaps the item's.
+    pub got: Option<(Option<String>, Option<SpeakerType>)>,
+    pub right: bool,
+}
+
+/// Referent scores, in the figures of `score_speakers.py`.
+#[derive(Clone, Debug, Default)]
+pub struct ReferentScore {
+    pub named: usize,
+    pub named_found: usize,
+    pub named_ok: usize,
+    pub null: usize,
+    pub null_found: usize,
+    pub null_ok: usize,
+    pub outcomes: Vec<ReferentOutcome>,
+}
+
+/// Scores predictions against referent items: for each item the first predicted source that
+/// overlaps it is taken; a named item is right when the speaker's name is the referent's, a
+/// null item when no person or organisation name is given.
+pub fn score_referents(
+    items: &[ReferentItem],
+    preds: &std::collections::BTreeMap<String, Vec<PredSource>>,
+) -> ReferentScore {
+    let overlap = |a: &[[usize; 2]], b: &[[usize; 2]]| {
+        a.iter()
+            .any(|x| b.iter().any(|y| x[0] < y[1] && y[0] < x[1]))
+    };
+    let mut out = ReferentScore::default();
+    for it in items {
+        let hit = preds
+            .get(&it.id)
+            .and_then(|p| p.iter().find(|p| overlap(&p.source, &it.source)));
+        let got = hit.map(|h| (h.name.clone(), h.kind));
+        let right = match &it.referent {
+            Some(r) if it.confidence == "high" => {
+                out.named += 1;
+                out.named_found += usize::from(hit.is_some());
+                let ok = hit
+                    .and_then(|h| h.name.as_deref())
+                    .is_some_and(|n| same_name(n, r));
+                out.named_ok += usize::from(ok);
+                ok
+            }
+            Some(_) => continue,
+            None => {
+                out.null += 1;
+                out.null_found += usize::from(hit.is_some());
+                let ok = hit.is_some_and(|h| {
+                    h.name.is_none()
+                        || matches!(
+                            h.kind,
+                            Some(
+                                SpeakerType::Anonymous
+                                    | SpeakerType::Group
+                                    | SpeakerType::Document
+                                    | SpeakerType::Unknown
+                            )
+                        )
+                });
+                out.null_ok += usize::from(ok);
+                ok
+            }
+        };
+        out.outcomes.push(ReferentOutcome {
+            item: it.clone(),
+            got,
+            right,
+        });
+    }
+    out
+}
+
+impl fmt::Display for ReferentScore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "named referents: {}/{} right end to end ({:.1}%), {}/{} of those found ({:.1}%)",
+            self.named_ok,
+            self.named,
+            percent(self.named_ok, self.named),
+            self.named_ok,
+            self.named_found,
+            percent(self.named_ok, self.named_found)
+        )?;
+        writeln!(
+            f,
+            "null referents:  {}/{} kept unnamed end to end ({:.1}%), {}/{} of those found ({:.1}%)",
+            self.null_ok,
+            self.null,
+            percent(self.null_ok, self.null),
+            self.null_ok,
+            self.null_found,
+            percent(self.null_ok, self.null_found)
+        )
+    }
+}
+
+/// The gold attributions of a document as pipeline attributions (byte spans), for resolving
+/// the speakers of gold sources.
+fn gold_attributions(doc: &GoldDoc, offsets: &CharOffsets) -> Vec<Attribution> {
+    let to_spans = |pieces: &[[usize; 2]]| -> Vec<Span> {
+        pieces
+            .iter()
+            .map(|&[s, e]| offsets.span_from_chars(s, e))
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    doc.attributions
+        .iter()
+        .map(|g| Attribution {
+            // Classified from the quotations and the cue by `analyze_given`.
+            kind: Kind::Other,
+            cue_class: CueClass::Other,
+            source: to_spans(&g.source),
+            cue: to_spans(&g.cue),
+            content: to_spans(&g.content),
+            speaker: None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_as_the_reference_scorer_matches_them() {
+        assert!(same_name("Donald Trump", "Donald J. Trump"));
+        assert!(same_name("Mr. Trump", "Donald Trump"));
+        assert!(same_name("Sen. Lindsey Graham", "Lindsey Graham"));
+        assert!(!same_name("Ivanka Trump", "Donald Trump"));
+        assert!(!same_name("", "Donald Trump"));
+        assert!(!same_name("the senator", "Lindsey Graham"));
+    }
+
+    #[test]
+    fn referents_are_scored_by_the_first_overlapping_source() {
+        let raw = concat!(
+            r#"{"id": "a", "source": [[0, 2]], "referent": "Jane Roe", "confidence": "high"}"#,
+            "\n",
+            r#"{"id": "a", "source": [[10, 20]], "referent": null, "confidence": "high"}"#,
+            "\n",
+            r#"{"id": "a", "source": [[30, 33]], "referent": "Ann Lee", "confidence": "low"}"#,
+            "\n",
+            r#"{"id": "b", "source": [[0, 3]], "referent": "John Doe", "confidence": "high"}"#,
+        );
+        let items = read_referents(raw).unwrap();
+        let pred = |s: usize, e: usize, name: &str, kind| PredSource {
+            source: vec![[s, e]],
+            name: Some(name.to_string()),
+            kind: Some(kind),
+        };
+        let mut preds = std::collections::BTreeMap::new();
+        preds.insert(
+            "a".to_string(),
+            vec![
+                pred(0, 2, "Roe", SpeakerType::Person),
+                pred(12, 15, "officials", SpeakerType::Anonymous),
+            ],
+        );
+        let s = score_referents(&items, &preds);
+        assert_eq!((s.named, s.named_found, s.named_ok), (2, 1, 1));
+        assert_eq!((s.null, s.null_found, s.null_ok), (1, 1, 1));
+        assert_eq!(
+            s.outcomes.len(),
+            3,
+            "the low-confidence named item is not scored"
+        );
+        assert!(read_referents(r#"{"id": "a", "source": [], "referent": null}"#).is_err());
+        assert!(read_referents("{").unwrap_err().starts_with("line 1"));
+    }
 }

@@ -33,13 +33,7 @@ impl ParseScores {
     }
 }
 
-fn pct(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        100.0 * a as f64 / b as f64
-    }
-}
+use crate::eval::percent as pct;
 
 impl fmt::Display for ParseScores {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -192,6 +192,7 @@ mod tests {
             publisher: None,
             date: None,
             title: None,
+            author: None,
         }
     }
 

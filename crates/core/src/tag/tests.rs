@@ -242,6 +242,7 @@ fn synthetic(n_docs: usize, offset: usize) -> Vec<GoldDoc> {
             publisher: None,
             date: None,
             title: None,
+            author: None,
         });
     }
     docs

@@ -209,6 +209,7 @@ fn synthetic(n: usize) -> Vec<GoldDoc> {
             publisher: None,
             date: None,
             title: None,
+            author: None,
         });
     }
     docs
