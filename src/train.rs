@@ -21,6 +21,8 @@ pub enum TrainTask {
     Pos,
     /// The dependency parser (`parse.bin`), over the tags of the embedded POS tagger.
     Parse,
+    /// The first-name gender table (`first_names.tsv`), from train's coreference chains.
+    FirstNames,
 }
 
 pub fn run(
@@ -100,6 +102,11 @@ pub fn run(
                 verbatim_core::parse::evaluate(&Parser::from_bytes(&bytes)?, &tagger, &dev_docs)
             );
             ("parse.bin", bytes)
+        }
+        TrainTask::FirstNames => {
+            let table = verbatim_core::resolve::learn_first_names(&train_docs);
+            eprintln!("{} first names", table.lines().count() - 1);
+            ("first_names.tsv", table.into_bytes())
         }
     };
     let path: PathBuf = out_dir.join(file);

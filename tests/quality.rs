@@ -54,3 +54,18 @@ fn cue_class_counts_are_trains() {
         );
     }
 }
+
+/// The committed first-name table is what `verbatim train --task first-names` learns from
+/// train, byte for byte.
+#[test]
+fn first_name_table_is_trains() {
+    let Some(shared) = shared("first_name_table_is_trains") else {
+        return;
+    };
+    let train = corpus::read_jsonl(&shared.join("data/polnear/train.jsonl")).unwrap();
+    let committed = std::fs::read_to_string(workspace().join("models/first_names.tsv")).unwrap();
+    assert!(
+        verbatim_core::resolve::learn_first_names(&train) == committed,
+        "models/first_names.tsv differs from what train gives: retrain it (models/README.md)"
+    );
+}

@@ -235,27 +235,41 @@ pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
             else {
                 continue;
             };
-            let mut best: Option<(usize, String)> = None;
+            // Runs of tokens tagged PERSON / ORGANIZATION / LOCATION in the chain's mentions;
+            // the referent is the longest run of the kind most runs have (a person's chain
+            // holds "Fox" in "Fox host Megyn Kelly" too).
+            let mut runs: Vec<(usize, usize, String)> = Vec::new();
             for m in chain {
                 let r = tokens_in(m.0, m.1);
-                // Runs of tokens tagged PERSON / ORGANIZATION / LOCATION.
                 let mut t = r.start;
                 while t < r.end {
-                    let kind = c.ner[t].as_str();
-                    if !matches!(kind, "PERSON" | "ORGANIZATION" | "LOCATION") {
-                        t += 1;
-                        continue;
-                    }
+                    let rank = match c.ner[t].as_str() {
+                        "PERSON" => 0,
+                        "ORGANIZATION" => 1,
+                        "LOCATION" => 2,
+                        _ => {
+                            t += 1;
+                            continue;
+                        }
+                    };
                     let run_start = t;
-                    while t < r.end && c.ner[t] == kind {
+                    while t < r.end && c.ner[t] == c.ner[run_start] {
                         t += 1;
                     }
                     let name: String = slice(c.tokens[run_start][0], c.tokens[t - 1][1]).collect();
-                    if best.as_ref().is_none_or(|(n, _)| t - run_start > *n) {
-                        best = Some((t - run_start, name));
-                    }
+                    runs.push((rank, t - run_start, name));
                 }
             }
+            let mut per_kind = [0usize; 3];
+            for r in &runs {
+                per_kind[r.0] += 1;
+            }
+            let kind = (0..3).max_by_key(|&k| (per_kind[k], 3 - k));
+            let best = runs
+                .into_iter()
+                .filter(|r| Some(r.0) == kind)
+                .max_by_key(|r| r.1)
+                .map(|r| (r.1, r.2));
             out.push(ReferentItem {
                 id: doc.id.clone(),
                 source: vec![[s, e]],

@@ -184,11 +184,7 @@ impl PersonName {
             Some(words.remove(0))
         };
         if female.is_none() {
-            if let Some(f) = &first {
-                if crate::resolve::speaker::FEMALE_FIRST_NAMES.contains(&f.as_str()) {
-                    female = Some(true);
-                }
-            }
+            female = first.as_deref().and_then(crate::resolve::first_name_female);
         }
         Some(PersonName {
             first,
@@ -499,7 +495,9 @@ mod tests {
         assert_eq!(g("Mr. Clinton"), Some(false));
         assert_eq!(g("Hillary Clinton"), Some(true));
         assert_eq!(g("Clinton"), None);
-        assert_eq!(g("Dr. Ben Carson"), None);
+        // First names take the gender train's coreference chains give them.
+        assert_eq!(g("Dr. Ben Carson"), Some(false));
+        assert_eq!(g("Dr. Zzyzx Carson"), None);
     }
 
     fn check_compatible(a: &str, b: &str, expected: bool) {

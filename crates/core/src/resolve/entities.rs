@@ -116,12 +116,13 @@ pub(crate) fn honorific_female(text: &str, span: Span) -> Option<bool> {
     }
 }
 
-/// What one mention of a person shows of their gender: a courtesy title, else a common
-/// woman's first name opening a full name.
+/// What one mention of a person shows of their gender: a courtesy title, else the gender of
+/// the first name opening a full name.
 fn mention_female(text: &str, span: Span, words: &[String]) -> Option<bool> {
     honorific_female(text, span).or_else(|| {
-        (words.len() > 1 && super::speaker::FEMALE_FIRST_NAMES.contains(&words[0].as_str()))
-            .then_some(true)
+        (words.len() > 1)
+            .then(|| super::first_name_female(&words[0]))
+            .flatten()
     })
 }
 

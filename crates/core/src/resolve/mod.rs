@@ -5,10 +5,13 @@
 //! document.
 
 mod entities;
+mod gender;
 mod lexicon;
 pub(crate) mod speaker;
 
 pub use entities::{group_entities, refine_mentions, Entity};
+pub(crate) use gender::first_name_female;
+pub use gender::learn_first_names;
 pub use speaker::Resolver;
 
 use serde::{Deserialize, Serialize};

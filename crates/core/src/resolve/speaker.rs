@@ -17,106 +17,6 @@ use std::ops::Range;
 #[derive(Clone, Debug, Default)]
 pub struct Resolver {}
 
-/// Common first names of women in US political news, so that "she" skips the men.
-pub(crate) const FEMALE_FIRST_NAMES: &[&str] = &[
-    "hillary",
-    "sarah",
-    "nancy",
-    "kellyanne",
-    "elizabeth",
-    "ivanka",
-    "melania",
-    "hope",
-    "huma",
-    "donna",
-    "debbie",
-    "susan",
-    "sally",
-    "loretta",
-    "condoleezza",
-    "michelle",
-    "kamala",
-    "carly",
-    "jill",
-    "theresa",
-    "angela",
-    "marine",
-    "jane",
-    "maria",
-    "mary",
-    "patricia",
-    "jennifer",
-    "linda",
-    "barbara",
-    "karen",
-    "lisa",
-    "nicole",
-    "megyn",
-    "kirsten",
-    "dianne",
-    "claire",
-    "amy",
-    "tammy",
-    "maxine",
-    "nikki",
-    "betsy",
-    "omarosa",
-    "katrina",
-    "kayleigh",
-    "heather",
-    "laura",
-    "ann",
-    "anne",
-    "rachel",
-    "katy",
-    "julie",
-    "sara",
-    "emily",
-    "ellen",
-    "ruth",
-    "sonia",
-    "elena",
-    "chelsea",
-    "katie",
-    "kate",
-    "jeanine",
-    "dana",
-    "ana",
-    "alicia",
-    "stephanie",
-    "samantha",
-    "jessica",
-    "ashley",
-    "amanda",
-    "melissa",
-    "rebecca",
-    "hannah",
-    "olivia",
-    "emma",
-    "sophia",
-    "catherine",
-    "christine",
-    "margaret",
-    "susana",
-    "gina",
-    "lynn",
-    "joni",
-    "lisa",
-    "shelley",
-    "mazie",
-    "marsha",
-    "cathy",
-    "martha",
-    "barbra",
-    "monica",
-    "paula",
-    "janet",
-    "valerie",
-    "samantha",
-    "tulsi",
-    "jeanne",
-];
-
 const FEMALE_TITLES: &[&str] = &[
     "spokeswoman",
     "congresswoman",
@@ -138,7 +38,8 @@ enum Gender {
 }
 
 /// What the article shows of a person's gender: an honorific before a mention ("Mrs.
-/// Clinton", "Mr. Ban"), a gendered title ("spokeswoman"), or a common first name.
+/// Clinton", "Mr. Ban"), a gendered title ("spokeswoman"), or a first name whose gender the
+/// corpus shows (`models/first_names.tsv`).
 fn gender(text: &str, e: &Entity) -> Gender {
     let honorific = e.mentions.iter().find_map(|&m| honorific_female(text, m));
     if let Some(female) = honorific {
@@ -149,10 +50,13 @@ fn gender(text: &str, e: &Entity) -> Gender {
             .iter()
             .any(|t| list.iter().any(|f| t.split(' ').any(|w| w == *f)))
     };
-    let first = name_words(&e.name).into_iter().next().unwrap_or_default();
-    if FEMALE_FIRST_NAMES.contains(&first.as_str()) || titled(FEMALE_TITLES) {
+    let words = name_words(&e.name);
+    let by_name = (words.len() > 1)
+        .then(|| super::first_name_female(&words[0]))
+        .flatten();
+    if by_name == Some(true) || titled(FEMALE_TITLES) {
         Gender::Female
-    } else if titled(MALE_TITLES) {
+    } else if by_name == Some(false) || titled(MALE_TITLES) {
         Gender::Male
     } else {
         Gender::Unknown

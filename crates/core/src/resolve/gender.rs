@@ -1,0 +1,130 @@
+//! The gender first names carry, learned from the corpus: `models/first_names.tsv` counts,
+//! for each first name of a full PERSON name in PolNeAR train, the CoreNLP coreference chains
+//! holding the name whose pronouns are clearly "she"/"her" (female) or "he"/"his" (male). Regenerate with
+//! `verbatim train --task first-names --train ../shared/data/polnear/train.jsonl --dev
+//! ../shared/data/polnear/dev.jsonl --out models/`.
+
+use crate::corpus::GoldDoc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+static TABLE: &str = include_str!("../../../../models/first_names.tsv");
+
+/// A chain votes for the gender of its names when its female and male pronouns differ by at
+/// least this many and the majority holds `MIN_SHARE` of them; a name is listed when
+/// `MIN_SHARE` of its chains' votes agree.
+const CHAIN_MARGIN: usize = 2;
+const MIN_SHARE: f64 = 0.8;
+
+const FEMALE_PRONOUNS: &[&str] = &["she", "her", "hers", "herself"];
+const MALE_PRONOUNS: &[&str] = &["he", "him", "his", "himself"];
+
+/// Whether a first name is a woman's (`Some(true)`), a man's (`Some(false)`), or not known.
+pub(crate) fn first_name_female(word: &str) -> Option<bool> {
+    static MAP: OnceLock<HashMap<String, bool>> = OnceLock::new();
+    let map = MAP.get_or_init(|| parse(TABLE));
+    map.get(&word.to_lowercase()).copied()
+}
+
+fn parse(table: &str) -> HashMap<String, bool> {
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let name = cols.next()?;
+            let female: usize = cols.next()?.parse().ok()?;
+            let male: usize = cols.next()?.parse().ok()?;
+            Some((name.to_string(), female > male))
+        })
+        .collect()
+}
+
+/// Counts, over the coreference chains of `docs`, the chains of each first name that vote
+/// female or male, and writes the table of the names whose votes agree (name, female chains,
+/// male chains; sorted by name).
+pub fn learn_first_names(docs: &[GoldDoc]) -> String {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for doc in docs {
+        let Some(c) = &doc.corenlp else { continue };
+        if c.ner.len() != c.tokens.len() {
+            continue;
+        }
+        let chars: Vec<char> = doc.text.chars().collect();
+        let word = |t: usize| -> String {
+            let [s, e] = c.tokens[t];
+            chars[s.min(chars.len())..e.min(chars.len())]
+                .iter()
+                .collect::<String>()
+                .to_lowercase()
+        };
+        for chain in &c.coref {
+            let (mut female, mut male) = (0, 0);
+            let mut names = BTreeSet::new();
+            for &(s, e, _) in chain {
+                let a = c.tokens.partition_point(|t| t[0] < s);
+                let b = c.tokens.partition_point(|t| t[1] <= e).max(a);
+                if b == a + 1 {
+                    let w = word(a);
+                    female += usize::from(FEMALE_PRONOUNS.contains(&w.as_str()));
+                    male += usize::from(MALE_PRONOUNS.contains(&w.as_str()));
+                }
+                // The first word of a PERSON run of two words or more.
+                let mut t = a;
+                while t < b {
+                    if c.ner[t] != "PERSON" {
+                        t += 1;
+                        continue;
+                    }
+                    let start = t;
+                    while t < b && c.ner[t] == "PERSON" {
+                        t += 1;
+                    }
+                    let first = word(start);
+                    if t - start >= 2
+                        && first.chars().count() >= 2
+                        && first.chars().all(char::is_alphabetic)
+                    {
+                        names.insert(first);
+                    }
+                }
+            }
+            // A chain votes when its pronouns clearly agree (CoreNLP's chains are noisy).
+            let (more, total) = (female.max(male), female + male);
+            if more - female.min(male) < CHAIN_MARGIN || (more as f64) < MIN_SHARE * total as f64 {
+                continue;
+            }
+            for n in names {
+                let entry = counts.entry(n).or_default();
+                if female > male {
+                    entry.0 += 1;
+                } else {
+                    entry.1 += 1;
+                }
+            }
+        }
+    }
+    let mut out = String::from(
+        "# first name\tchains voting female\tchains voting male (CoreNLP coreference, PolNeAR train)\n",
+    );
+    for (name, (f, m)) in counts {
+        let total = f + m;
+        if total >= 1 && f.max(m) as f64 >= MIN_SHARE * total as f64 {
+            out.push_str(&format!("{name}\t{f}\t{m}\n"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_parses_and_decides_by_the_majority() {
+        let map = parse("# header\nann\t5\t0\nbob\t0\t3\nbad line\n");
+        assert_eq!(map.get("ann"), Some(&true));
+        assert_eq!(map.get("bob"), Some(&false));
+        assert_eq!(map.len(), 2);
+    }
+}
