@@ -157,8 +157,8 @@ pub fn eval_speakers(
                     ),
                 };
                 println!(
-                    "  {}\t{:?}\tgold {:?}\tgot {got}",
-                    o.item.id, o.item.source_text, o.item.referent
+                    "  {}\t{}\t{:?}\tgold {:?}\tgot {got}",
+                    o.item.id, o.item.source[0][0], o.item.source_text, o.item.referent
                 );
             }
         }

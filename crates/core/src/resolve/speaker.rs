@@ -63,6 +63,10 @@ fn gender(text: &str, e: &Entity) -> Gender {
     }
 }
 
+/// How many sentences back a pronoun source can pick up the last speaker (chosen on train's
+/// silver referents: 1, 2, 4 and 8 sentences score within 5 items of each other; 1 is best).
+const SPEAKER_REACH: usize = 1;
+
 impl Resolver {
     pub fn new() -> Resolver {
         Resolver {}
@@ -115,13 +119,22 @@ impl Resolver {
             by_surname: &by_surname,
         };
         let mut added: Vec<(usize, Span)> = Vec::new();
+        // The person who spoke last, and where: a pronoun source picks them up when nobody
+        // else who could be meant was named since ("Fowler said ... He added").
+        let mut last_speaker: Option<(usize, Span)> = None;
         for att in attributions.iter_mut() {
             let (Some(first), Some(last)) = (att.source.first(), att.source.last()) else {
                 att.speaker = None;
                 continue;
             };
             let span = first.cover(*last);
-            let (speaker, via) = ctx.speaker(span);
+            let (speaker, via) = ctx.speaker(span, last_speaker);
+            if let Some(e) = speaker
+                .entity
+                .filter(|_| speaker.kind == SpeakerType::Person)
+            {
+                last_speaker = Some((e, span));
+            }
             if let (Some(e), true) = (speaker.entity, via) {
                 added.push((e, span));
             }
@@ -273,7 +286,7 @@ impl Context<'_> {
 
     /// The speaker of a source span, and whether it was reached through a pronoun or a nominal
     /// (so that the span becomes a new mention of the entity).
-    fn speaker(&self, span: Span) -> (Speaker, bool) {
+    fn speaker(&self, span: Span, last_speaker: Option<(usize, Span)>) -> (Speaker, bool) {
         let phrase = span
             .slice(self.text)
             .split_whitespace()
@@ -394,7 +407,12 @@ impl Context<'_> {
             );
         }
         if words.len() == 1 && (MALE_PRONOUNS.contains(&head) || FEMALE_PRONOUNS.contains(&head)) {
-            if let Some(e) = self.pronoun_antecedent(span, FEMALE_PRONOUNS.contains(&head)) {
+            let female = FEMALE_PRONOUNS.contains(&head);
+            let continued = last_speaker.filter(|&(e, at)| self.continues(e, at, span, female));
+            if let Some(e) = continued
+                .map(|(e, _)| e)
+                .or_else(|| self.pronoun_antecedent(span, female))
+            {
                 return (self.entity_speaker(e), true);
             }
             return (
@@ -520,6 +538,31 @@ impl Context<'_> {
             }
         }
         None
+    }
+
+    /// Whether a pronoun source at `span` continues the last speaker `e` (source at `at`): the
+    /// source is at most `SPEAKER_REACH` sentences before, `e` is not known to have the other
+    /// gender, and no other person not known to differ is named as a subject in between,
+    /// outside quotations.
+    fn continues(&self, e: usize, at: Span, span: Span, female: bool) -> bool {
+        let excluded = if female { Gender::Male } else { Gender::Female };
+        if self.genders[e] == excluded || at.end > span.start {
+            return false;
+        }
+        let (from, to) = (
+            self.seg.sentence_of(self.seg.token_at(at.start)),
+            self.seg.sentence_of(self.seg.token_at(span.start)),
+        );
+        if to - from > SPEAKER_REACH {
+            return false;
+        }
+        !self
+            .named_from(at.end, span.start)
+            .iter()
+            .filter(|(m, _)| m.end <= span.start && !self.in_quotation(*m) && self.subject_like(*m))
+            .any(|&(_, o)| {
+                o != e && self.entities[o].kind == EntityType::Person && self.genders[o] != excluded
+            })
     }
 
     /// The antecedent of "who" / "which" / "that": the name just before it, separated by a

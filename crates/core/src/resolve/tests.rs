@@ -89,3 +89,24 @@ fn anonymous_sources_keep_their_affiliation() {
         Some("A White House official (White House)")
     );
 }
+
+#[test]
+fn a_pronoun_continues_the_last_speaker() {
+    // Trump is a known man (first-name table) and the subject two sentences back; the last
+    // speaker, of no known gender, is the one who "added".
+    check(
+        "Donald Trump spoke in Ohio on Monday. Zbigniew Qwerty said the plan would fail. He added that voters knew it.",
+        &[
+            "Zbigniew Qwerty → Zbigniew Qwerty (person)",
+            "He → Zbigniew Qwerty (person)",
+        ],
+    );
+    // Another person named as a subject in between breaks the chain.
+    check(
+        "Senator Zbigniew Qwerty said the plan would fail. Donald Trump spoke in Ohio on Monday. He said voters knew it.",
+        &[
+            "Senator Zbigniew Qwerty → Zbigniew Qwerty (person)",
+            "He → Donald Trump (person)",
+        ],
+    );
+}
