@@ -87,7 +87,7 @@ pub fn eval_ner(gold_path: &Path) -> anyhow::Result<ExitCode> {
 pub fn eval_speakers(
     gold_path: &Path,
     texts: Option<&Path>,
-    show: bool,
+    show: Option<crate::ShowItems>,
 ) -> anyhow::Result<ExitCode> {
     let raw =
         std::fs::read_to_string(gold_path).with_context(|| format!("{}", gold_path.display()))?;
@@ -146,8 +146,9 @@ pub fn eval_speakers(
         let score = eval::score_referents(&items, &preds);
         println!("## {title}");
         print!("{score}");
-        if show {
-            for o in score.outcomes.iter().filter(|o| !o.right) {
+        if let Some(which) = show {
+            let all = matches!(which, crate::ShowItems::All);
+            for o in score.outcomes.iter().filter(|o| all || !o.right) {
                 let got = match &o.got {
                     None => "MISSED".to_string(),
                     Some((name, kind)) => format!(
@@ -157,8 +158,12 @@ pub fn eval_speakers(
                     ),
                 };
                 println!(
-                    "  {}\t{}\t{:?}\tgold {:?}\tgot {got}",
-                    o.item.id, o.item.source[0][0], o.item.source_text, o.item.referent
+                    "  {}\t{}\t{}\t{:?}\tgold {:?}\tgot {got}",
+                    if o.right { "right" } else { "WRONG" },
+                    o.item.id,
+                    o.item.source[0][0],
+                    o.item.source_text,
+                    o.item.referent
                 );
             }
         }

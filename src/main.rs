@@ -125,9 +125,10 @@ enum Command {
         /// the PolNeAR file that holds the articles' texts and gold attributions.
         #[arg(long, value_name = "JSONL")]
         texts: Option<PathBuf>,
-        /// With `--task speakers`: print every item scored wrong, with what was predicted.
-        #[arg(long)]
-        show: bool,
+        /// With `--task speakers`: print the items scored wrong (or all of them), each with its
+        /// article id, source offset, text, referent and what was predicted.
+        #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "wrong", value_name = "WHICH")]
+        show: Option<ShowItems>,
     },
     /// Train a model on PolNeAR-format data, printing dev scores as it goes.
     ///
@@ -307,6 +308,15 @@ pub enum EvalTask {
     /// with ground-truth.json and html/): body precision, recall, F1, accuracy with the
     /// benchmark's metric, title and date agreement with the pages' own metadata, pages/s.
     Html,
+}
+
+/// Which scored items `eval --task speakers --show` prints.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ShowItems {
+    /// The items scored wrong.
+    Wrong,
+    /// Every item, marked right or WRONG.
+    All,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
