@@ -305,6 +305,10 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 progress.clear();
                 eprintln!("verbatim: error: {origin}: not stored: {message}");
             }
+            for (origin, message) in &report.warnings {
+                progress.clear();
+                eprintln!("verbatim: warning: {origin}: {message}");
+            }
             n_failed += report.failed.len();
             totals.stored += report.stored;
             totals.duplicates += report.duplicates;

@@ -89,7 +89,18 @@ fn to_sqlite(v: &Value) -> rusqlite::types::Value {
         Value::Null => V::Null,
         Value::Int(i) => V::Integer(*i),
         Value::Real(r) => V::Real(*r),
-        Value::Text(s) => V::Text(s.clone()),
+        Value::Text(s) => V::Text(without_nul(s).into_owned()),
+    }
+}
+
+/// `s` with every NUL replaced by U+FFFD: PostgreSQL text cannot hold NUL, SQLite's
+/// full-text indexes stop at it, and one code point for another keeps code-point offsets
+/// unchanged. Both backends store the same text.
+pub(crate) fn without_nul(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\0') {
+        s.replace('\0', "\u{FFFD}").into()
+    } else {
+        s.into()
     }
 }
 
@@ -196,9 +207,7 @@ impl postgres::types::ToSql for Value {
                 Type::FLOAT4 => (*r as f32).to_sql(ty, out),
                 _ => r.to_sql(ty, out),
             },
-            // PostgreSQL text cannot hold NUL; U+FFFD keeps code-point offsets unchanged.
-            Value::Text(s) if s.contains('\0') => s.replace('\0', "\u{FFFD}").to_sql(ty, out),
-            Value::Text(s) => s.to_sql(ty, out),
+            Value::Text(s) => without_nul(s).as_ref().to_sql(ty, out),
         }
     }
     fn accepts(_: &postgres::types::Type) -> bool {

@@ -2,7 +2,7 @@
 //! ([`prepare`]), then written ([`write`]) inside it.
 
 use crate::canon::{content_hash, normalize_name, plausible_alias, speaker_key, tidy};
-use crate::db::{Conn, Value};
+use crate::db::{Conn, Dialect, Value};
 use crate::link::{self, MentionInfo, Rules};
 use crate::{IngestReport, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,6 +14,8 @@ use verbatim_core::{Analysis, Article, Attribution, CharOffsets, Span};
 /// An analysed article turned into rows, ready to write: see [`crate::prepare`].
 pub struct Prepared {
     pub(crate) origin: String,
+    /// NUL characters of the article's values, stored as U+FFFD.
+    nul_replaced: usize,
     article: Vec<Value>,
     day: String,
     entities: Vec<[Value; 5]>,
@@ -39,6 +41,8 @@ pub(crate) struct Touched {
     pub clusters: BTreeMap<i64, BTreeSet<i64>>,
     /// The band keys of the batch's quotes, read when it starts, written when it finishes.
     bands: crate::cluster::Bands,
+    /// The id of the batch's first stored article (the later ones have larger ids).
+    first_article: Option<i64>,
 }
 
 /// Starts writing a batch of prepared articles (inside its transaction): reads what their
@@ -237,8 +241,18 @@ pub fn prepare_found(
             ],
         });
     }
+    // NUL in any text becomes U+FFFD when it is written (`db::without_nul`); the spans and
+    // texts derived from the article hold no NUL that the article's own values do not.
+    let nul_replaced = article_values
+        .iter()
+        .map(|v| match v {
+            Value::Text(s) => s.matches('\0').count(),
+            _ => 0,
+        })
+        .sum();
     Prepared {
         origin: article.origin.clone(),
+        nul_replaced,
         article: article_values,
         day,
         entities,
@@ -269,6 +283,16 @@ pub(crate) fn write(
         return Ok(());
     };
     report.stored += 1;
+    touched.first_article.get_or_insert(article_id);
+    if p.nul_replaced > 0 {
+        report.warnings.push((
+            p.origin.clone(),
+            format!(
+                "{} NUL character(s) stored as U+FFFD (the store's text cannot hold NUL)",
+                p.nul_replaced
+            ),
+        ));
+    }
     for e in &p.entities {
         let mut params = vec![Value::Int(article_id)];
         params.extend(e.iter().cloned());
@@ -343,8 +367,12 @@ pub(crate) fn write(
     Ok(())
 }
 
-/// Recomputes what a batch touched: speaker counts and names, cluster members' flags.
+/// Recomputes what a batch touched: speaker counts and names, cluster members' flags; on
+/// SQLite, adds the batch's articles to the article search table in one statement.
 pub(crate) fn finish(conn: &mut dyn Conn, touched: &Touched) -> Result<()> {
+    if let (Dialect::Sqlite, Some(first)) = (conn.dialect(), touched.first_article) {
+        conn.exec(crate::schema::SQLITE_FTS_FILL, &[first.into()])?;
+    }
     touched.bands.write(conn)?;
     link::refresh(conn, &touched.speakers.speakers)?;
     crate::cluster::refresh(conn, &touched.clusters)

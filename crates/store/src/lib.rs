@@ -39,6 +39,7 @@ pub use query::{
     outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery,
     SpeakerOrder, SpeakerQuery,
 };
+pub use schema::SCHEMA_VERSION;
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
 
 use db::{Conn, Dialect};
@@ -50,7 +51,7 @@ use serde::{Deserialize, Serialize};
 pub enum Error {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", postgres_message(.0))]
     Postgres(#[from] postgres::Error),
     #[error("stored JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -63,6 +64,41 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The most of a server's detail or hint kept in a message (a detail can quote a whole
+/// value, e.g. the key of a unique violation).
+const MAX_DETAIL_CHARS: usize = 300;
+
+/// What PostgreSQL said, on one line: the server's severity, message, detail and hint for an
+/// error the server reported (the client's own text for it is only "db error"), else the
+/// client's message and its cause.
+fn postgres_message(e: &postgres::Error) -> String {
+    let cut = |s: &str| match s.char_indices().nth(MAX_DETAIL_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    };
+    if let Some(db) = e.as_db_error() {
+        let mut m = format!(
+            "{}: {} (SQLSTATE {})",
+            db.severity(),
+            db.message(),
+            db.code().code()
+        );
+        if let Some(detail) = db.detail() {
+            m.push_str("; detail: ");
+            m.push_str(&cut(detail));
+        }
+        if let Some(hint) = db.hint() {
+            m.push_str("; hint: ");
+            m.push_str(&cut(hint));
+        }
+        return m.replace('\n', " ");
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
+}
 
 /// Which database a store lives in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +156,9 @@ pub struct IngestReport {
     pub attributions: usize,
     /// Articles that could not be stored: (origin, message). The rest of the batch is stored.
     pub failed: Vec<(String, String)>,
+    /// Articles stored with a change: (origin, message), e.g. NUL characters replaced.
+    #[serde(default)]
+    pub warnings: Vec<(String, String)>,
     /// Transactions written again after a conflict with another writer (serialization
     /// failure, deadlock, busy database).
     pub retries: usize,
@@ -636,6 +675,7 @@ impl Store {
                     report.stored += one.stored;
                     report.duplicates += one.duplicates;
                     report.attributions += one.attributions;
+                    report.warnings.extend(one.warnings);
                     return Ok(());
                 }
                 Err(e) if attempt < MAX_RETRIES && is_conflict(&e) => {
