@@ -77,6 +77,12 @@ pub(crate) trait Conn: Send {
     /// Runs one statement; returns the number of rows changed.
     fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    /// Runs one single-row `INSERT` (written without `RETURNING`) and returns the id of the
+    /// row it inserted, `None` when it inserted none (`ON CONFLICT DO NOTHING`). SQLite reads
+    /// `last_insert_rowid` (a `RETURNING` clause makes SQLite gather the output in a
+    /// temporary table: measurably slower over the tens of thousands of rows of a load);
+    /// PostgreSQL appends `RETURNING id`.
+    fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<Option<i64>>;
 }
 
 // ---------------------------------------------------------------------------------- SQLite
@@ -140,6 +146,10 @@ impl Conn for Sqlite {
             out.push(values);
         }
         Ok(out)
+    }
+    fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<Option<i64>> {
+        let changed = self.exec(sql, params)?;
+        Ok((changed > 0).then(|| self.0.last_insert_rowid()))
     }
 }
 
@@ -266,6 +276,10 @@ impl Conn for Postgres {
         rows.iter()
             .map(|row| (0..row.len()).map(|i| from_pg(row, i)).collect())
             .collect()
+    }
+    fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<Option<i64>> {
+        let rows = self.query(&format!("{sql} RETURNING id"), params)?;
+        Ok(rows.first().and_then(|r| r[0].int()))
     }
 }
 

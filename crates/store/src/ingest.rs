@@ -270,15 +270,15 @@ pub(crate) fn write(
     touched: &mut Touched,
     report: &mut IngestReport,
 ) -> Result<()> {
-    let rows = conn.query(
+    let inserted = conn.insert_id(
         "INSERT INTO articles (key, url, url_hash, hash, outlet, headline, published, updated,
              day, dateline_place, dateline_date, dateline_agency, byline, origin, text,
              n_attributions)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT DO NOTHING RETURNING id",
+         ON CONFLICT DO NOTHING",
         &p.article,
     )?;
-    let Some(article_id) = rows.first().and_then(|r| r[0].int()) else {
+    let Some(article_id) = inserted else {
         report.duplicates += 1;
         return Ok(());
     };
@@ -312,23 +312,25 @@ pub(crate) fn write(
             quotes: m.quotes,
         };
         let (speaker_id, reason) = link::link_mention(conn, &info, rules, &mut touched.speakers)?;
-        let rows = conn.query(
-            "INSERT INTO mentions (article_id, name, type, quote_count, aliases, titles, day,
+        let mention_id = conn
+            .insert_id(
+                "INSERT INTO mentions (article_id, name, type, quote_count, aliases, titles, day,
                  speaker_id, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
-            &[
-                article_id.into(),
-                name.as_str().into(),
-                (*kind).into(),
-                m.quotes.into(),
-                serde_json::to_string(&aliases)?.into(),
-                serde_json::to_string(&titles)?.into(),
-                p.day.as_str().into(),
-                speaker_id.into(),
-                reason.into(),
-            ],
-        )?;
-        let mention_id = rows.first().and_then(|r| r[0].int()).unwrap_or_default();
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                &[
+                    article_id.into(),
+                    name.as_str().into(),
+                    (*kind).into(),
+                    m.quotes.into(),
+                    serde_json::to_string(&aliases)?.into(),
+                    serde_json::to_string(&titles)?.into(),
+                    p.day.as_str().into(),
+                    speaker_id.into(),
+                    reason.into(),
+                ],
+            )?
+            .unwrap_or_default();
+
         let aliases: Vec<String> = m.aliases.iter().cloned().collect();
         link::add_aliases(conn, speaker_id, &aliases, &mut touched.speakers)?;
         speaker_ids.insert((name.clone(), *kind), (mention_id, speaker_id));
@@ -341,18 +343,16 @@ pub(crate) fn write(
         params.extend(a.values.iter().cloned());
         params.push(ids.map(|(_, s)| s).into());
         params.push(ids.map(|(m, _)| m).into());
-        let rows = conn.query(
+        let id = conn.insert_id(
             "INSERT INTO attributions (article_id, idx, day, kind, cue_class, source, cue,
                  content, source_text, cue_text, content_text, speaker_name, speaker_type,
                  speaker_entity, speaker_description, speaker_affiliation, speaker_id,
                  mention_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18)
-             RETURNING id",
+                 ?18)",
             &params,
         )?;
-        if let (Some(id), Some((text, bands))) = (rows.first().and_then(|r| r[0].int()), &a.cluster)
-        {
+        if let (Some(id), Some((text, bands))) = (id, &a.cluster) {
             quotes.push((id, text, bands.as_slice()));
         }
         report.attributions += 1;
