@@ -535,7 +535,29 @@ fn odd_input_is_stored_alike_on_both_backends() {
         match db {
             // SQLite has no limit on a key's length.
             TestDb::Sqlite { .. } => assert_eq!(out.status.code(), Some(0), "{err}"),
-            TestDb::Postgres(_) => {
+            TestDb::Postgres(ref pg) => {
+                // Past a megabyte the search column goes through the guarded function: the
+                // whole text when it fits the server's tsvector limit, else its start.
+                let mut c = postgres::Client::connect(&pg.target, postgres::NoTls).unwrap();
+                let found: bool = c
+                    .query_one(
+                        "SELECT verbatim_tsv(repeat('The committee met again. ', 50000)
+                                || 'zanzibarian') @@ to_tsquery('english', 'zanzibarian')",
+                        &[],
+                    )
+                    .unwrap()
+                    .get(0);
+                assert!(found);
+                let (found, lexemes): (bool, i32) = c
+                    .query_one(
+                        "SELECT t @@ to_tsquery('english', 'zanzibarian'), length(t) FROM
+                          (SELECT verbatim_tsv('zanzibarian ' || string_agg(md5(i::text), ' '))
+                           AS t FROM generate_series(1, 70000) i) v",
+                        &[],
+                    )
+                    .map(|r| (r.get(0), r.get(1)))
+                    .unwrap();
+                assert!(found && lexemes > 5000 && lexemes < 70000, "{lexemes}");
                 assert_eq!(out.status.code(), Some(2), "{err}");
                 assert!(
                     err.contains("big-id.jsonl:1: not stored: PostgreSQL: ERROR: ")

@@ -946,7 +946,10 @@ fn article_search_filled_per_batch_matches_a_full_rebuild() {
             .collect()
     };
     let per_batch: Vec<_> = searches.iter().map(|q| ranked(&mut s, q)).collect();
-    assert!(per_batch.iter().all(|rows| !rows.is_empty()), "{per_batch:?}");
+    assert!(
+        per_batch.iter().all(|rows| !rows.is_empty()),
+        "{per_batch:?}"
+    );
     s.conn
         .batch("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
         .unwrap();
