@@ -280,9 +280,15 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     if let Some(file) = &args.aliases {
         crate::link_cmd::load_rules_file(&mut store, file)?;
     }
-    // The quote index is brought up to date every 10 s and at the end, not after every batch
-    // (indexing a batch costs about as much as writing it).
-    store.defer_index(Duration::from_secs(10));
+    // The quote index is not brought up to date after every batch (indexing a batch costs
+    // about as much as writing it): a SQLite store's on a thread of its own, every second (on
+    // the other core), while this one writes, and at the end; else every 10 s and at the end.
+    let background_index = Store::index_in_background(&db, Duration::from_secs(1));
+    store.defer_index(if background_index.is_some() {
+        Duration::MAX
+    } else {
+        Duration::from_secs(10)
+    });
     let pipeline = OnceLock::new();
     let producer = pipeline_producer(args.attributor);
     let batch_size = args.batch.max(1);
@@ -305,6 +311,10 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 progress.clear();
                 eprintln!("verbatim: error: {origin}: not stored: {message}");
             }
+            for (origin, message) in &report.warnings {
+                progress.clear();
+                eprintln!("verbatim: warning: {origin}: {message}");
+            }
             n_failed += report.failed.len();
             totals.stored += report.stored;
             totals.duplicates += report.duplicates;
@@ -313,6 +323,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             for bytes in sizes {
                 progress.article(bytes);
             }
+        }
+        if let Some(background) = background_index {
+            background
+                .finish()
+                .with_context(|| format!("indexing the quotes in {}", redact(&writer_db)))?;
         }
         store
             .sync_index()

@@ -235,6 +235,68 @@ fn truncated_compressed_text_is_not_kept_in_part() {
     assert_eq!(ids, ["zz_normal"]);
 }
 
+/// A truncated `.zst` JSONL keeps every complete line before the cut (the zstd decoder holds
+/// back a window of its output, up to the whole frame, which must not be lost at the error);
+/// a truncated `.zst` plain-text article is not kept in part. Both name the file, exit 2.
+#[test]
+fn truncated_zstd_keeps_the_lines_before_the_cut() {
+    let dir = TempDir::new("hostile-zstd");
+    let n_lines = 1500;
+    let jsonl: String = (0..n_lines)
+        .map(|i| {
+            let text = format!("{STORY} The vote on bill {i} is on day {}. ", i % 7).repeat(6);
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("a{i}"), "text": text})
+            )
+        })
+        .collect();
+    let zstd = |data: &[u8]| {
+        ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
+    };
+    let packed = zstd(jsonl.as_bytes());
+    let cut = packed.len() * 2 / 3;
+    let path = write(dir.path(), "cut.jsonl.zst", &packed[..cut]);
+    let other = normal(dir.path());
+    let ids = check(
+        "truncated zstd JSONL",
+        &["extract", &path, &other],
+        2,
+        &["cut.jsonl.zst: truncated or corrupt zstd stream: the input ends inside a frame"],
+    );
+    let (normal_id, kept) = ids.split_last().unwrap();
+    assert_eq!(normal_id, "zz_normal");
+    let prefix: Vec<String> = (0..kept.len()).map(|i| format!("a{i}")).collect();
+    assert_eq!(kept, prefix.as_slice());
+    // All but the lines of the block the cut fell in (128 KiB of output at most) and one
+    // block of slack for uneven compression.
+    let line_bytes = jsonl.len() / n_lines;
+    let expected = n_lines * cut / packed.len() - 2 * (128 << 10) / line_bytes;
+    assert!(expected > n_lines / 3, "{expected}");
+    assert!(
+        kept.len() >= expected,
+        "kept {} of about {expected}",
+        kept.len()
+    );
+
+    // Several blocks, so that the cut falls after complete ones.
+    let text: String = (0..5000)
+        .map(|i| format!("{STORY} The vote on bill {i} is on day {}.\n", i % 7))
+        .collect();
+    let packed = zstd(text.as_bytes());
+    let path = write(dir.path(), "cut.txt.zst", &packed[..packed.len() * 2 / 3]);
+    let ids = check(
+        "truncated zstd text",
+        &["extract", &path, &other],
+        2,
+        &[
+            "cut.txt.zst: truncated or corrupt zstd stream",
+            "article skipped",
+        ],
+    );
+    assert_eq!(ids, ["zz_normal"]);
+}
+
 /// The article limit holds for the text extracted from a page too.
 #[test]
 fn html_text_over_the_article_limit_is_skipped() {

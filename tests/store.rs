@@ -344,6 +344,14 @@ fn killed_ingest_reruns_to_the_same_store() {
         );
         check(killed, &["ingest", &input], 0, &[]);
         assert_eq!(stats(killed), want, "{}", killed.name());
+        if let Some(dir) = killed.dir() {
+            // No temporary file of the killed run is left in the search index.
+            let names: Vec<String> = std::fs::read_dir(dir.join("test.db-search"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
+        }
         assert_eq!(
             speaker_counts(killed),
             speaker_counts(clean),
@@ -453,8 +461,8 @@ fn search_stems_and_knows_phrases_or_and_exclusions_on_both_backends() {
                 .query_one("SELECT value FROM verbatim_meta WHERE key = 'schema'", &[])
                 .unwrap()
                 .get(0);
-            // Brought to the current schema (4: the cue class column, filled on the way).
-            assert_eq!(version, "4");
+            // Brought to the current schema (the cue class column filled on the way).
+            assert_eq!(version, verbatim_store::SCHEMA_VERSION);
         }
         let out = run(&db, &["quotes", "--sort", "relevance"]);
         assert_eq!(out.status.code(), Some(2), "{}", db.name());
@@ -462,6 +470,103 @@ fn search_stems_and_knows_phrases_or_and_exclusions_on_both_backends() {
         assert!(err.contains("needs a search"), "{}: {err}", db.name());
         let out = run(&db, &["quotes", "--search", "-tax"]);
         assert_eq!(out.status.code(), Some(2), "{}", db.name());
+    }
+}
+
+/// Integrity on both backends: NUL is stored as U+FFFD with a warning naming the item;
+/// "Sanders/Trump" is found by `Trump`; article search reaches text past 200,000 characters;
+/// and on PostgreSQL an error carries what the server said (a 10 MB id), not only "db error".
+#[test]
+fn odd_input_is_stored_alike_on_both_backends() {
+    let dir = TempDir::new("store-integrity");
+    let input = dir.path().join("odd.jsonl");
+    let filler = "The committee met again on Tuesday and heard more witnesses. ".repeat(4000);
+    assert!(filler.chars().count() > 200_000);
+    let lines = [
+        serde_json::json!({"id": "nul", "text": "\"It will not\u{0} work,\" Jane Smith said."}),
+        serde_json::json!({"id": "slash",
+            "text": "\"The Sanders/Trump voters are angry,\" Jane Smith said on Monday."}),
+        serde_json::json!({"id": "long",
+            "text": format!("{filler}\"The zanzibarian plan is dead,\" Jeff Smith said.")}),
+    ];
+    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let big_id = dir.path().join("big-id.jsonl");
+    let id = "x".repeat(10 << 20);
+    std::fs::write(
+        &big_id,
+        serde_json::json!({"id": id, "text": "\"Fine,\" Ann Lee said."}).to_string(),
+    )
+    .unwrap();
+    drop(id);
+    for db in backends("integrity") {
+        let out = run(&db, &["ingest", input.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{}: {err}", db.name());
+        assert!(
+            err.contains("warning: ")
+                && err.contains("odd.jsonl:1: 1 NUL character(s) stored as U+FFFD"),
+            "{}: {err}",
+            db.name()
+        );
+        let row = Store::open(db.target())
+            .unwrap()
+            .article("nul")
+            .unwrap()
+            .expect("stored");
+        assert_eq!(row.text, "\"It will not\u{FFFD} work,\" Jane Smith said.");
+        for command in ["quotes", "articles"] {
+            assert_eq!(searched(&db, command, "Trump"), ["slash"], "{}", db.name());
+            assert_eq!(
+                searched(&db, command, "sanders"),
+                ["slash"],
+                "{}",
+                db.name()
+            );
+            assert_eq!(
+                searched(&db, command, "zanzibarian"),
+                ["long"],
+                "{}",
+                db.name()
+            );
+        }
+        let out = run(&db, &["ingest", big_id.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        match db {
+            // SQLite has no limit on a key's length.
+            TestDb::Sqlite { .. } => assert_eq!(out.status.code(), Some(0), "{err}"),
+            TestDb::Postgres(ref pg) => {
+                // Past a megabyte the search column goes through the guarded function: the
+                // whole text when it fits the server's tsvector limit, else its start.
+                let mut c = postgres::Client::connect(&pg.target, postgres::NoTls).unwrap();
+                let found: bool = c
+                    .query_one(
+                        "SELECT verbatim_tsv(repeat('The committee met again. ', 50000)
+                                || 'zanzibarian') @@ to_tsquery('english', 'zanzibarian')",
+                        &[],
+                    )
+                    .unwrap()
+                    .get(0);
+                assert!(found);
+                let (found, lexemes): (bool, i32) = c
+                    .query_one(
+                        "SELECT t @@ to_tsquery('english', 'zanzibarian'), length(t) FROM
+                          (SELECT verbatim_tsv('zanzibarian ' || string_agg(md5(i::text), ' '))
+                           AS t FROM generate_series(1, 70000) i) v",
+                        &[],
+                    )
+                    .map(|r| (r.get(0), r.get(1)))
+                    .unwrap();
+                assert!(found && lexemes > 5000 && lexemes < 70000, "{lexemes}");
+                assert_eq!(out.status.code(), Some(2), "{err}");
+                assert!(
+                    err.contains("big-id.jsonl:1: not stored: PostgreSQL: ERROR: ")
+                        && err.contains("maximum size")
+                        && err.contains("SQLSTATE 54000"),
+                    "{err}"
+                );
+            }
+        }
     }
 }
 

@@ -123,6 +123,9 @@ impl Store {
         totals.stored += report.stored;
         totals.duplicates += report.duplicates;
         totals.attributions += report.attributions;
+        for (origin, message) in &report.warnings {
+            crate::warn(py, &format!("{origin}: {message}"))?;
+        }
         for (origin, message) in report.failed {
             crate::warn(py, &format!("{origin}: not stored: {message}"))?;
             totals.failed.push((origin, message));

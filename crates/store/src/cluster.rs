@@ -197,15 +197,14 @@ pub(crate) fn add_quotes(
             .map(|(k, _)| *k);
         let target = match chosen {
             Some(c) => c,
-            None => {
-                let rows = conn.query(
+            None => conn
+                .insert_id(
                     "INSERT INTO clusters (reference_id, earliest_article, size, n_articles,
                          n_altered, first_day)
-                     VALUES (?1, ?2, 0, 0, 0, '') RETURNING id",
+                     VALUES (?1, ?2, 0, 0, 0, '')",
                     &[(*id).into(), article_id.into()],
-                )?;
-                rows.first().and_then(|r| r[0].int()).unwrap_or_default()
-            }
+                )?
+                .unwrap_or_default(),
         };
         // The new quote and the matches not yet in a cluster.
         let members: Vec<i64> = std::iter::once(*id)

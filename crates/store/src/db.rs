@@ -77,6 +77,12 @@ pub(crate) trait Conn: Send {
     /// Runs one statement; returns the number of rows changed.
     fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    /// Runs one single-row `INSERT` (written without `RETURNING`) and returns the id of the
+    /// row it inserted, `None` when it inserted none (`ON CONFLICT DO NOTHING`). SQLite reads
+    /// `last_insert_rowid` (a `RETURNING` clause makes SQLite gather the output in a
+    /// temporary table: measurably slower over the tens of thousands of rows of a load);
+    /// PostgreSQL appends `RETURNING id`.
+    fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<Option<i64>>;
 }
 
 // ---------------------------------------------------------------------------------- SQLite
@@ -89,7 +95,18 @@ fn to_sqlite(v: &Value) -> rusqlite::types::Value {
         Value::Null => V::Null,
         Value::Int(i) => V::Integer(*i),
         Value::Real(r) => V::Real(*r),
-        Value::Text(s) => V::Text(s.clone()),
+        Value::Text(s) => V::Text(without_nul(s).into_owned()),
+    }
+}
+
+/// `s` with every NUL replaced by U+FFFD: PostgreSQL text cannot hold NUL, SQLite's
+/// full-text indexes stop at it, and one code point for another keeps code-point offsets
+/// unchanged. Both backends store the same text.
+pub(crate) fn without_nul(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\0') {
+        s.replace('\0', "\u{FFFD}").into()
+    } else {
+        s.into()
     }
 }
 
@@ -129,6 +146,10 @@ impl Conn for Sqlite {
             out.push(values);
         }
         Ok(out)
+    }
+    fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<Option<i64>> {
+        let changed = self.exec(sql, params)?;
+        Ok((changed > 0).then(|| self.0.last_insert_rowid()))
     }
 }
 
@@ -196,9 +217,7 @@ impl postgres::types::ToSql for Value {
                 Type::FLOAT4 => (*r as f32).to_sql(ty, out),
                 _ => r.to_sql(ty, out),
             },
-            // PostgreSQL text cannot hold NUL; U+FFFD keeps code-point offsets unchanged.
-            Value::Text(s) if s.contains('\0') => s.replace('\0', "\u{FFFD}").to_sql(ty, out),
-            Value::Text(s) => s.to_sql(ty, out),
+            Value::Text(s) => without_nul(s).as_ref().to_sql(ty, out),
         }
     }
     fn accepts(_: &postgres::types::Type) -> bool {
@@ -257,6 +276,10 @@ impl Conn for Postgres {
         rows.iter()
             .map(|row| (0..row.len()).map(|i| from_pg(row, i)).collect())
             .collect()
+    }
+    fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<Option<i64>> {
+        let rows = self.query(&format!("{sql} RETURNING id"), params)?;
+        Ok(rows.first().and_then(|r| r[0].int()))
     }
 }
 

@@ -2,7 +2,7 @@
 //! ([`prepare`]), then written ([`write`]) inside it.
 
 use crate::canon::{content_hash, normalize_name, plausible_alias, speaker_key, tidy};
-use crate::db::{Conn, Value};
+use crate::db::{Conn, Dialect, Value};
 use crate::link::{self, MentionInfo, Rules};
 use crate::{IngestReport, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,6 +14,8 @@ use verbatim_core::{Analysis, Article, Attribution, CharOffsets, Span};
 /// An analysed article turned into rows, ready to write: see [`crate::prepare`].
 pub struct Prepared {
     pub(crate) origin: String,
+    /// NUL characters of the article's values, stored as U+FFFD.
+    nul_replaced: usize,
     article: Vec<Value>,
     day: String,
     entities: Vec<[Value; 5]>,
@@ -39,6 +41,8 @@ pub(crate) struct Touched {
     pub clusters: BTreeMap<i64, BTreeSet<i64>>,
     /// The band keys of the batch's quotes, read when it starts, written when it finishes.
     bands: crate::cluster::Bands,
+    /// The id of the batch's first stored article (the later ones have larger ids).
+    first_article: Option<i64>,
 }
 
 /// Starts writing a batch of prepared articles (inside its transaction): reads what their
@@ -237,8 +241,18 @@ pub fn prepare_found(
             ],
         });
     }
+    // NUL in any text becomes U+FFFD when it is written (`db::without_nul`); the spans and
+    // texts derived from the article hold no NUL that the article's own values do not.
+    let nul_replaced = article_values
+        .iter()
+        .map(|v| match v {
+            Value::Text(s) => s.matches('\0').count(),
+            _ => 0,
+        })
+        .sum();
     Prepared {
         origin: article.origin.clone(),
+        nul_replaced,
         article: article_values,
         day,
         entities,
@@ -256,19 +270,29 @@ pub(crate) fn write(
     touched: &mut Touched,
     report: &mut IngestReport,
 ) -> Result<()> {
-    let rows = conn.query(
+    let inserted = conn.insert_id(
         "INSERT INTO articles (key, url, url_hash, hash, outlet, headline, published, updated,
              day, dateline_place, dateline_date, dateline_agency, byline, origin, text,
              n_attributions)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT DO NOTHING RETURNING id",
+         ON CONFLICT DO NOTHING",
         &p.article,
     )?;
-    let Some(article_id) = rows.first().and_then(|r| r[0].int()) else {
+    let Some(article_id) = inserted else {
         report.duplicates += 1;
         return Ok(());
     };
     report.stored += 1;
+    touched.first_article.get_or_insert(article_id);
+    if p.nul_replaced > 0 {
+        report.warnings.push((
+            p.origin.clone(),
+            format!(
+                "{} NUL character(s) stored as U+FFFD (the store's text cannot hold NUL)",
+                p.nul_replaced
+            ),
+        ));
+    }
     for e in &p.entities {
         let mut params = vec![Value::Int(article_id)];
         params.extend(e.iter().cloned());
@@ -288,23 +312,25 @@ pub(crate) fn write(
             quotes: m.quotes,
         };
         let (speaker_id, reason) = link::link_mention(conn, &info, rules, &mut touched.speakers)?;
-        let rows = conn.query(
-            "INSERT INTO mentions (article_id, name, type, quote_count, aliases, titles, day,
+        let mention_id = conn
+            .insert_id(
+                "INSERT INTO mentions (article_id, name, type, quote_count, aliases, titles, day,
                  speaker_id, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
-            &[
-                article_id.into(),
-                name.as_str().into(),
-                (*kind).into(),
-                m.quotes.into(),
-                serde_json::to_string(&aliases)?.into(),
-                serde_json::to_string(&titles)?.into(),
-                p.day.as_str().into(),
-                speaker_id.into(),
-                reason.into(),
-            ],
-        )?;
-        let mention_id = rows.first().and_then(|r| r[0].int()).unwrap_or_default();
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                &[
+                    article_id.into(),
+                    name.as_str().into(),
+                    (*kind).into(),
+                    m.quotes.into(),
+                    serde_json::to_string(&aliases)?.into(),
+                    serde_json::to_string(&titles)?.into(),
+                    p.day.as_str().into(),
+                    speaker_id.into(),
+                    reason.into(),
+                ],
+            )?
+            .unwrap_or_default();
+
         let aliases: Vec<String> = m.aliases.iter().cloned().collect();
         link::add_aliases(conn, speaker_id, &aliases, &mut touched.speakers)?;
         speaker_ids.insert((name.clone(), *kind), (mention_id, speaker_id));
@@ -317,18 +343,16 @@ pub(crate) fn write(
         params.extend(a.values.iter().cloned());
         params.push(ids.map(|(_, s)| s).into());
         params.push(ids.map(|(m, _)| m).into());
-        let rows = conn.query(
+        let id = conn.insert_id(
             "INSERT INTO attributions (article_id, idx, day, kind, cue_class, source, cue,
                  content, source_text, cue_text, content_text, speaker_name, speaker_type,
                  speaker_entity, speaker_description, speaker_affiliation, speaker_id,
                  mention_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18)
-             RETURNING id",
+                 ?18)",
             &params,
         )?;
-        if let (Some(id), Some((text, bands))) = (rows.first().and_then(|r| r[0].int()), &a.cluster)
-        {
+        if let (Some(id), Some((text, bands))) = (id, &a.cluster) {
             quotes.push((id, text, bands.as_slice()));
         }
         report.attributions += 1;
@@ -343,8 +367,12 @@ pub(crate) fn write(
     Ok(())
 }
 
-/// Recomputes what a batch touched: speaker counts and names, cluster members' flags.
+/// Recomputes what a batch touched: speaker counts and names, cluster members' flags; on
+/// SQLite, adds the batch's articles to the article search table in one statement.
 pub(crate) fn finish(conn: &mut dyn Conn, touched: &Touched) -> Result<()> {
+    if let (Dialect::Sqlite, Some(first)) = (conn.dialect(), touched.first_article) {
+        conn.exec(crate::schema::SQLITE_FTS_FILL, &[first.into()])?;
+    }
     touched.bands.write(conn)?;
     link::refresh(conn, &touched.speakers.speakers)?;
     crate::cluster::refresh(conn, &touched.clusters)

@@ -39,6 +39,7 @@ pub use query::{
     outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery,
     SpeakerOrder, SpeakerQuery,
 };
+pub use schema::SCHEMA_VERSION;
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
 
 use db::{Conn, Dialect};
@@ -50,7 +51,7 @@ use serde::{Deserialize, Serialize};
 pub enum Error {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", postgres_message(.0))]
     Postgres(#[from] postgres::Error),
     #[error("stored JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -63,6 +64,41 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The most of a server's detail or hint kept in a message (a detail can quote a whole
+/// value, e.g. the key of a unique violation).
+const MAX_DETAIL_CHARS: usize = 300;
+
+/// What PostgreSQL said, on one line: the server's severity, message, detail and hint for an
+/// error the server reported (the client's own text for it is only "db error"), else the
+/// client's message and its cause.
+fn postgres_message(e: &postgres::Error) -> String {
+    let cut = |s: &str| match s.char_indices().nth(MAX_DETAIL_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    };
+    if let Some(db) = e.as_db_error() {
+        let mut m = format!(
+            "{}: {} (SQLSTATE {})",
+            db.severity(),
+            db.message(),
+            db.code().code()
+        );
+        if let Some(detail) = db.detail() {
+            m.push_str("; detail: ");
+            m.push_str(&cut(detail));
+        }
+        if let Some(hint) = db.hint() {
+            m.push_str("; hint: ");
+            m.push_str(&cut(hint));
+        }
+        return m.replace('\n', " ");
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    }
+}
 
 /// Which database a store lives in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +145,24 @@ fn is_conflict(e: &Error) -> bool {
     }
 }
 
+/// The thread of [`Store::index_in_background`].
+pub struct BackgroundIndex {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Result<()>>,
+}
+
+impl BackgroundIndex {
+    /// Stops the thread once its current update is done; its error, if it failed. The
+    /// writer's [`Store::sync_index`] afterwards indexes what is left.
+    pub fn finish(self) -> Result<()> {
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
+        self.thread.thread().unpark();
+        self.thread
+            .join()
+            .map_err(|_| Error::Search("the background indexing thread panicked".into()))?
+    }
+}
+
 /// What one [`Store::ingest_batch`] did.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IngestReport {
@@ -120,6 +174,9 @@ pub struct IngestReport {
     pub attributions: usize,
     /// Articles that could not be stored: (origin, message). The rest of the batch is stored.
     pub failed: Vec<(String, String)>,
+    /// Articles stored with a change: (origin, message), e.g. NUL characters replaced.
+    #[serde(default)]
+    pub warnings: Vec<(String, String)>,
     /// Transactions written again after a conflict with another writer (serialization
     /// failure, deadlock, busy database).
     pub retries: usize,
@@ -457,8 +514,12 @@ impl Store {
             // temp_store=MEMORY: the statement journals of multi-row writes stay in memory
             // instead of spilling to temporary files (most of ingest's write syscalls were
             // those spills).
+            // wal_autocheckpoint=8192 (32 MiB of WAL between checkpoints, not 4 MiB): a bulk
+            // load rewrites the same index pages batch after batch, and each checkpoint
+            // copies (and syncs) every page changed since the last one.
             conn.execute_batch(
-                "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+                "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;
+                 PRAGMA wal_autocheckpoint=8192;",
             )?;
             // Plans do not depend on bound values: without this, SQLite re-plans a cached
             // statement whenever a new value is bound to some parameters (the speaker key
@@ -472,6 +533,7 @@ impl Store {
             let mut index = search::QuoteIndex::open(dir.as_deref())?;
             index.catch_up(store.conn.as_mut())?;
             store.index = Some(index);
+            store.index_updated = Some(std::time::Instant::now());
             Ok(store)
         }
     }
@@ -636,6 +698,7 @@ impl Store {
                     report.stored += one.stored;
                     report.duplicates += one.duplicates;
                     report.attributions += one.attributions;
+                    report.warnings.extend(one.warnings);
                     return Ok(());
                 }
                 Err(e) if attempt < MAX_RETRIES && is_conflict(&e) => {
@@ -692,6 +755,32 @@ impl Store {
             self.sync_index()?;
         }
         Ok(())
+    }
+
+    /// Keeps the quote search index of the SQLite store at `target` up to date on a thread
+    /// of its own, every `every`, while this process writes the store through another handle
+    /// (whose own index updates should then be deferred: [`Store::defer_index`]): a bulk load
+    /// then indexes on the second core instead of all at the end. `None` for PostgreSQL and
+    /// in-memory stores (nothing to index, or no second handle).
+    pub fn index_in_background(
+        target: &str,
+        every: std::time::Duration,
+    ) -> Option<BackgroundIndex> {
+        if is_postgres_url(target) || search::index_dir(target).is_none() {
+            return None;
+        }
+        let target = target.to_string();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || -> Result<()> {
+            let mut store = Store::open(&target)?;
+            while !stopped.load(std::sync::atomic::Ordering::Acquire) {
+                std::thread::park_timeout(every);
+                store.sync_index()?;
+            }
+            Ok(())
+        });
+        Some(BackgroundIndex { stop, thread })
     }
 
     /// Brings the search index up to the record (nothing for PostgreSQL).

@@ -83,12 +83,13 @@ fn new_speaker(
     pending: &mut Pending,
 ) -> Result<i64> {
     let link = link.map(serde_json::to_string).transpose()?;
-    let rows = conn.query(
-        "INSERT INTO speakers (name, type, link, quote_count, article_count)
-         VALUES (?1, ?2, ?3, 0, 0) RETURNING id",
-        &[name.into(), kind.into(), link.into()],
-    )?;
-    let id = rows.first().and_then(|r| r[0].int()).unwrap_or_default();
+    let id = conn
+        .insert_id(
+            "INSERT INTO speakers (name, type, link, quote_count, article_count)
+             VALUES (?1, ?2, ?3, 0, 0)",
+            &[name.into(), kind.into(), link.into()],
+        )?
+        .unwrap_or_default();
     add_keys(conn, id, keys, pending)?;
     Ok(id)
 }

@@ -1,6 +1,6 @@
 //! The tables. One schema, two dialects: they differ in the id column and in full-text
 //! search (SQLite: a tantivy index for quotes (search.rs) and an FTS5 table for article text,
-//! kept in step by a trigger; PostgreSQL: generated `tsvector` columns with GIN indexes).
+//! filled once per ingest batch; PostgreSQL: generated `tsvector` columns with GIN indexes).
 
 use crate::db::Dialect;
 
@@ -8,59 +8,104 @@ use crate::db::Dialect;
 /// knows how, else refused. 3: English stemming in full-text search (FTS5 `porter`, the
 /// PostgreSQL `english` configuration). 4: the cue class of every attribution
 /// (`attributions.cue_class`, filled from the stored cue text and kind on migration).
-pub const SCHEMA_VERSION: &str = "4";
+/// 5: SQLite's article search table is filled once per batch, not by a trigger per insert;
+/// PostgreSQL's search columns split words at punctuation as the search does
+/// ("Sanders/Trump" holds `trump`) and cover the whole text ([`PG_TSV_FUNCTION`]).
+pub const SCHEMA_VERSION: &str = "5";
 
-/// The SQLite article search table and the trigger that fills it.
+/// The SQLite article search table, an external-content FTS5 table over `articles`, filled
+/// by each ingest batch before it commits (`ingest::finish`): a trigger per insert made every
+/// article insert a statement savepoint, at which FTS5 flushes its pending terms to disk.
 const SQLITE_FTS: &str =
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(headline, text,
  content='articles', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS articles_fts AFTER INSERT ON articles BEGIN
- INSERT INTO articles_fts (rowid, headline, text) VALUES (new.id, new.headline, new.text); END;
 ";
 
-/// The PostgreSQL search columns: (table, column, the text it indexes, length cap).
-const PG_TSV: [(&str, &str, &str, u32); 2] = [
-    ("attributions", "content_tsv", "content_text", 100_000),
+/// Fills the article search table with the articles from id `?1` on (the batch's).
+pub(crate) const SQLITE_FTS_FILL: &str = "INSERT INTO articles_fts (rowid, headline, text)
+ SELECT id, headline, text FROM articles WHERE id >= ?1";
+
+/// The longest text a PostgreSQL search column falls back to when the whole text's distinct
+/// words pass the server's 1 MB `tsvector` limit (at most 4 bytes a character: under it).
+pub const PG_TSV_FALLBACK_CHARS: u32 = 200_000;
+
+/// ASCII punctuation, which the search splits words at (`syntax::words`). PostgreSQL's parser
+/// keeps some of it inside a token ("Sanders/Trump" is one file-path token, "cnn.com" a
+/// host), so the search columns turn it into spaces first.
+const PG_PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+/// Below this many bytes a text cannot reach PostgreSQL's `tsvector` limit (1 MiB of
+/// distinct lexemes, each no longer than the words it comes from), with a margin.
+const PG_TSV_SAFE_BYTES: u32 = 1_000_000;
+
+/// The functions behind the PostgreSQL search columns: `verbatim_tsv`, the English
+/// `tsvector` of the text with ASCII punctuation as spaces; a text of a megabyte or more goes
+/// through `verbatim_tsv_long`, which falls back to its first [`PG_TSV_FALLBACK_CHARS`]
+/// characters when the whole passes the server's `tsvector` limit (a text of very many
+/// distinct words). Only that one catches the error: an exception block costs a
+/// subtransaction per row, about a tenth of a load's time if every quote paid it.
+fn pg_tsv_function() -> String {
+    let spaces = " ".repeat(PG_PUNCTUATION.len());
+    let punctuation = PG_PUNCTUATION.replace('\'', "''");
+    let words = format!("translate(doc, '{punctuation}', '{spaces}')");
+    format!(
+        "CREATE OR REPLACE FUNCTION verbatim_tsv_long(doc TEXT) RETURNS TSVECTOR
+ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+BEGIN
+ RETURN to_tsvector('english', {words});
+EXCEPTION WHEN program_limit_exceeded THEN
+ RETURN to_tsvector('english', left({words}, {PG_TSV_FALLBACK_CHARS}));
+END
+$fn$;
+CREATE OR REPLACE FUNCTION verbatim_tsv(doc TEXT) RETURNS TSVECTOR
+ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+SELECT CASE WHEN octet_length(doc) < {PG_TSV_SAFE_BYTES}
+ THEN to_tsvector('english', {words}) ELSE verbatim_tsv_long(doc) END
+$fn$;
+"
+    )
+}
+
+/// The PostgreSQL search columns: (table, column, the text it indexes).
+const PG_TSV: [(&str, &str, &str); 2] = [
+    ("attributions", "content_tsv", "content_text"),
     (
         "articles",
         "text_tsv",
         "coalesce(headline, '') || ' ' || text",
-        200_000,
     ),
 ];
 
-fn pg_tsv_column(column: &str, text: &str, cap: u32) -> String {
-    format!("{column} TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', left({text}, {cap}))) STORED")
+fn pg_tsv_column(column: &str, text: &str) -> String {
+    format!("{column} TSVECTOR GENERATED ALWAYS AS (verbatim_tsv({text})) STORED")
 }
 
 /// The statements that bring a store of schema `from` to `SCHEMA_VERSION`, if it can be
 /// done in place (the search tables are derived: rebuilt from the record).
 pub fn migration(from: &str, dialect: Dialect) -> Option<String> {
-    if from != "2" && from != "3" {
+    if !matches!(from, "2" | "3" | "4") {
         return None;
     }
+    // 3 → 4 is done by `Store::init` (it adds the cue class column where it is missing and
+    // fills it); the rest is the search tables.
     let mut sql = String::new();
-    // 3 → 4: `Store::init` adds the cue class column where it is missing and fills it.
-    if from == "3" {
-        sql.push_str(&format!(
-            "UPDATE verbatim_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema';\n"
-        ));
-        return Some(sql);
-    }
     match dialect {
         Dialect::Sqlite => {
-            sql.push_str(
-                "DROP TRIGGER IF EXISTS articles_fts;\nDROP TABLE IF EXISTS articles_fts;\n",
-            );
-            sql.push_str(SQLITE_FTS);
-            sql.push_str("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');\n");
+            sql.push_str("DROP TRIGGER IF EXISTS articles_fts;\n");
+            if from == "2" {
+                // Schema 2's article index was unstemmed.
+                sql.push_str("DROP TABLE IF EXISTS articles_fts;\n");
+                sql.push_str(SQLITE_FTS);
+                sql.push_str("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');\n");
+            }
         }
         Dialect::Postgres => {
-            for (table, column, text, cap) in PG_TSV {
+            sql.push_str(&pg_tsv_function());
+            for (table, column, text) in PG_TSV {
                 sql.push_str(&format!(
                     "ALTER TABLE {table} DROP COLUMN IF EXISTS {column};\n\
                      ALTER TABLE {table} ADD COLUMN {};\n",
-                    pg_tsv_column(column, text, cap)
+                    pg_tsv_column(column, text)
                 ));
             }
             sql.push_str(PG_TSV_INDEXES);
@@ -89,10 +134,10 @@ pub fn ddl(dialect: Dialect) -> String {
     let (quote_tsv, article_tsv) = match dialect {
         Dialect::Sqlite => (String::new(), String::new()),
         Dialect::Postgres => {
-            let [(_, qc, qt, qn), (_, ac, at, an)] = PG_TSV;
+            let [(_, qc, qt), (_, ac, at)] = PG_TSV;
             (
-                format!(",\n {}", pg_tsv_column(qc, qt, qn)),
-                format!(",\n {}", pg_tsv_column(ac, at, an)),
+                format!(",\n {}", pg_tsv_column(qc, qt)),
+                format!(",\n {}", pg_tsv_column(ac, at)),
             )
         }
     };
@@ -100,7 +145,11 @@ pub fn ddl(dialect: Dialect) -> String {
         Dialect::Sqlite => " WITHOUT ROWID",
         Dialect::Postgres => "",
     };
-    let mut sql = format!(
+    let mut sql = match dialect {
+        Dialect::Sqlite => String::new(),
+        Dialect::Postgres => pg_tsv_function(),
+    };
+    sql.push_str(&format!(
         "CREATE TABLE IF NOT EXISTS verbatim_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
  id {id},
@@ -215,7 +264,7 @@ CREATE INDEX IF NOT EXISTS attributions_speaker ON attributions (speaker_id, day
 CREATE INDEX IF NOT EXISTS attributions_cluster ON attributions (cluster_id);
 CREATE INDEX IF NOT EXISTS attributions_mention ON attributions (mention_id);
 "
-    );
+    ));
     match dialect {
         // Quote search is a tantivy index beside the file (search.rs); articles use FTS5.
         Dialect::Sqlite => sql.push_str(SQLITE_FTS),

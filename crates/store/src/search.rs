@@ -133,6 +133,30 @@ fn sort_key(day: u64, id: i64) -> u64 {
     (day << ID_BITS) | ((1 << ID_BITS) - 1 - id)
 }
 
+/// Removes the temporary files a killed process left in the index folder (tantivy writes
+/// `meta.json` and `managed.json` through a `.tmp…` file renamed into place). Only in an
+/// index that exists (a creator may be writing its first `meta.json` without a lock) and
+/// while holding the index's writer lock, which every other writer of those files holds:
+/// no live temporary file is removed.
+fn remove_stale_temp_files(mmap: &MmapDirectory, dir: &Path) -> std::io::Result<()> {
+    use tantivy::directory::{Directory, INDEX_WRITER_LOCK};
+    if !dir.join("meta.json").exists() {
+        return Ok(());
+    }
+    let Ok(_lock) = mmap.acquire_lock(&INDEX_WRITER_LOCK) else {
+        return Ok(()); // a writer is at work; the next open cleans up
+    };
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let stale =
+            entry.file_name().to_string_lossy().starts_with(".tmp") && entry.file_type()?.is_file();
+        if stale {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
 impl QuoteIndex {
     /// Opens (or creates) the index at `dir`, or a RAM index for `None`.
     pub fn open(dir: Option<&Path>) -> Result<QuoteIndex> {
@@ -162,6 +186,7 @@ impl QuoteIndex {
                 }
                 let mmap = MmapDirectory::open(dir)
                     .map_err(|e| Error::Search(format!("{}: {e}", dir.display())))?;
+                remove_stale_temp_files(&mmap, dir).map_err(io)?;
                 Index::open_or_create(mmap, schema)?
             }
             None => Index::create_in_ram(schema),

@@ -60,6 +60,17 @@ fn fresh_dir(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
     (dir, db)
 }
 
+/// A file store in a fresh folder holding `articles`: (folder, store path).
+fn file_store_with(name: &str, articles: &[Article]) -> (std::path::PathBuf, String) {
+    let (dir, db) = fresh_dir(name);
+    let target = db.to_string_lossy().into_owned();
+    Store::open(&target)
+        .unwrap()
+        .ingest_batch(&analyzed(articles))
+        .unwrap();
+    (dir, target)
+}
+
 fn store_with(articles: &[Article]) -> Store {
     let mut store = Store::open(":memory:").unwrap();
     let items = analyzed(articles);
@@ -496,10 +507,35 @@ fn odd_text_is_stored_verbatim() {
         .enumerate()
         .map(|(i, t)| article(&format!("odd{i}"), t, None, None))
         .collect();
-    let mut s = store_with(&articles);
+    let mut s = Store::open(":memory:").unwrap();
+    let report = s.ingest_batch(&analyzed(&articles)).unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    // NUL, which PostgreSQL text cannot hold, is U+FFFD on both backends (one code point for
+    // one: the stored offsets hold), with a warning naming the article.
+    assert_eq!(
+        report.warnings,
+        [(
+            "odd1.txt".to_string(),
+            "2 NUL character(s) stored as U+FFFD (the store's text cannot hold NUL)".to_string()
+        )]
+    );
     for (i, t) in texts.iter().enumerate() {
         let row = s.article(&format!("odd{i}")).unwrap().expect("stored");
-        assert_eq!(&row.text, t);
+        assert_eq!(row.text, t.replace('\0', "\u{FFFD}"));
+    }
+    let row = s.article("odd1").unwrap().unwrap();
+    let nul = s
+        .quotes(&QuoteQuery {
+            article_id: Some(row.id),
+            ..q()
+        })
+        .unwrap();
+    assert!(!nul.items.is_empty());
+    for quote in &nul.items {
+        for &[start, end] in &quote.content {
+            let piece: String = row.text.chars().skip(start).take(end - start).collect();
+            assert!(quote.content_text.contains(piece.trim()), "{quote:?}");
+        }
     }
     let found = s
         .quotes(&QuoteQuery {
@@ -508,6 +544,25 @@ fn odd_text_is_stored_verbatim() {
         })
         .unwrap();
     assert_eq!(found.items.len(), 1, "diacritics are folded: {found:?}");
+}
+
+#[test]
+fn stale_temp_files_of_the_index_are_removed_on_open() {
+    let (dir, target) = file_store_with("tmpfiles", &corpus());
+    let target = target.as_str();
+    let index = dir.join("s.db-search");
+    // What a process killed inside tantivy's atomic write leaves behind.
+    std::fs::write(index.join(".tmpK1llEd"), b"{\"half\": ").unwrap();
+    let mut s = Store::open(target).unwrap();
+    let names: Vec<String> = std::fs::read_dir(&index)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
+    assert!(names.iter().any(|n| n == "meta.json"), "{names:?}");
+    assert_eq!(quote_keys(&mut s, "witch hunt"), ["b"]);
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -855,21 +910,71 @@ fn relevance_needs_a_search() {
     assert_eq!(ranked.items.len(), 2);
 }
 
+/// The article search table, filled once per batch, finds what a table built from every
+/// stored article finds (what the trigger of schema 4 kept): the same rows in the same
+/// order, for articles stored over several batches, duplicates among them.
+#[test]
+fn article_search_filled_per_batch_matches_a_full_rebuild() {
+    let mut s = Store::open(":memory:").unwrap();
+    let mut articles = search_corpus();
+    articles.extend(corpus());
+    for batch in articles.chunks(3) {
+        s.ingest_batch(&analyzed(batch)).unwrap();
+    }
+    // Given again: stored once, indexed once.
+    s.ingest_batch(&analyzed(&articles[..4])).unwrap();
+    let searches = [
+        "tax return",
+        "health",
+        "\"health care\"",
+        "Sessions OR Trump",
+        "said -tax",
+        "witch hunt",
+    ];
+    let ranked = |s: &mut Store, search: &str| -> Vec<(String, String)> {
+        let page = s
+            .articles(&ArticleQuery {
+                search: Some(search.into()),
+                order: Order::Relevance,
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap_or_else(|e| panic!("{search:?}: {e}"));
+        page.items
+            .into_iter()
+            .map(|r| (r.key, r.headline.unwrap_or_default()))
+            .collect()
+    };
+    let per_batch: Vec<_> = searches.iter().map(|q| ranked(&mut s, q)).collect();
+    assert!(
+        per_batch.iter().all(|rows| !rows.is_empty()),
+        "{per_batch:?}"
+    );
+    s.conn
+        .batch("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        .unwrap();
+    s.conn
+        .batch("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+        .unwrap();
+    let rebuilt: Vec<_> = searches.iter().map(|q| ranked(&mut s, q)).collect();
+    assert_eq!(per_batch, rebuilt);
+}
+
 #[test]
 fn a_schema_2_store_is_brought_to_stemmed_search_on_open() {
-    let (dir, db) = fresh_dir("v2");
-    let target = db.to_str().unwrap();
-    Store::open(target)
-        .unwrap()
-        .ingest_batch(&analyzed(&search_corpus()))
-        .unwrap();
+    let (dir, target) = file_store_with("v2", &search_corpus());
+    let db = std::path::PathBuf::from(&target);
+    let target = target.as_str();
     // Make it what schema 2 wrote: an unstemmed article index, and a quote index without a
     // layout version.
     let c = rusqlite::Connection::open(&db).unwrap();
     c.execute_batch(
-        "DROP TRIGGER articles_fts; DROP TABLE articles_fts;
+        "DROP TABLE articles_fts;
          CREATE VIRTUAL TABLE articles_fts USING fts5(headline, text, content='articles',
           content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+         CREATE TRIGGER articles_fts AFTER INSERT ON articles BEGIN
+          INSERT INTO articles_fts (rowid, headline, text)
+          VALUES (new.id, new.headline, new.text); END;
          INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
          UPDATE verbatim_meta SET value = '2' WHERE key = 'schema';",
     )
@@ -880,6 +985,18 @@ fn a_schema_2_store_is_brought_to_stemmed_search_on_open() {
     assert_eq!(article_keys(&mut s, "tax return"), ["return", "returns"]);
     assert_eq!(quote_keys(&mut s, "tax return"), ["return", "returns"]);
     assert_eq!(article_keys(&mut s, "\"health care\""), ["care"]);
+    // Schema 2's trigger is gone: an article stored now is indexed once, by its batch.
+    let later = article(
+        "later",
+        "\"My tax returns are private,\" Jeff Smith said.",
+        None,
+        None,
+    );
+    s.ingest_batch(&analyzed(&[later])).unwrap();
+    assert_eq!(
+        article_keys(&mut s, "tax return"),
+        ["later", "return", "returns"]
+    );
     drop(s);
     let c = rusqlite::Connection::open(&db).unwrap();
     let version: String = c

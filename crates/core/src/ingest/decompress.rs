@@ -263,11 +263,30 @@ impl<R: Read> Read for Labeled<R> {
 
 /// Decodes every zstd frame of a stream (ruzstd's `StreamingDecoder` stops after one), skipping
 /// skippable frames.
+///
+/// Each block is read whole before it is decoded, so an input that ends inside a frame (a
+/// truncated file) is seen at a block boundary: the frame is then closed with an empty last
+/// block, which releases everything decoded so far (the decoder holds back a window of up to
+/// the whole frame while the frame is open), and the truncation is returned as an error after
+/// that output.
 struct ZstdFrames<R> {
     source: R,
     decoder: ruzstd::decoding::FrameDecoder,
     in_frame: bool,
+    /// Whether the current frame ends with a 4-byte content checksum.
+    checksum: bool,
+    /// The next block (header, body and a final checksum), read before it is decoded.
+    block: Vec<u8>,
+    /// The input's end inside a frame, returned once the output before it has been read.
+    truncated: Option<io::Error>,
 }
+
+/// A block's content is at most 128 KiB (RFC 8878, `Block_Maximum_Size`).
+const ZSTD_MAX_BLOCK: usize = 128 << 10;
+/// The frame header descriptor's `Content_Checksum_Flag`.
+const ZSTD_CHECKSUM_FLAG: u8 = 0x04;
+/// An empty raw block marked last: closes a frame cut short.
+const ZSTD_EMPTY_LAST_BLOCK: [u8; 3] = [0x01, 0x00, 0x00];
 
 impl<R: BufRead> ZstdFrames<R> {
     fn new(source: R) -> ZstdFrames<R> {
@@ -275,45 +294,113 @@ impl<R: BufRead> ZstdFrames<R> {
             source,
             decoder: ruzstd::decoding::FrameDecoder::new(),
             in_frame: false,
+            checksum: false,
+            block: Vec::new(),
+            truncated: None,
         }
+    }
+
+    /// Starts the next frame; false when the input ends between frames.
+    fn start_frame(&mut self) -> io::Result<bool> {
+        use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
+        loop {
+            if self.source.fill_buf()?.is_empty() {
+                return Ok(false);
+            }
+            let mut header = Recording {
+                inner: &mut self.source,
+                seen: Vec::new(),
+            };
+            match self.decoder.reset(&mut header) {
+                Ok(()) => {
+                    // Magic number (4 bytes), then the frame header descriptor.
+                    self.checksum = header
+                        .seen
+                        .get(4)
+                        .is_some_and(|d| d & ZSTD_CHECKSUM_FLAG != 0);
+                    self.in_frame = true;
+                    return Ok(true);
+                }
+                Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
+                    length,
+                    ..
+                })) => {
+                    let skipped =
+                        io::copy(&mut (&mut self.source).take(length.into()), &mut io::sink())?;
+                    if skipped < u64::from(length) {
+                        return Err(io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            "skippable frame cut short",
+                        ));
+                    }
+                }
+                Err(e) => return Err(io::Error::other(e.to_string())),
+            }
+        }
+    }
+
+    /// Reads the next block whole and decodes it; at the input's end inside the block, closes
+    /// the frame instead and keeps the truncation to report.
+    fn decode_block(&mut self) -> io::Result<()> {
+        use ruzstd::decoding::BlockDecodingStrategy;
+        self.block.clear();
+        let mut complete = read_up_to(&mut self.source, &mut self.block, 3)? == 3;
+        if complete {
+            let header = u32::from(self.block[0])
+                | u32::from(self.block[1]) << 8
+                | u32::from(self.block[2]) << 16;
+            let last = header & 1 == 1;
+            let size = (header >> 3) as usize;
+            let body = match (header >> 1) & 3 {
+                // RLE: one byte repeated `size` times.
+                1 => 1,
+                // Reserved: the decoder rejects the header.
+                3 => 0,
+                _ => size,
+            };
+            if body > ZSTD_MAX_BLOCK {
+                return Err(io::Error::other(format!(
+                    "block of {body} bytes, more than the format's 128 KiB"
+                )));
+            }
+            let trailer = if last && self.checksum { 4 } else { 0 };
+            complete =
+                read_up_to(&mut self.source, &mut self.block, body + trailer)? == body + trailer;
+        }
+        if !complete {
+            self.block.clear();
+            self.block.extend_from_slice(&ZSTD_EMPTY_LAST_BLOCK);
+            if self.checksum {
+                self.block.extend_from_slice(&[0; 4]);
+            }
+            self.truncated = Some(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the input ends inside a frame",
+            ));
+        }
+        self.decoder
+            .decode_blocks(self.block.as_slice(), BlockDecodingStrategy::UptoBlocks(1))
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        Ok(())
     }
 }
 
 impl<R: BufRead> Read for ZstdFrames<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
-        use ruzstd::decoding::BlockDecodingStrategy;
         if buf.is_empty() {
             return Ok(0);
         }
         loop {
             if !self.in_frame {
-                if self.source.fill_buf()?.is_empty() {
-                    return Ok(0);
+                if let Some(e) = self.truncated.take() {
+                    return Err(e);
                 }
-                match self.decoder.reset(&mut self.source) {
-                    Ok(()) => self.in_frame = true,
-                    Err(FrameDecoderError::ReadFrameHeaderError(
-                        ReadFrameHeaderError::SkipFrame { length, .. },
-                    )) => {
-                        let skipped =
-                            io::copy(&mut (&mut self.source).take(length.into()), &mut io::sink())?;
-                        if skipped < u64::from(length) {
-                            return Err(io::Error::new(
-                                io::ErrorKind::UnexpectedEof,
-                                "skippable frame cut short",
-                            ));
-                        }
-                        continue;
-                    }
-                    Err(e) => return Err(io::Error::other(e.to_string())),
+                if !self.start_frame()? {
+                    return Ok(0);
                 }
             }
             while self.decoder.can_collect() < buf.len() && !self.decoder.is_finished() {
-                let wanted = buf.len() - self.decoder.can_collect();
-                self.decoder
-                    .decode_blocks(&mut self.source, BlockDecodingStrategy::UptoBytes(wanted))
-                    .map_err(|e| io::Error::other(e.to_string()))?;
+                self.decode_block()?;
             }
             let n = self.decoder.read(buf)?;
             if n > 0 {
@@ -323,6 +410,27 @@ impl<R: BufRead> Read for ZstdFrames<R> {
                 self.in_frame = false;
             }
         }
+    }
+}
+
+/// Appends up to `n` bytes of `source` to `out`; fewer only at the end of the input.
+fn read_up_to(source: &mut impl Read, out: &mut Vec<u8>, n: usize) -> io::Result<usize> {
+    source.by_ref().take(n as u64).read_to_end(out)
+}
+
+/// A reader that keeps a copy of the first bytes read through it (a frame header).
+struct Recording<'a, R> {
+    inner: &'a mut R,
+    seen: Vec<u8>,
+}
+
+impl<R: Read> Read for Recording<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if self.seen.len() < 8 {
+            self.seen.extend_from_slice(&buf[..n]);
+        }
+        Ok(n)
     }
 }
 
@@ -426,6 +534,45 @@ mod tests {
                     assert!(err.is_some(), "{name}");
                 }
             }
+        }
+    }
+
+    /// `packed` (one zstd frame) with its content checksum removed or added (the checksum is
+    /// not verified, so four zero bytes serve).
+    fn toggle_checksum(mut packed: Vec<u8>) -> Vec<u8> {
+        packed[4] ^= ZSTD_CHECKSUM_FLAG;
+        if packed[4] & ZSTD_CHECKSUM_FLAG == 0 {
+            packed.truncate(packed.len() - 4);
+        } else {
+            packed.extend([0; 4]);
+        }
+        packed
+    }
+
+    #[test]
+    fn truncated_zstd_yields_every_complete_block() {
+        let data: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        let packed = zstd(&data);
+        assert!(data.len() > 8 * ZSTD_MAX_BLOCK);
+        for packed in [toggle_checksum(packed.clone()), packed] {
+            for cut in [packed.len() / 3, packed.len() / 2, packed.len() - 1] {
+                let (_, out, err) = open(packed[..cut].to_vec()).unwrap();
+                let err = err.expect("an error after the output");
+                assert!(err.contains("the input ends inside a frame"), "{err}");
+                assert!(data.starts_with(&out));
+                // The frame compresses evenly: all but the cut block (at most 128 KiB of
+                // output) and a block of slack are given.
+                let expected = data.len() * cut / packed.len();
+                assert!(
+                    out.len() + 2 * ZSTD_MAX_BLOCK >= expected,
+                    "cut at {cut}: {} bytes of about {expected}",
+                    out.len()
+                );
+            }
+            // The whole frame, then nothing more.
+            check(packed, Format::Text, &data);
         }
     }
 
