@@ -67,6 +67,9 @@ fn gender(text: &str, e: &Entity) -> Gender {
 /// silver referents: 1, 2, 4 and 8 sentences score within 5 items of each other; 1 is best).
 const SPEAKER_REACH: usize = 1;
 
+/// How many name mentions back a definite document looks for its issuer.
+const ISSUER_LOOKBACK: usize = 40;
+
 impl Resolver {
     pub fn new() -> Resolver {
         Resolver {}
@@ -461,7 +464,20 @@ impl Context<'_> {
                     description: Some(phrase.clone()),
                     ..self.entity_speaker(e)
                 },
-                None => self.phrase_speaker(&phrase, SpeakerType::Document, None),
+                None => match words
+                    .first()
+                    .filter(|w| matches!(**w, "the" | "this" | "these"))
+                    .and_then(|_| self.document_issuer(span, head))
+                {
+                    // "the poll" after "A Bloomberg poll shows": the issuer named with the
+                    // same kind of document earlier.
+                    Some(e) => Speaker {
+                        kind: SpeakerType::Document,
+                        description: Some(phrase.clone()),
+                        ..self.entity_speaker(e)
+                    },
+                    None => self.phrase_speaker(&phrase, SpeakerType::Document, None),
+                },
             };
             return (speaker, false);
         }
@@ -562,6 +578,40 @@ impl Context<'_> {
             .filter(|(m, _)| m.end <= span.start && !self.in_quotation(*m) && self.subject_like(*m))
             .any(|&(_, o)| {
                 o != e && self.entities[o].kind == EntityType::Person && self.genders[o] != excluded
+            })
+    }
+
+    /// The issuer of a definite document ("the poll"): the organisation or person named just
+    /// before an earlier mention of the same document noun ("A Bloomberg poll", "the
+    /// Reuters/Ipsos poll"), the nearest of the last `ISSUER_LOOKBACK` name mentions.
+    fn document_issuer(&self, span: Span, head: &str) -> Option<usize> {
+        let before = self.named_from(0, span.start);
+        before
+            .iter()
+            .rev()
+            .take(ISSUER_LOOKBACK)
+            .filter(|(m, _)| m.end <= span.start)
+            .find_map(|&(m, e)| {
+                let kind = self.entities[e].kind;
+                if !matches!(kind, EntityType::Organization | EntityType::Person) {
+                    return None;
+                }
+                // The name, then at most two more words, then the document noun.
+                let mut cut = span.start.min(m.end + 80);
+                while !self.text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let rest = &self.text[m.end..cut];
+                let words: Vec<&str> = rest.split_whitespace().take(3).collect();
+                let hit = words.iter().position(|w| {
+                    w.trim_end_matches([',', '.', ';', ':', '\'', '\u{2019}'])
+                        .eq_ignore_ascii_case(head)
+                })?;
+                let clean = words[..hit].iter().all(|w| {
+                    w.chars()
+                        .all(|c| c.is_alphanumeric() || c == '-' || c == '/')
+                });
+                clean.then_some(e)
             })
     }
 

@@ -110,3 +110,22 @@ fn a_pronoun_continues_the_last_speaker() {
         ],
     );
 }
+
+#[test]
+fn a_definite_document_takes_the_issuer_named_with_it_before() {
+    check(
+        "A Bloomberg poll shows Clinton ahead in Ohio. The poll found that voters were tired of the race.",
+        &[
+            "A Bloomberg poll → Bloomberg (document)",
+            "The poll → Bloomberg (document)",
+        ],
+    );
+    // An indefinite one is another document: no issuer is carried over.
+    check(
+        "A Bloomberg poll shows Clinton ahead in Ohio. A poll found that voters were tired of the race.",
+        &[
+            "A Bloomberg poll → Bloomberg (document)",
+            "A poll → A poll (document)",
+        ],
+    );
+}
