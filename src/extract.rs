@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use verbatim_core::ingest::{Event, Item, Limits, Reader};
+use verbatim_core::ingest::{Event, Item, Limits, Reader, Screen, Skip, SkipCounts};
 use verbatim_core::parallel::{default_window, map_ordered};
 use verbatim_core::wire::ExtractRecord;
 use verbatim_core::Article;
@@ -25,6 +25,7 @@ pub fn input_paths(paths: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
 enum Done {
     Record { bytes: Vec<u8>, text_len: usize },
     Warning(String),
+    Skipped(String, Skip),
     Error(String),
 }
 
@@ -36,9 +37,10 @@ pub fn extract(
     choice: AttributorChoice,
     jobs: usize,
     limits: Limits,
+    screen: Screen,
 ) -> anyhow::Result<ExitCode> {
     let pipeline = build_pipeline(choice);
-    process(paths, jobs, limits, |article, bytes| {
+    process(paths, jobs, limits, screen, |article, bytes| {
         let analysis = pipeline.analyze(article);
         let record = ExtractRecord::new(article, &analysis);
         match format {
@@ -51,9 +53,14 @@ pub fn extract(
 }
 
 /// `verbatim parse`: the CoNLL-U of every article of the inputs (segment, POS, parse).
-pub fn parse(paths: Vec<PathBuf>, jobs: usize, limits: Limits) -> anyhow::Result<ExitCode> {
+pub fn parse(
+    paths: Vec<PathBuf>,
+    jobs: usize,
+    limits: Limits,
+    screen: Screen,
+) -> anyhow::Result<ExitCode> {
     let pipeline = verbatim_core::SyntaxPipeline::new();
-    process(paths, jobs, limits, |article, bytes| {
+    process(paths, jobs, limits, screen, |article, bytes| {
         let (seg, syntax) = pipeline.syntax(&article.text);
         let mut out = String::with_capacity(article.text.len() * 4);
         verbatim_core::parse::conllu::write(&article.id, &article.text, &seg, &syntax, &mut out);
@@ -63,11 +70,13 @@ pub fn parse(paths: Vec<PathBuf>, jobs: usize, limits: Limits) -> anyhow::Result
 }
 
 /// Reads the inputs, renders each article with `render` on `jobs` worker threads and writes
-/// the results to stdout in input order; warnings and failed items go to stderr (exit 2).
+/// the results to stdout in input order; warnings, skipped and failed items go to stderr
+/// (failures: exit 2), with a summary line when some were skipped or failed.
 fn process(
     paths: Vec<PathBuf>,
     jobs: usize,
     limits: Limits,
+    screen: Screen,
     render: impl Fn(&Article, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> anyhow::Result<ExitCode> {
     let paths = input_paths(paths)?;
@@ -75,6 +84,7 @@ fn process(
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut progress = Progress::new();
     let mut n_failed = 0usize;
+    let mut skipped = SkipCounts::default();
     let work = |item: Item| -> Done {
         match item.into_event() {
             Event::Article(article) => {
@@ -88,6 +98,7 @@ fn process(
                 }
             }
             Event::Warning { origin, message } => Done::Warning(format!("{origin}: {message}")),
+            Event::Skipped { origin, reason } => Done::Skipped(origin, reason),
             Event::Error { origin, message } => Done::Error(format!("{origin}: {message}")),
         }
     };
@@ -101,6 +112,11 @@ fn process(
                 progress.clear();
                 eprintln!("verbatim: warning: {m}");
             }
+            Done::Skipped(origin, reason) => {
+                progress.clear();
+                eprintln!("verbatim: warning: {origin}: {reason}");
+                skipped.add(&reason);
+            }
             Done::Error(m) => {
                 progress.clear();
                 eprintln!("verbatim: error: {m}");
@@ -110,7 +126,10 @@ fn process(
         Ok(())
     };
     map_ordered(
-        Reader::new(paths).with_limits(limits).items(),
+        Reader::new(paths)
+            .with_limits(limits)
+            .with_screen(screen)
+            .items(),
         jobs,
         default_window(jobs),
         work,
@@ -118,6 +137,12 @@ fn process(
     )?;
     out.flush().context("writing output")?;
     progress.finish();
+    if let Some(counts) = skipped.summary() {
+        eprintln!(
+            "verbatim: {} article(s) skipped ({counts})",
+            skipped.total()
+        );
+    }
     if n_failed > 0 {
         eprintln!("verbatim: {n_failed} input item(s) failed; the rest were processed");
         return Ok(ExitCode::from(2));

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use verbatim_core::ingest::{Event, Item, Reader};
+use verbatim_core::ingest::{Event, Item, Reader, SkipCounts};
 use verbatim_core::parallel;
 use verbatim_core::wire::Extracted;
 use verbatim_core::{Article, CharOffsets, Pipeline, Producer};
@@ -50,6 +50,8 @@ pub struct IngestArgs {
     pub aliases: Option<PathBuf>,
     #[command(flatten)]
     pub limits: crate::LimitArgs,
+    #[command(flatten)]
+    pub screen: crate::ScreenArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -330,8 +332,10 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let limits = verbatim_core::ingest::Limits::from(args.limits);
+    let mut skipped = SkipCounts::default();
     for item in Reader::new(paths)
         .with_limits(limits)
+        .with_screen(args.screen.into())
         .with_records()
         .items()
     {
@@ -354,6 +358,12 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 Event::Warning { origin, message } => {
                     clear_line();
                     eprintln!("verbatim: warning: {origin}: {message}");
+                    continue;
+                }
+                Event::Skipped { origin, reason } => {
+                    clear_line();
+                    eprintln!("verbatim: warning: {origin}: {reason}");
+                    skipped.add(&reason);
                     continue;
                 }
                 Event::Error { origin, message } => {
@@ -393,11 +403,15 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         );
     }
     eprintln!(
-        "verbatim: stored {} article(s) with {} attribution(s), skipped {} already stored, \
+        "verbatim: stored {} article(s) with {} attribution(s), skipped {} already stored{}, \
          in {:.1} s ({})",
         totals.stored,
         totals.attributions,
         totals.duplicates,
+        skipped
+            .summary()
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default(),
         start.elapsed().as_secs_f64(),
         if is_postgres_url(&db) {
             "PostgreSQL"

@@ -48,6 +48,8 @@ pub struct HtmlPage {
     /// The longest article text kept (the reader sets [`Limits::max_article_bytes`](
     /// super::Limits::max_article_bytes)); a longer one is an error. `None`: no bound.
     pub max_text_bytes: Option<usize>,
+    /// What to skip instead of analysing (the reader's [`Screen`](super::Screen)).
+    pub screen: super::Screen,
 }
 
 impl HtmlPage {
@@ -61,7 +63,7 @@ impl HtmlPage {
                     let max = self.max_text_bytes.unwrap_or_default();
                     Event::error(&self.origin, super::read::too_long_message(max))
                 }
-                Ok(a) => Event::Article(Box::new(a)),
+                Ok(a) => Event::screened(a, &self.screen, false),
                 Err(message) => Event::error(&self.origin, message),
             }
         }

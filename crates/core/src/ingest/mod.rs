@@ -9,9 +9,11 @@ mod decompress;
 pub mod html;
 mod jsonl;
 mod read;
+pub mod screen;
 mod warc;
 mod wire;
 
 pub use html::HtmlPage;
 pub use read::{text_id, Event, Item, Items, Limits, Reader};
+pub use screen::{Screen, Skip, SkipCounts};
 pub use wire::{dateline_span, recognize, recognize_with};

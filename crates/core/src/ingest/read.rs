@@ -3,6 +3,7 @@
 
 use super::decompress::{open_content, Format, Stream};
 use super::html::{HtmlPage, MAX_PAGE_BYTES};
+use super::screen::{Screen, Skip};
 use super::warc::WarcSource;
 use crate::article::Article;
 use crate::wire::{is_record, read_record, Extracted};
@@ -25,6 +26,12 @@ pub enum Event {
         origin: String,
         message: String,
     },
+    /// An article read but not to be analysed (the reader's [`Screen`]): not English, or a
+    /// plain-text file that is not prose.
+    Skipped {
+        origin: String,
+        reason: Skip,
+    },
 }
 
 impl Event {
@@ -32,6 +39,17 @@ impl Event {
         Event::Warning {
             origin: origin.to_string(),
             message: message.into(),
+        }
+    }
+
+    /// The article as it is, or [`Event::Skipped`] when `screen` skips it.
+    pub(crate) fn screened(article: Article, screen: &Screen, plain_text: bool) -> Event {
+        match screen.check(&article.text, plain_text) {
+            Some(reason) => Event::Skipped {
+                origin: article.origin,
+                reason,
+            },
+            None => Event::Article(Box::new(article)),
         }
     }
 
@@ -90,6 +108,7 @@ impl From<Event> for Item {
 ///   inside a directory walk (a warning says so), which also rules out cycles.
 pub struct Reader {
     limits: Limits,
+    screen: Screen,
     inputs: VecDeque<Input>,
     jsonl: Option<JsonlSource>,
     warc: Option<WarcSource>,
@@ -107,6 +126,7 @@ impl Reader {
     pub fn new(paths: Vec<PathBuf>) -> Reader {
         Reader {
             limits: Limits::default(),
+            screen: Screen::default(),
             inputs: paths.into_iter().map(Input::Path).collect(),
             jsonl: None,
             warc: None,
@@ -128,6 +148,13 @@ impl Reader {
     /// Reads under `limits` instead of [`Limits::default`].
     pub fn with_limits(mut self, limits: Limits) -> Reader {
         self.limits = limits;
+        self
+    }
+
+    /// Skips the articles `screen` screens out (as [`Event::Skipped`]) instead of yielding
+    /// them; the default screens nothing.
+    pub fn with_screen(mut self, screen: Screen) -> Reader {
+        self.screen = screen;
         self
     }
 
@@ -186,12 +213,13 @@ impl Reader {
                     line_no: 0,
                     buf: Vec::new(),
                     limits: self.limits,
+                    screen: self.screen,
                     records: self.records,
                 });
                 return;
             }
             Format::Warc => {
-                self.warc = Some(WarcSource::new(stream, origin, self.limits));
+                self.warc = Some(WarcSource::new(stream, origin, self.limits, self.screen));
                 return;
             }
             Format::Html => return self.read_html(stream, origin, id),
@@ -218,12 +246,13 @@ impl Reader {
         } else {
             let meta = super::recognize(&text);
             let id = id.unwrap_or_else(|| text_id(&text));
-            self.push(Event::Article(Box::new(Article {
+            let article = Article {
                 id,
                 text,
                 meta,
                 origin,
-            })));
+            };
+            self.push(Event::screened(article, &self.screen, true));
         }
     }
 
@@ -256,8 +285,10 @@ impl Reader {
             url: None,
             charset: None,
             max_text_bytes: None,
+            screen: Screen::default(),
         };
-        self.pending.push_back(html_item(page, &self.limits));
+        self.pending
+            .push_back(html_item(page, &self.limits, self.screen));
     }
 
     /// The next item: an event, or an HTML page still to be extracted.
@@ -314,6 +345,7 @@ struct JsonlSource {
     line_no: usize,
     buf: Vec<u8>,
     limits: Limits,
+    screen: Screen,
     records: bool,
 }
 
@@ -377,6 +409,7 @@ impl JsonlSource {
             Event::Article(a) if a.text.len() > max => {
                 Item::Ready(Event::error(&origin, too_long_message(max)))
             }
+            Event::Article(a) => Item::Ready(Event::screened(*a, &self.screen, false)),
             event => Item::Ready(event),
         }));
         if self.buf.capacity() > 4 << 20 {
@@ -437,8 +470,9 @@ impl Default for Limits {
 
 /// The item of a page read whole: the page, or an error when it nests deeper than
 /// [`Limits::max_html_depth`] (its extraction would cost time quadratic in the depth).
-pub(crate) fn html_item(mut page: HtmlPage, limits: &Limits) -> Item {
+pub(crate) fn html_item(mut page: HtmlPage, limits: &Limits, screen: Screen) -> Item {
     page.max_text_bytes = Some(limits.max_article_bytes);
+    page.screen = screen;
     let depth = super::html::nesting_depth(&page.bytes);
     if depth > limits.max_html_depth {
         let message = format!(
