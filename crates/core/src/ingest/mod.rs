@@ -7,6 +7,8 @@
 pub(crate) mod dates;
 mod decompress;
 pub mod html;
+#[cfg(feature = "html")]
+mod html_clean;
 mod jsonl;
 mod read;
 pub mod screen;
