@@ -21,6 +21,9 @@ pub enum TrainTask {
     Pos,
     /// The dependency parser (`parse.bin`), over the tags of the embedded POS tagger.
     Parse,
+    /// The words that end a person's name in Title-Case text (`name_breaks.tsv`), counted
+    /// from train (dev is not used).
+    NameBreaks,
 }
 
 pub fn run(
@@ -100,6 +103,10 @@ pub fn run(
                 verbatim_core::parse::evaluate(&Parser::from_bytes(&bytes)?, &tagger, &dev_docs)
             );
             ("parse.bin", bytes)
+        }
+        TrainTask::NameBreaks => {
+            let table = verbatim_core::tag::name_breaks::count_name_breaks(&train_docs);
+            ("name_breaks.tsv", table.into_bytes())
         }
     };
     let path: PathBuf = out_dir.join(file);

@@ -176,3 +176,49 @@ fn both_licenses_that_cargo_toml_names_are_shipped() {
     assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
     assert!(apache.contains("END OF TERMS AND CONDITIONS"));
 }
+
+/// Title-Case headlines are not one long name: "Chris Christie Calls Hillary Clinton" is
+/// two people, split at the verb (models/name_breaks.tsv).
+#[test]
+fn title_case_headlines_split_names_at_verbs() {
+    let out = verbatim(
+        &["extract", "tests/fixtures/articles/christie-headline.txt"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rec = &json_lines(&out.stdout)[0];
+    let people: Vec<&str> = rec["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "person")
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(
+        people,
+        [
+            "Chris Christie",
+            "Hillary Clinton",
+            "Donald Trump",
+            "Mike Pence"
+        ],
+        "{people:?}"
+    );
+    let text = rec["text"].as_str().unwrap();
+    let christie = &rec["entities"][0];
+    let mentions: Vec<String> = christie["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| slice_chars(text, m))
+        .collect();
+    assert_eq!(mentions, ["Chris Christie", "Chris Christie", "Christie"]);
+    for a in rec["attributions"].as_array().unwrap() {
+        let name = a["speaker"]["name"].as_str().unwrap_or("");
+        assert!(!name.contains("Calls") && !name.contains("Praises"), "{a}");
+    }
+}
