@@ -1,11 +1,11 @@
 //! `verbatim extract`: articles in, one JSON record (or a readable block) per article out.
 
+use crate::progress::{total_input_bytes, Progress};
 use crate::{build_pipeline, AttributorChoice, Format};
 use anyhow::{bail, Context};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 use verbatim_core::ingest::{Event, Item, Limits, Reader, Screen, Skip, SkipCounts};
 use verbatim_core::parallel::{default_window, map_ordered};
 use verbatim_core::wire::ExtractRecord;
@@ -23,7 +23,7 @@ pub fn input_paths(paths: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
 
 /// What a worker hands back for one input item, in input order.
 enum Done {
-    Record { bytes: Vec<u8>, text_len: usize },
+    Record(Vec<u8>),
     Warning(String),
     Skipped(String, Skip),
     Error(String),
@@ -82,7 +82,10 @@ fn process(
     let paths = input_paths(paths)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut progress = Progress::new();
+    let reader = Reader::new(paths.clone())
+        .with_limits(limits)
+        .with_screen(screen);
+    let mut progress = Progress::new(total_input_bytes(&paths), reader.bytes_read());
     let mut n_failed = 0usize;
     let mut skipped = SkipCounts::default();
     let work = |item: Item| -> Done {
@@ -90,10 +93,7 @@ fn process(
             Event::Article(article) => {
                 let mut bytes = Vec::with_capacity(article.text.len() * 2 + 256);
                 match render(&article, &mut bytes) {
-                    Ok(()) => Done::Record {
-                        bytes,
-                        text_len: article.text.len(),
-                    },
+                    Ok(()) => Done::Record(bytes),
                     Err(e) => Done::Error(format!("{}: writing the record: {e}", article.origin)),
                 }
             }
@@ -104,9 +104,9 @@ fn process(
     };
     let sink = |done: Done| -> anyhow::Result<()> {
         match done {
-            Done::Record { bytes, text_len } => {
+            Done::Record(bytes) => {
                 out.write_all(&bytes).context("writing output")?;
-                progress.article(text_len);
+                progress.article();
             }
             Done::Warning(m) => {
                 progress.clear();
@@ -125,18 +125,9 @@ fn process(
         }
         Ok(())
     };
-    map_ordered(
-        Reader::new(paths)
-            .with_limits(limits)
-            .with_screen(screen)
-            .items(),
-        jobs,
-        default_window(jobs),
-        work,
-        sink,
-    )?;
+    map_ordered(reader.items(), jobs, default_window(jobs), work, sink)?;
     out.flush().context("writing output")?;
-    progress.finish();
+    progress.clear();
     if let Some(counts) = skipped.summary() {
         eprintln!(
             "verbatim: {} article(s) skipped ({counts})",
@@ -217,51 +208,4 @@ fn write_text(
         )?;
     }
     writeln!(out)
-}
-
-/// A one-line progress report on stderr, only when stderr is a terminal.
-struct Progress {
-    enabled: bool,
-    start: Instant,
-    last: Instant,
-    n_articles: usize,
-    n_bytes: usize,
-}
-
-impl Progress {
-    fn new() -> Progress {
-        let now = Instant::now();
-        Progress {
-            enabled: std::io::stderr().is_terminal(),
-            start: now,
-            last: now,
-            n_articles: 0,
-            n_bytes: 0,
-        }
-    }
-
-    fn article(&mut self, text_len: usize) {
-        self.n_articles += 1;
-        self.n_bytes += text_len;
-        if self.enabled && self.last.elapsed().as_millis() >= 250 {
-            self.last = Instant::now();
-            let secs = self.start.elapsed().as_secs_f64().max(1e-9);
-            eprint!(
-                "\r{} articles, {:.1} MB, {:.0} articles/s   ",
-                self.n_articles,
-                self.n_bytes as f64 / 1e6,
-                self.n_articles as f64 / secs
-            );
-        }
-    }
-
-    fn clear(&self) {
-        if self.enabled && self.n_articles > 0 {
-            eprint!("\r\x1b[2K");
-        }
-    }
-
-    fn finish(&self) {
-        self.clear();
-    }
 }

@@ -4,6 +4,7 @@
 mod evaluate;
 mod extract;
 mod link_cmd;
+mod progress;
 mod serve_cmd;
 mod store_cmd;
 mod train;

@@ -222,3 +222,47 @@ fn title_case_headlines_split_names_at_verbs() {
         assert!(!name.contains("Calls") && !name.contains("Praises"), "{a}");
     }
 }
+
+/// `extract` reports progress on a terminal (stderr a TTY, here through `script`) with no
+/// ETA in the first seconds, and never when stderr is piped.
+#[test]
+fn extract_progress_only_on_a_terminal() {
+    let Some(shared) = crate::common::shared("extract_progress_only_on_a_terminal") else {
+        return;
+    };
+    let dev = shared.join("data/polnear/dev.jsonl");
+    let dev = dev.to_str().unwrap();
+    let piped = verbatim(&["extract", "--jobs", "1", dev], None);
+    assert!(piped.status.success());
+    assert!(
+        piped.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("skipping the terminal half: /usr/bin/script (util-linux) not found");
+        return;
+    }
+    let command = format!(
+        "{} extract --jobs 1 {dev} > /dev/null",
+        env!("CARGO_BIN_EXE_verbatim")
+    );
+    let out = Command::new("/usr/bin/script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let shown = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = shown
+        .split('\r')
+        .filter(|l| l.contains("articles/s"))
+        .collect();
+    assert!(
+        !lines.is_empty(),
+        "no progress line on a terminal: {shown:?}"
+    );
+    // The first report comes after 250 ms, long before an ETA may be given.
+    assert!(lines[0].ends_with("ETA --"), "{:?}", lines[0]);
+    assert!(lines[0].contains('%'), "{:?}", lines[0]);
+}

@@ -11,6 +11,8 @@ use std::collections::VecDeque;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// What reading the inputs yields, in input order.
 #[derive(Debug)]
@@ -115,6 +117,7 @@ pub struct Reader {
     pending: VecDeque<Item>,
     stdin: Option<Box<dyn Read + Send>>,
     records: bool,
+    bytes_read: Arc<AtomicU64>,
 }
 
 enum Input {
@@ -133,6 +136,7 @@ impl Reader {
             pending: VecDeque::new(),
             stdin: Some(Box::new(io::stdin())),
             records: false,
+            bytes_read: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -156,6 +160,12 @@ impl Reader {
     pub fn with_screen(mut self, screen: Screen) -> Reader {
         self.screen = screen;
         self
+    }
+
+    /// A counter of the bytes read so far from input files (as stored: compressed bytes of a
+    /// compressed file; stdin is not counted), for progress reports on another thread.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.bytes_read)
     }
 
     /// Reads `-` from `input` instead of the process's stdin.
@@ -187,6 +197,10 @@ impl Reader {
         }
         match fs::File::open(&path) {
             Ok(file) => {
+                let file = Counted {
+                    inner: file,
+                    total: Arc::clone(&self.bytes_read),
+                };
                 let stream: Stream = Box::new(BufReader::with_capacity(1 << 16, file));
                 let id = file_id(&path);
                 self.read_stream(stream, origin, Some(id));
@@ -336,6 +350,20 @@ impl Iterator for Reader {
     type Item = Event;
     fn next(&mut self) -> Option<Event> {
         self.next_item().map(Item::into_event)
+    }
+}
+
+/// A file that adds the bytes read from it to a shared total.
+struct Counted {
+    inner: fs::File,
+    total: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.total.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 

@@ -471,3 +471,19 @@ fn screened_reader_skips_by_format() {
         .count();
     assert_eq!(n_articles, if cfg!(feature = "html") { 5 } else { 4 });
 }
+
+#[test]
+fn bytes_read_counts_the_files_as_stored() {
+    let dir = TempDir::new();
+    dir.write("a.txt", b"One article, said Smith.");
+    let packed = gzip(b"{\"text\": \"Two.\"}\n{\"text\": \"Three.\"}\n");
+    dir.write("b.jsonl.gz", &packed);
+    let reader = Reader::new(vec![dir.0.join("a.txt"), dir.0.join("b.jsonl.gz")]);
+    let counter = reader.bytes_read();
+    assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), 0);
+    assert_eq!(reader.count(), 3);
+    assert_eq!(
+        counter.load(std::sync::atomic::Ordering::Relaxed),
+        24 + packed.len() as u64
+    );
+}
