@@ -402,12 +402,14 @@ pub struct LimitArgs {
 /// Which articles are analysed.
 #[derive(clap::Args)]
 pub struct ScreenArgs {
-    /// Which languages to analyse. `english`: an article detected with confidence to be in
-    /// another language (from its first 2 KB; texts under 200 characters are never judged)
-    /// is skipped with a warning naming it and counted in the summary; plain-text files that
-    /// are clearly not prose (tables, CSV, code) are skipped the same way. `any`: analyse
-    /// every article as English text, whatever its language.
-    #[arg(long, value_enum, default_value_t = LangChoice::English, verbatim_doc_comment)]
+    /// Which languages to analyse: `english` skips others with a warning, `any` analyses all.
+    ///
+    /// `english`: an article detected with confidence to be in another language (from its
+    /// first 2 KB; texts under 200 characters are never judged) is skipped with a warning
+    /// naming it and counted in the summary; plain-text files that are clearly not prose
+    /// (tables, CSV, code) are skipped the same way. `any`: analyse every article as English
+    /// text, whatever its language.
+    #[arg(long, value_enum, default_value_t = LangChoice::English)]
     pub lang: LangChoice,
 }
 
