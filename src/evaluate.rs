@@ -186,6 +186,7 @@ pub fn bench(
             Event::Warning { origin, message } => {
                 eprintln!("verbatim: warning: {origin}: {message}")
             }
+            Event::Skipped { origin, reason } => eprintln!("verbatim: warning: {origin}: {reason}"),
             Event::Error { origin, message } => bail!("{origin}: {message}"),
         }
     }

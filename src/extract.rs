@@ -1,12 +1,12 @@
 //! `verbatim extract`: articles in, one JSON record (or a readable block) per article out.
 
+use crate::progress::{total_input_bytes, Progress};
 use crate::{build_pipeline, AttributorChoice, Format};
 use anyhow::{bail, Context};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
-use verbatim_core::ingest::{Event, Item, Limits, Reader};
+use verbatim_core::ingest::{Event, Item, Limits, Reader, Screen, Skip, SkipCounts};
 use verbatim_core::parallel::{default_window, map_ordered};
 use verbatim_core::wire::ExtractRecord;
 use verbatim_core::Article;
@@ -23,8 +23,9 @@ pub fn input_paths(paths: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
 
 /// What a worker hands back for one input item, in input order.
 enum Done {
-    Record { bytes: Vec<u8>, text_len: usize },
+    Record(Vec<u8>),
     Warning(String),
+    Skipped(String, Skip),
     Error(String),
 }
 
@@ -36,9 +37,10 @@ pub fn extract(
     choice: AttributorChoice,
     jobs: usize,
     limits: Limits,
+    screen: Screen,
 ) -> anyhow::Result<ExitCode> {
     let pipeline = build_pipeline(choice);
-    process(paths, jobs, limits, |article, bytes| {
+    process(paths, jobs, limits, screen, |article, bytes| {
         let analysis = pipeline.analyze(article);
         let record = ExtractRecord::new(article, &analysis);
         match format {
@@ -51,9 +53,14 @@ pub fn extract(
 }
 
 /// `verbatim parse`: the CoNLL-U of every article of the inputs (segment, POS, parse).
-pub fn parse(paths: Vec<PathBuf>, jobs: usize, limits: Limits) -> anyhow::Result<ExitCode> {
+pub fn parse(
+    paths: Vec<PathBuf>,
+    jobs: usize,
+    limits: Limits,
+    screen: Screen,
+) -> anyhow::Result<ExitCode> {
     let pipeline = verbatim_core::SyntaxPipeline::new();
-    process(paths, jobs, limits, |article, bytes| {
+    process(paths, jobs, limits, screen, |article, bytes| {
         let (seg, syntax) = pipeline.syntax(&article.text);
         let mut out = String::with_capacity(article.text.len() * 4);
         verbatim_core::parse::conllu::write(&article.id, &article.text, &seg, &syntax, &mut out);
@@ -63,43 +70,52 @@ pub fn parse(paths: Vec<PathBuf>, jobs: usize, limits: Limits) -> anyhow::Result
 }
 
 /// Reads the inputs, renders each article with `render` on `jobs` worker threads and writes
-/// the results to stdout in input order; warnings and failed items go to stderr (exit 2).
+/// the results to stdout in input order; warnings, skipped and failed items go to stderr
+/// (failures: exit 2), with a summary line when some were skipped or failed.
 fn process(
     paths: Vec<PathBuf>,
     jobs: usize,
     limits: Limits,
+    screen: Screen,
     render: impl Fn(&Article, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> anyhow::Result<ExitCode> {
     let paths = input_paths(paths)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut progress = Progress::new();
+    let reader = Reader::new(paths.clone())
+        .with_limits(limits)
+        .with_screen(screen);
+    let mut progress = Progress::new(total_input_bytes(&paths), reader.bytes_read());
     let mut n_failed = 0usize;
+    let mut skipped = SkipCounts::default();
     let work = |item: Item| -> Done {
         match item.into_event() {
             Event::Article(article) => {
                 let mut bytes = Vec::with_capacity(article.text.len() * 2 + 256);
                 match render(&article, &mut bytes) {
-                    Ok(()) => Done::Record {
-                        bytes,
-                        text_len: article.text.len(),
-                    },
+                    Ok(()) => Done::Record(bytes),
                     Err(e) => Done::Error(format!("{}: writing the record: {e}", article.origin)),
                 }
             }
             Event::Warning { origin, message } => Done::Warning(format!("{origin}: {message}")),
+            Event::Skipped { origin, reason } => Done::Skipped(origin, reason),
             Event::Error { origin, message } => Done::Error(format!("{origin}: {message}")),
         }
     };
     let sink = |done: Done| -> anyhow::Result<()> {
         match done {
-            Done::Record { bytes, text_len } => {
+            Done::Record(bytes) => {
                 out.write_all(&bytes).context("writing output")?;
-                progress.article(text_len);
+                progress.article();
             }
             Done::Warning(m) => {
                 progress.clear();
                 eprintln!("verbatim: warning: {m}");
+            }
+            Done::Skipped(origin, reason) => {
+                progress.clear();
+                eprintln!("verbatim: warning: {origin}: {reason}");
+                skipped.add(&reason);
             }
             Done::Error(m) => {
                 progress.clear();
@@ -109,15 +125,15 @@ fn process(
         }
         Ok(())
     };
-    map_ordered(
-        Reader::new(paths).with_limits(limits).items(),
-        jobs,
-        default_window(jobs),
-        work,
-        sink,
-    )?;
+    map_ordered(reader.items(), jobs, default_window(jobs), work, sink)?;
     out.flush().context("writing output")?;
-    progress.finish();
+    progress.clear();
+    if let Some(counts) = skipped.summary() {
+        eprintln!(
+            "verbatim: {} article(s) skipped ({counts})",
+            skipped.total()
+        );
+    }
     if n_failed > 0 {
         eprintln!("verbatim: {n_failed} input item(s) failed; the rest were processed");
         return Ok(ExitCode::from(2));
@@ -192,51 +208,4 @@ fn write_text(
         )?;
     }
     writeln!(out)
-}
-
-/// A one-line progress report on stderr, only when stderr is a terminal.
-struct Progress {
-    enabled: bool,
-    start: Instant,
-    last: Instant,
-    n_articles: usize,
-    n_bytes: usize,
-}
-
-impl Progress {
-    fn new() -> Progress {
-        let now = Instant::now();
-        Progress {
-            enabled: std::io::stderr().is_terminal(),
-            start: now,
-            last: now,
-            n_articles: 0,
-            n_bytes: 0,
-        }
-    }
-
-    fn article(&mut self, text_len: usize) {
-        self.n_articles += 1;
-        self.n_bytes += text_len;
-        if self.enabled && self.last.elapsed().as_millis() >= 250 {
-            self.last = Instant::now();
-            let secs = self.start.elapsed().as_secs_f64().max(1e-9);
-            eprint!(
-                "\r{} articles, {:.1} MB, {:.0} articles/s   ",
-                self.n_articles,
-                self.n_bytes as f64 / 1e6,
-                self.n_articles as f64 / secs
-            );
-        }
-    }
-
-    fn clear(&self) {
-        if self.enabled && self.n_articles > 0 {
-            eprint!("\r\x1b[2K");
-        }
-    }
-
-    fn finish(&self) {
-        self.clear();
-    }
 }

@@ -4,6 +4,7 @@
 mod evaluate;
 mod extract;
 mod link_cmd;
+mod progress;
 mod serve_cmd;
 mod store_cmd;
 mod train;
@@ -14,7 +15,7 @@ use extract::extract;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use verbatim_core::attribute::RuleAttributor;
-use verbatim_core::ingest::Limits;
+use verbatim_core::ingest::{Limits, Screen};
 use verbatim_core::{Attributor, Pipeline, Producer};
 
 /// verbatim reads news articles and records who said what: every direct quote, reported
@@ -58,6 +59,8 @@ enum Command {
         jobs: usize,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        screen: ScreenArgs,
     },
     /// Parse articles into dependency trees, printed as CoNLL-U.
     ///
@@ -82,6 +85,8 @@ enum Command {
         jobs: usize,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        screen: ScreenArgs,
     },
     /// Score predictions against gold annotations in the PolNeAR JSONL format.
     ///
@@ -407,6 +412,37 @@ pub struct LimitArgs {
     pub max_html_depth: usize,
 }
 
+/// Which articles are analysed.
+#[derive(clap::Args)]
+pub struct ScreenArgs {
+    /// Which languages to analyse: `english` skips others with a warning, `any` analyses all.
+    ///
+    /// `english`: an article detected with confidence to be in another language (from its
+    /// first 2 KB; texts under 200 characters are never judged) is skipped with a warning
+    /// naming it and counted in the summary; plain-text files that are clearly not prose
+    /// (tables, CSV, code) are skipped the same way. `any`: analyse every article as English
+    /// text, whatever its language.
+    #[arg(long, value_enum, default_value_t = LangChoice::English)]
+    pub lang: LangChoice,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangChoice {
+    /// English articles only; others are skipped with a warning.
+    English,
+    /// Every article, whatever its language.
+    Any,
+}
+
+impl From<ScreenArgs> for Screen {
+    fn from(a: ScreenArgs) -> Screen {
+        Screen {
+            english_only: a.lang == LangChoice::English,
+            prose_only: true,
+        }
+    }
+}
+
 impl From<LimitArgs> for Limits {
     fn from(a: LimitArgs) -> Limits {
         Limits {
@@ -427,12 +463,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             attributor,
             jobs,
             limits,
-        } => extract(paths, format, attributor, jobs, limits.into()),
+            screen,
+        } => extract(
+            paths,
+            format,
+            attributor,
+            jobs,
+            limits.into(),
+            screen.into(),
+        ),
         Command::Parse {
             paths,
             jobs,
             limits,
-        } => extract::parse(paths, jobs, limits.into()),
+            screen,
+        } => extract::parse(paths, jobs, limits.into(), screen.into()),
         Command::Eval {
             gold,
             pred,

@@ -2,6 +2,7 @@
 //! `show`, `articles`, `stats` over a SQLite file or a PostgreSQL server (`--db`).
 
 use crate::extract::input_paths;
+use crate::progress::{total_input_bytes, Progress};
 use crate::{build_pipeline, pipeline_producer, AttributorChoice};
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use verbatim_core::ingest::{Event, Item, Reader};
+use verbatim_core::ingest::{Event, Item, Reader, SkipCounts};
 use verbatim_core::parallel;
 use verbatim_core::wire::Extracted;
 use verbatim_core::{Article, CharOffsets, Pipeline, Producer};
@@ -50,6 +51,8 @@ pub struct IngestArgs {
     pub aliases: Option<PathBuf>,
     #[command(flatten)]
     pub limits: crate::LimitArgs,
+    #[command(flatten)]
+    pub screen: crate::ScreenArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -232,13 +235,13 @@ enum Work {
 
 /// Turns a batch into store rows on `jobs` threads, analysing the articles that need it (the
 /// one place analysis happens during ingest; the pipeline is built on first need, so a load
-/// of records never loads the models), keeping their order: (rows, text bytes).
+/// of records never loads the models), keeping their order.
 fn analyze_batch(
     pipeline: &OnceLock<Pipeline>,
     attributor: AttributorChoice,
     work: Vec<Work>,
     jobs: usize,
-) -> Vec<(Prepared, u64)> {
+) -> Vec<Prepared> {
     if work.iter().any(|w| matches!(w, Work::Analyse(_))) {
         pipeline.get_or_init(|| build_pipeline(attributor));
     }
@@ -249,12 +252,9 @@ fn analyze_batch(
                 .get()
                 .expect("built above for a batch with articles");
             let analysis = pipeline.analyze(&a);
-            (verbatim_store::prepare(&a, &analysis), a.text.len() as u64)
+            verbatim_store::prepare(&a, &analysis)
         }
-        Work::Load(r) => (
-            verbatim_store::prepare_found(&r.article, &r.entities, &r.attributions),
-            r.article.text.len() as u64,
-        ),
+        Work::Load(r) => verbatim_store::prepare_found(&r.article, &r.entities, &r.attributions),
     };
     let collected: Result<(), std::convert::Infallible> =
         parallel::map_ordered(work, jobs, parallel::default_window(jobs), analyze, |r| {
@@ -292,18 +292,21 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let pipeline = OnceLock::new();
     let producer = pipeline_producer(args.attributor);
     let batch_size = args.batch.max(1);
-    let progress = Progress::new(total_input_bytes(&paths));
+    let reader = Reader::new(paths.clone())
+        .with_limits(verbatim_core::ingest::Limits::from(args.limits))
+        .with_screen(args.screen.into())
+        .with_records();
+    let progress = Progress::new(total_input_bytes(&paths), reader.bytes_read());
     let start = Instant::now();
     // The store is written on its own thread while the next batch is analysed, so ingest
     // runs at the speed of the pipeline.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Prepared, u64)>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(2);
     let writer_db = db.clone();
     let writer = std::thread::spawn(move || -> anyhow::Result<(IngestReport, usize)> {
         let mut progress = progress;
         let mut totals = IngestReport::default();
         let mut n_failed = 0;
-        for batch in rx {
-            let (rows, sizes): (Vec<Prepared>, Vec<u64>) = batch.into_iter().unzip();
+        for rows in rx {
             let report = store
                 .ingest_prepared(&rows)
                 .with_context(|| format!("writing to the store {}", redact(&writer_db)))?;
@@ -320,8 +323,8 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             totals.duplicates += report.duplicates;
             totals.attributions += report.attributions;
             totals.retries += report.retries;
-            for bytes in sizes {
-                progress.article(bytes);
+            for _ in &rows {
+                progress.article();
             }
         }
         if let Some(background) = background_index {
@@ -344,12 +347,8 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             eprint!("\r\x1b[2K");
         }
     };
-    let limits = verbatim_core::ingest::Limits::from(args.limits);
-    for item in Reader::new(paths)
-        .with_limits(limits)
-        .with_records()
-        .items()
-    {
+    let mut skipped = SkipCounts::default();
+    for item in reader.items() {
         let work = match item {
             Item::Record(record) => {
                 if !args.accept_producer && record.producer != producer {
@@ -369,6 +368,12 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 Event::Warning { origin, message } => {
                     clear_line();
                     eprintln!("verbatim: warning: {origin}: {message}");
+                    continue;
+                }
+                Event::Skipped { origin, reason } => {
+                    clear_line();
+                    eprintln!("verbatim: warning: {origin}: {reason}");
+                    skipped.add(&reason);
                     continue;
                 }
                 Event::Error { origin, message } => {
@@ -408,11 +413,15 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         );
     }
     eprintln!(
-        "verbatim: stored {} article(s) with {} attribution(s), skipped {} already stored, \
+        "verbatim: stored {} article(s) with {} attribution(s), skipped {} already stored{}, \
          in {:.1} s ({})",
         totals.stored,
         totals.attributions,
         totals.duplicates,
+        skipped
+            .summary()
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default(),
         start.elapsed().as_secs_f64(),
         if is_postgres_url(&db) {
             "PostgreSQL"
@@ -455,94 +464,6 @@ fn other_producer(found: &Producer, ours: &Producer) -> String {
          binary, or pass --accept-producer to store it as it is)",
         differ.join(", ")
     )
-}
-
-/// Bytes of the plain input files, for the ETA; `None` when some input is compressed or stdin.
-fn total_input_bytes(paths: &[PathBuf]) -> Option<u64> {
-    fn walk(p: &Path, total: &mut u64) -> Option<()> {
-        let meta = std::fs::metadata(p).ok()?;
-        if meta.is_dir() {
-            for entry in std::fs::read_dir(p).ok()? {
-                walk(&entry.ok()?.path(), total)?;
-            }
-        } else {
-            let name = p.to_string_lossy();
-            if name.ends_with(".gz") || name.ends_with(".zst") {
-                return None;
-            }
-            *total += meta.len();
-        }
-        Some(())
-    }
-    let mut total = 0;
-    for p in paths {
-        if p.as_os_str() == "-" {
-            return None;
-        }
-        walk(p, &mut total)?;
-    }
-    Some(total)
-}
-
-/// A one-line progress bar on stderr (articles/s, ETA), only when stderr is a terminal.
-struct Progress {
-    enabled: bool,
-    total_bytes: Option<u64>,
-    start: Instant,
-    last: Instant,
-    n_articles: u64,
-    n_bytes: u64,
-}
-
-impl Progress {
-    fn new(total_bytes: Option<u64>) -> Progress {
-        let now = Instant::now();
-        Progress {
-            enabled: std::io::stderr().is_terminal(),
-            total_bytes,
-            start: now,
-            last: now,
-            n_articles: 0,
-            n_bytes: 0,
-        }
-    }
-
-    fn article(&mut self, bytes: u64) {
-        self.n_articles += 1;
-        self.n_bytes += bytes;
-        if !self.enabled || self.last.elapsed() < Duration::from_millis(250) {
-            return;
-        }
-        self.last = Instant::now();
-        let secs = self.start.elapsed().as_secs_f64().max(1e-9);
-        let rate = self.n_articles as f64 / secs;
-        let mut line = format!("{} articles, {rate:.0} articles/s", self.n_articles);
-        if let Some(total) = self.total_bytes.filter(|&t| t > 0) {
-            let done = (self.n_bytes as f64 / total as f64).min(1.0);
-            let width = 30;
-            let filled = (done * width as f64) as usize;
-            let eta = secs * (1.0 - done) / done.max(1e-9);
-            line = format!(
-                "[{}{}] {:>3.0}%  {line}, ETA {}",
-                "#".repeat(filled),
-                "-".repeat(width - filled),
-                done * 100.0,
-                clock(eta)
-            );
-        }
-        eprint!("\r\x1b[2K{line}");
-    }
-
-    fn clear(&self) {
-        if self.enabled && self.n_articles > 0 {
-            eprint!("\r\x1b[2K");
-        }
-    }
-}
-
-fn clock(secs: f64) -> String {
-    let s = secs.round() as u64;
-    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
 /// `s` cut or padded to exactly `width` characters.
@@ -996,12 +917,5 @@ mod tests {
             ],
             "[S1 [S2 A]] [C1 said] [Q1 x]. A [C2 said] [Q2 y].",
         );
-    }
-
-    #[test]
-    fn clock_prints_hours_minutes_seconds() {
-        assert_eq!(clock(0.0), "0:00:00");
-        assert_eq!(clock(61.4), "0:01:01");
-        assert_eq!(clock(3725.0), "1:02:05");
     }
 }

@@ -23,6 +23,9 @@ pub enum TrainTask {
     Parse,
     /// The first-name gender table (`first_names.tsv`), from train's coreference chains.
     FirstNames,
+    /// The words that end a person's name in Title-Case text (`name_breaks.tsv`), counted
+    /// from train (dev is not used).
+    NameBreaks,
 }
 
 pub fn run(
@@ -107,6 +110,10 @@ pub fn run(
             let table = verbatim_core::resolve::learn_first_names(&train_docs);
             eprintln!("{} first names", table.lines().count() - 1);
             ("first_names.tsv", table.into_bytes())
+        }
+        TrainTask::NameBreaks => {
+            let table = verbatim_core::tag::name_breaks::count_name_breaks(&train_docs);
+            ("name_breaks.tsv", table.into_bytes())
         }
     };
     let path: PathBuf = out_dir.join(file);

@@ -176,3 +176,93 @@ fn both_licenses_that_cargo_toml_names_are_shipped() {
     assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
     assert!(apache.contains("END OF TERMS AND CONDITIONS"));
 }
+
+/// Title-Case headlines are not one long name: "Chris Christie Calls Hillary Clinton" is
+/// two people, split at the verb (models/name_breaks.tsv).
+#[test]
+fn title_case_headlines_split_names_at_verbs() {
+    let out = verbatim(
+        &["extract", "tests/fixtures/articles/christie-headline.txt"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rec = &json_lines(&out.stdout)[0];
+    let people: Vec<&str> = rec["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "person")
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(
+        people,
+        [
+            "Chris Christie",
+            "Hillary Clinton",
+            "Donald Trump",
+            "Mike Pence"
+        ],
+        "{people:?}"
+    );
+    let text = rec["text"].as_str().unwrap();
+    let christie = &rec["entities"][0];
+    let mentions: Vec<String> = christie["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| slice_chars(text, m))
+        .collect();
+    assert_eq!(mentions, ["Chris Christie", "Chris Christie", "Christie"]);
+    for a in rec["attributions"].as_array().unwrap() {
+        let name = a["speaker"]["name"].as_str().unwrap_or("");
+        assert!(!name.contains("Calls") && !name.contains("Praises"), "{a}");
+    }
+}
+
+/// `extract` reports progress on a terminal (stderr a TTY, here through `script`) with no
+/// ETA in the first seconds, and never when stderr is piped.
+#[test]
+fn extract_progress_only_on_a_terminal() {
+    let Some(shared) = crate::common::shared("extract_progress_only_on_a_terminal") else {
+        return;
+    };
+    let dev = shared.join("data/polnear/dev.jsonl");
+    let dev = dev.to_str().unwrap();
+    let piped = verbatim(&["extract", "--jobs", "1", dev], None);
+    assert!(piped.status.success());
+    assert!(
+        piped.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("skipping the terminal half: /usr/bin/script (util-linux) not found");
+        return;
+    }
+    let command = format!(
+        "{} extract --jobs 1 {dev} > /dev/null",
+        env!("CARGO_BIN_EXE_verbatim")
+    );
+    let out = Command::new("/usr/bin/script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let shown = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = shown
+        .split('\r')
+        .filter(|l| l.contains("articles/s"))
+        .collect();
+    assert!(
+        !lines.is_empty(),
+        "no progress line on a terminal: {shown:?}"
+    );
+    // The first report comes after 250 ms, long before an ETA may be given.
+    assert!(lines[0].ends_with("ETA --"), "{:?}", lines[0]);
+    assert!(lines[0].contains('%'), "{:?}", lines[0]);
+}

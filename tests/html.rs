@@ -195,3 +195,53 @@ fn aeb_body_f1_is_at_least_0_95() {
     assert_eq!(report.body.pages, 181);
     assert!(report.body.f1 >= 0.95, "{report:?}");
 }
+
+/// A page of our own with a hover card (the name shown, a hidden card with the full name and
+/// headlines), a tooltip, bold text next to a word, and a web address as site name.
+#[test]
+fn hover_cards_tooltips_and_site_addresses() {
+    let out = verbatim(
+        &["extract", "tests/fixtures/pages/hovercard-noem.html"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = json_lines(&out.stdout);
+    let rec = &records[0];
+    let text = rec["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("South Dakota Gov. Kristi Noem (R) is defending"),
+        "{text}"
+    );
+    for hidden in [
+        "Kristi Lynn Noem",
+        "pipeline",
+        "MORE",
+        "Source: state budget office",
+    ] {
+        assert!(!text.contains(hidden), "{hidden:?} in {text}");
+    }
+    assert!(
+        text.contains("about $449,000, according to the budget office"),
+        "{text}"
+    );
+    assert!(text.contains("Summary Critics said"), "{text}");
+    let speakers: Vec<&str> = rec["attributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["speaker"]["name"].as_str())
+        .collect();
+    assert_eq!(
+        speakers.iter().filter(|s| **s == "Kristi Noem").count(),
+        2,
+        "{speakers:?}"
+    );
+    assert!(!speakers.iter().any(|s| s.contains("Lynn")), "{speakers:?}");
+    // og:site_name is a web address: not an outlet, and nothing else names one.
+    assert_eq!(rec["outlet"], serde_json::Value::Null);
+    assert_eq!(rec["headline"], "Noem defends anti-meth campaign");
+}

@@ -69,3 +69,21 @@ fn first_name_table_is_trains() {
         "models/first_names.tsv differs from what train gives: retrain it (models/README.md)"
     );
 }
+
+/// models/name_breaks.tsv is what `verbatim train --task name-breaks` counts on train.
+#[test]
+fn name_breaks_are_trains() {
+    use verbatim_core::tag::name_breaks::{count_name_breaks, table_rows};
+    let Some(shared) = shared("name_breaks_are_trains") else {
+        return;
+    };
+    let train = corpus::read_jsonl(&shared.join("data/polnear/train.jsonl")).unwrap();
+    let counted = count_name_breaks(&train);
+    let committed = std::fs::read_to_string(workspace().join("models/name_breaks.tsv")).unwrap();
+    assert!(
+        counted == committed,
+        "models/name_breaks.tsv differs from train's counts: rerun `verbatim train --task \
+         name-breaks --out models/`"
+    );
+    assert!(table_rows().count() > 1000);
+}

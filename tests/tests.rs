@@ -12,6 +12,7 @@ mod properties;
 mod quality;
 mod scaling;
 mod schema;
+mod screen;
 mod seed;
 mod server;
 mod server_limits;

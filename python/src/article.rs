@@ -146,6 +146,9 @@ impl Articles {
                 Event::Warning { origin, message } => {
                     emit_warnings(py, None, &[format!("{origin}: {message}")])?
                 }
+                Event::Skipped { origin, reason } => {
+                    emit_warnings(py, None, &[format!("{origin}: {reason}")])?
+                }
                 Event::Error { origin, message } if self.raise_errors => {
                     return Err(crate::raise(
                         py,

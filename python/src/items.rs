@@ -67,6 +67,7 @@ pub fn article_of(input: Input) -> (Result<verbatim_core::Article, String>, Vec<
             Event::Article(a) => article = Some(*a),
             Event::Warning { message, .. } => warnings.push(message),
             Event::Error { message, .. } => error = Some(message),
+            Event::Skipped { reason, .. } => error = Some(reason.to_string()),
         }
     }
     match (article, error) {

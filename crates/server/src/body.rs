@@ -138,6 +138,11 @@ pub fn parse_articles(
                     name(item)
                 )));
             }
+            // This reader screens nothing; were it to skip an item, that is as final as an error.
+            Event::Skipped { origin, reason } => {
+                let item = line_item(&origin).unwrap_or(0);
+                return Err(ApiError::bad_parameter(format!("{}: {reason}", name(item))));
+            }
         }
     }
     if articles.len() != items.len() {

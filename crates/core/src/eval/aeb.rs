@@ -246,6 +246,7 @@ pub fn evaluate_dir(dir: &std::path::Path) -> Result<AebReport, String> {
             url: truth.url.clone(),
             charset: None,
             max_text_bytes: None,
+            screen: Default::default(),
         };
         let article = page.to_article();
         report.seconds += start.elapsed().as_secs_f64();

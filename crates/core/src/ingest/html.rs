@@ -48,6 +48,8 @@ pub struct HtmlPage {
     /// The longest article text kept (the reader sets [`Limits::max_article_bytes`](
     /// super::Limits::max_article_bytes)); a longer one is an error. `None`: no bound.
     pub max_text_bytes: Option<usize>,
+    /// What to skip instead of analysing (the reader's [`Screen`](super::Screen)).
+    pub screen: super::Screen,
 }
 
 impl HtmlPage {
@@ -61,7 +63,7 @@ impl HtmlPage {
                     let max = self.max_text_bytes.unwrap_or_default();
                     Event::error(&self.origin, super::read::too_long_message(max))
                 }
-                Ok(a) => Event::Article(Box::new(a)),
+                Ok(a) => Event::screened(a, &self.screen, false),
                 Err(message) => Event::error(&self.origin, message),
             }
         }
@@ -314,7 +316,7 @@ fn after_semicolon(s: &str) -> &str {
 #[cfg(feature = "html")]
 pub fn extract(html: &str, url: Option<&str>) -> Result<(String, Meta), String> {
     let opts = trafilatura::Options::default().with_fallback(true);
-    let result = trafilatura::extract(html, &opts).ok();
+    let result = trafilatura::extract(&super::html_clean::prepare(html), &opts).ok();
     let text = result
         .as_ref()
         .map(|r| {
@@ -334,18 +336,20 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<(String, Meta), String> 
     }
     if let Some(r) = &result {
         let m = &r.metadata;
+        // The prepared page's zero-width word breaks may reach these fields: spaces again.
         let some = |s: &str| {
-            let s = s.trim();
-            (!s.is_empty()).then(|| s.to_string())
+            let s = collapse_spaces(s);
+            (!s.is_empty()).then_some(s)
         };
         if meta.headline.is_none() {
             meta.headline = some(&m.title);
         }
         if meta.byline.is_none() {
-            meta.byline = clean_byline(&m.author);
+            meta.byline = clean_byline(&m.author.replace('\u{200b}', " "));
         }
         if meta.outlet.is_none() {
-            meta.outlet = some(&m.sitename);
+            // trafilatura passes on a site name that is a web address: not a name either.
+            meta.outlet = some(&m.sitename).filter(|s| !is_url(s));
         }
         if meta.url.is_none() {
             meta.url = some(&m.url).filter(|u| u.starts_with("http"));
@@ -387,7 +391,7 @@ fn drop_headline(text: String, headlines: [Option<&str>; 2]) -> String {
 }
 
 /// Elements that do not break a paragraph.
-const INLINE: &[&str] = &[
+pub(super) const INLINE: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "hi", "i",
     "ins", "kbd", "mark", "q", "ref", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
     "u", "var", "wbr",
@@ -762,14 +766,14 @@ fn plausible_date(t: &crate::article::Timestamp) -> bool {
     (1990..=2100).contains(&t.year)
 }
 
-/// `Headline | Site`, `Headline - Site`: the site part is cut when it names the outlet or is a
-/// short last part after a longer headline with the same separator.
 /// Whether `s` is a web address rather than a name.
 fn is_url(s: &str) -> bool {
     let lower = s.trim().to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
 }
 
+/// `Headline | Site`, `Headline - Site`: the site part is cut when it names the outlet or is a
+/// short last part after a longer headline with the same separator.
 pub fn strip_site_name(title: &str, outlet: Option<&str>) -> String {
     let title = title.trim();
     for sep in [" | ", " - ", " – ", " — ", " :: ", " · "] {
@@ -988,7 +992,7 @@ pub(crate) fn scan_tags(html: &str, mut f: impl FnMut(&Tag) -> bool) {
     }
 }
 
-fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+pub(super) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     if n.is_empty() || h.len() < n.len() {
         return None;
@@ -997,7 +1001,7 @@ fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
 }
 
 /// Attributes from `i` to the tag's `>`; returns them and the index after the `>`.
-fn parse_attrs(html: &str, mut i: usize) -> (Vec<(String, String)>, usize) {
+pub(super) fn parse_attrs(html: &str, mut i: usize) -> (Vec<(String, String)>, usize) {
     let b = html.as_bytes();
     let mut attrs = Vec::new();
     loop {

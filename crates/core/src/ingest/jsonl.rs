@@ -380,6 +380,7 @@ mod tests {
             .filter_map(|e| match e {
                 Event::Warning { origin, message } => Some(format!("warning {origin}: {message}")),
                 Event::Error { origin, message } => Some(format!("error {origin}: {message}")),
+                Event::Skipped { origin, reason } => Some(format!("skipped {origin}: {reason}")),
                 Event::Article(_) => None,
             })
             .collect()

@@ -7,11 +7,15 @@
 pub(crate) mod dates;
 mod decompress;
 pub mod html;
+#[cfg(feature = "html")]
+mod html_clean;
 mod jsonl;
 mod read;
+pub mod screen;
 mod warc;
 mod wire;
 
 pub use html::HtmlPage;
 pub use read::{text_id, Event, Item, Items, Limits, Reader};
+pub use screen::{Screen, Skip, SkipCounts};
 pub use wire::{dateline_span, recognize, recognize_with};

@@ -3,6 +3,7 @@
 
 use super::decompress::{open_content, Format, Stream};
 use super::html::{HtmlPage, MAX_PAGE_BYTES};
+use super::screen::{Screen, Skip};
 use super::warc::WarcSource;
 use crate::article::Article;
 use crate::wire::{is_record, read_record, Extracted};
@@ -10,6 +11,8 @@ use std::collections::VecDeque;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// What reading the inputs yields, in input order.
 #[derive(Debug)]
@@ -25,6 +28,12 @@ pub enum Event {
         origin: String,
         message: String,
     },
+    /// An article read but not to be analysed (the reader's [`Screen`]): not English, or a
+    /// plain-text file that is not prose.
+    Skipped {
+        origin: String,
+        reason: Skip,
+    },
 }
 
 impl Event {
@@ -32,6 +41,17 @@ impl Event {
         Event::Warning {
             origin: origin.to_string(),
             message: message.into(),
+        }
+    }
+
+    /// The article as it is, or [`Event::Skipped`] when `screen` skips it.
+    pub(crate) fn screened(article: Article, screen: &Screen, plain_text: bool) -> Event {
+        match screen.check(&article.text, plain_text) {
+            Some(reason) => Event::Skipped {
+                origin: article.origin,
+                reason,
+            },
+            None => Event::Article(Box::new(article)),
         }
     }
 
@@ -90,12 +110,14 @@ impl From<Event> for Item {
 ///   inside a directory walk (a warning says so), which also rules out cycles.
 pub struct Reader {
     limits: Limits,
+    screen: Screen,
     inputs: VecDeque<Input>,
     jsonl: Option<JsonlSource>,
     warc: Option<WarcSource>,
     pending: VecDeque<Item>,
     stdin: Option<Box<dyn Read + Send>>,
     records: bool,
+    bytes_read: Arc<AtomicU64>,
 }
 
 enum Input {
@@ -107,12 +129,14 @@ impl Reader {
     pub fn new(paths: Vec<PathBuf>) -> Reader {
         Reader {
             limits: Limits::default(),
+            screen: Screen::default(),
             inputs: paths.into_iter().map(Input::Path).collect(),
             jsonl: None,
             warc: None,
             pending: VecDeque::new(),
             stdin: Some(Box::new(io::stdin())),
             records: false,
+            bytes_read: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -129,6 +153,19 @@ impl Reader {
     pub fn with_limits(mut self, limits: Limits) -> Reader {
         self.limits = limits;
         self
+    }
+
+    /// Skips the articles `screen` screens out (as [`Event::Skipped`]) instead of yielding
+    /// them; the default screens nothing.
+    pub fn with_screen(mut self, screen: Screen) -> Reader {
+        self.screen = screen;
+        self
+    }
+
+    /// A counter of the bytes read so far from input files (as stored: compressed bytes of a
+    /// compressed file; stdin is not counted), for progress reports on another thread.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.bytes_read)
     }
 
     /// Reads `-` from `input` instead of the process's stdin.
@@ -160,6 +197,10 @@ impl Reader {
         }
         match fs::File::open(&path) {
             Ok(file) => {
+                let file = Counted {
+                    inner: file,
+                    total: Arc::clone(&self.bytes_read),
+                };
                 let stream: Stream = Box::new(BufReader::with_capacity(1 << 16, file));
                 let id = file_id(&path);
                 self.read_stream(stream, origin, Some(id));
@@ -186,12 +227,13 @@ impl Reader {
                     line_no: 0,
                     buf: Vec::new(),
                     limits: self.limits,
+                    screen: self.screen,
                     records: self.records,
                 });
                 return;
             }
             Format::Warc => {
-                self.warc = Some(WarcSource::new(stream, origin, self.limits));
+                self.warc = Some(WarcSource::new(stream, origin, self.limits, self.screen));
                 return;
             }
             Format::Html => return self.read_html(stream, origin, id),
@@ -218,12 +260,13 @@ impl Reader {
         } else {
             let meta = super::recognize(&text);
             let id = id.unwrap_or_else(|| text_id(&text));
-            self.push(Event::Article(Box::new(Article {
+            let article = Article {
                 id,
                 text,
                 meta,
                 origin,
-            })));
+            };
+            self.push(Event::screened(article, &self.screen, true));
         }
     }
 
@@ -256,8 +299,10 @@ impl Reader {
             url: None,
             charset: None,
             max_text_bytes: None,
+            screen: Screen::default(),
         };
-        self.pending.push_back(html_item(page, &self.limits));
+        self.pending
+            .push_back(html_item(page, &self.limits, self.screen));
     }
 
     /// The next item: an event, or an HTML page still to be extracted.
@@ -308,12 +353,27 @@ impl Iterator for Reader {
     }
 }
 
+/// A file that adds the bytes read from it to a shared total.
+struct Counted {
+    inner: fs::File,
+    total: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.total.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 struct JsonlSource {
     stream: Stream,
     origin: String,
     line_no: usize,
     buf: Vec<u8>,
     limits: Limits,
+    screen: Screen,
     records: bool,
 }
 
@@ -377,6 +437,7 @@ impl JsonlSource {
             Event::Article(a) if a.text.len() > max => {
                 Item::Ready(Event::error(&origin, too_long_message(max)))
             }
+            Event::Article(a) => Item::Ready(Event::screened(*a, &self.screen, false)),
             event => Item::Ready(event),
         }));
         if self.buf.capacity() > 4 << 20 {
@@ -437,8 +498,9 @@ impl Default for Limits {
 
 /// The item of a page read whole: the page, or an error when it nests deeper than
 /// [`Limits::max_html_depth`] (its extraction would cost time quadratic in the depth).
-pub(crate) fn html_item(mut page: HtmlPage, limits: &Limits) -> Item {
+pub(crate) fn html_item(mut page: HtmlPage, limits: &Limits, screen: Screen) -> Item {
     page.max_text_bytes = Some(limits.max_article_bytes);
+    page.screen = screen;
     let depth = super::html::nesting_depth(&page.bytes);
     if depth > limits.max_html_depth {
         let message = format!(

@@ -48,6 +48,7 @@ fn summarize(events: impl Iterator<Item = Event>, base: &Path) -> Vec<String> {
             Event::Article(a) => format!("article {} {}", a.id, a.origin),
             Event::Warning { origin, message } => format!("warning {origin}: {message}"),
             Event::Error { origin, message } => format!("error {origin}: {message}"),
+            Event::Skipped { origin, reason } => format!("skipped {origin}: {}", reason.kind()),
         })
         .map(|s| s.replace(&base, ""))
         .collect()
@@ -431,4 +432,58 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn screened_reader_skips_by_format() {
+    const GERMAN: &str = "Die Bundesregierung will die Regeln für den Klimaschutz verschärfen. \
+        Das kündigte die Kanzlerin am Mittwoch in Berlin an. Die Opposition kritisierte die \
+        Pläne als unzureichend und forderte teils deutlich strengere Vorgaben für die Industrie.";
+    let dir = TempDir::new();
+    dir.write("de.txt", GERMAN.as_bytes());
+    dir.write("t.csv", b"a,b\n1,2\n3,4\n");
+    let line = serde_json::json!({ "id": "j", "text": GERMAN }).to_string();
+    dir.write("de.jsonl", format!("{line}\n").as_bytes());
+    let csv_line = serde_json::json!({ "id": "k", "text": "a,b\n1,2\n3,4\n" }).to_string();
+    dir.write("csv.jsonl", format!("{csv_line}\n").as_bytes());
+    let page = format!("<html><body><article><p>{GERMAN}</p></article></body></html>");
+    dir.write("de.html", page.as_bytes());
+    let paths: Vec<PathBuf> = ["de.txt", "t.csv", "de.jsonl", "csv.jsonl", "de.html"]
+        .iter()
+        .map(|p| dir.0.join(p))
+        .collect();
+    let reader = Reader::new(paths.clone()).with_screen(super::Screen::ENGLISH_PROSE);
+    let mut expected = vec![
+        "skipped de.txt: not English",
+        "skipped t.csv: not prose",
+        "skipped de.jsonl:1: not English",
+        // The prose test is for plain-text files only: a JSONL text is an article.
+        "article k csv.jsonl:1",
+    ];
+    if cfg!(feature = "html") {
+        expected.push("skipped de.html: not English");
+    }
+    let got = summarize(reader, &dir.0);
+    assert_eq!(got[..expected.len()], expected[..], "{got:?}");
+    // The default reader screens nothing.
+    let n_articles = Reader::new(paths)
+        .filter(|e| matches!(e, Event::Article(_)))
+        .count();
+    assert_eq!(n_articles, if cfg!(feature = "html") { 5 } else { 4 });
+}
+
+#[test]
+fn bytes_read_counts_the_files_as_stored() {
+    let dir = TempDir::new();
+    dir.write("a.txt", b"One article, said Smith.");
+    let packed = gzip(b"{\"text\": \"Two.\"}\n{\"text\": \"Three.\"}\n");
+    dir.write("b.jsonl.gz", &packed);
+    let reader = Reader::new(vec![dir.0.join("a.txt"), dir.0.join("b.jsonl.gz")]);
+    let counter = reader.bytes_read();
+    assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), 0);
+    assert_eq!(reader.count(), 3);
+    assert_eq!(
+        counter.load(std::sync::atomic::Ordering::Relaxed),
+        24 + packed.len() as u64
+    );
 }

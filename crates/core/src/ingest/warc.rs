@@ -16,6 +16,7 @@
 use super::decompress::Stream;
 use super::html::{HtmlPage, MAX_PAGE_BYTES};
 use super::read::{html_item, Event, Item, Limits};
+use super::screen::Screen;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufRead, Read};
 
@@ -43,10 +44,16 @@ pub(crate) struct WarcSource {
     version_line: Option<Vec<u8>>,
     skipped: BTreeMap<String, usize>,
     limits: Limits,
+    screen: Screen,
 }
 
 impl WarcSource {
-    pub(crate) fn new(stream: Stream, origin: String, limits: Limits) -> WarcSource {
+    pub(crate) fn new(
+        stream: Stream,
+        origin: String,
+        limits: Limits,
+        screen: Screen,
+    ) -> WarcSource {
         WarcSource {
             stream,
             origin,
@@ -54,6 +61,7 @@ impl WarcSource {
             version_line: None,
             skipped: BTreeMap::new(),
             limits,
+            screen,
         }
     }
 
@@ -210,8 +218,9 @@ impl WarcSource {
                     url,
                     charset,
                     max_text_bytes: None,
+                    screen: Screen::default(),
                 };
-                out.push_back(html_item(page, &self.limits));
+                out.push_back(html_item(page, &self.limits, self.screen));
             }
             Ok(None) => self.skip("non-HTML response"),
             Err(HttpSkip::Status) => self.skip("non-200 response"),
@@ -507,6 +516,7 @@ mod tests {
             Box::new(Cursor::new(bytes)),
             "x.warc".into(),
             Limits::default(),
+            Screen::default(),
         );
         let mut out = VecDeque::new();
         while src.step(&mut out) {}
@@ -525,6 +535,9 @@ mod tests {
                 }
                 Item::Ready(Event::Warning { origin, message }) => {
                     messages.push(format!("warning {origin}: {message}"))
+                }
+                Item::Ready(Event::Skipped { origin, reason }) => {
+                    messages.push(format!("skipped {origin}: {reason}"))
                 }
                 Item::Ready(Event::Article(_)) => messages.push("article".into()),
                 Item::Record(_) => messages.push("record".into()),

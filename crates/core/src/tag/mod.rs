@@ -18,6 +18,7 @@
 
 mod features;
 mod model;
+pub mod name_breaks;
 mod score;
 pub(crate) mod titles;
 mod train;
@@ -141,6 +142,7 @@ impl Tagger {
             Some(model) => model_mentions(model, text, seg),
             None => Vec::new(),
         };
+        name_breaks::split_at_breaks(text, seg, &mut out);
         titles::merge_titles(text, seg, &mut out);
         out.retain(|m| !m.span.is_empty() && text.get(m.span.range()).is_some());
         out
