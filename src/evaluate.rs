@@ -97,7 +97,8 @@ pub fn eval_speakers(
         .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .is_some_and(|v| v.get("referent").is_some());
     let pipeline = Pipeline::new();
-    let (docs, items, label) = if is_referents {
+    // The silver path resolves the gold sources once, for its form table and for the score.
+    let (docs, items, label, mut gold_resolved) = if is_referents {
         let Some(texts) = texts else {
             bail!(
                 "{} holds referent items: give --texts with the PolNeAR file of their articles \
@@ -120,7 +121,7 @@ pub fn eval_speakers(
                 texts.display()
             );
         }
-        (docs, items, "hand-judged referents")
+        (docs, items, "hand-judged referents", None)
     } else {
         if texts.is_some() {
             bail!(
@@ -138,11 +139,25 @@ pub fn eval_speakers(
         }
         let form = eval::evaluate_speakers(&pipeline, &docs);
         print!("{form}");
-        (docs, items, "silver referents (CoreNLP coreference)")
+        let resolved = Some(form.sources);
+        (
+            docs,
+            items,
+            "silver referents (CoreNLP coreference)",
+            resolved,
+        )
     };
     println!("{label}: {} items", items.len());
     for (title, gold_sources) in [("end to end", false), ("on gold sources", true)] {
-        let preds = eval::predicted_sources(&pipeline, &docs, gold_sources);
+        let resolved = if gold_sources {
+            gold_resolved.take()
+        } else {
+            None
+        };
+        let preds = match resolved {
+            Some(resolved) => resolved,
+            None => eval::predicted_sources(&pipeline, &docs, gold_sources),
+        };
         let score = eval::score_referents(&items, &preds);
         println!("## {title}");
         print!("{score}");

@@ -70,6 +70,39 @@ impl CoreNlp {
             .map(|&[a, b]| map.span_from_chars(a, b))
             .collect()
     }
+
+    /// The indices of the tokens lying inside the code-point range `start..end`.
+    pub fn tokens_within(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        let a = self.tokens.partition_point(|t| t[0] < start);
+        let b = self.tokens.partition_point(|t| t[1] <= end).max(a);
+        a..b
+    }
+
+    /// The runs of consecutive tokens among `tokens` that carry one named-entity class, with
+    /// the class's type ([`EntityType::from_corenlp`]), in text order.
+    ///
+    /// [`EntityType::from_corenlp`]: crate::tag::EntityType::from_corenlp
+    pub fn entity_runs(
+        &self,
+        tokens: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (std::ops::Range<usize>, crate::tag::EntityType)> + '_ {
+        let end = tokens.end.min(self.ner.len());
+        let mut t = tokens.start;
+        std::iter::from_fn(move || {
+            while t < end {
+                let start = t;
+                let label = &self.ner[t];
+                t += 1;
+                if let Some(kind) = crate::tag::EntityType::from_corenlp(label) {
+                    while t < end && self.ner[t] == *label {
+                        t += 1;
+                    }
+                    return Some((start..t, kind));
+                }
+            }
+            None
+        })
+    }
 }
 
 /// Reads a corpus file, one article per line; blank lines are skipped.

@@ -26,13 +26,10 @@ pub struct SpeakerCase {
     pub id: String,
     /// Code-point offsets of the whole source (first piece start to last piece end).
     pub source: [usize; 2],
-    pub source_text: String,
     pub form: SourceForm,
     /// The resolved name, when the speaker is a person or organisation entity of the article.
     pub named: Option<String>,
     pub kind: SpeakerType,
-    /// A few hundred characters of text before the source, for judging by hand.
-    pub context: String,
 }
 
 /// Counts over the gold sources of a corpus.
@@ -40,7 +37,13 @@ pub struct SpeakerCase {
 pub struct SpeakerEval {
     pub n_sources: usize,
     pub cases: Vec<SpeakerCase>,
+    /// Every resolved gold source, by article: what [`predicted_sources`] gives with `gold`
+    /// true, so that a caller scoring referents need not resolve the corpus again.
+    pub sources: PredSources,
 }
+
+/// Predicted sources by article id.
+pub type PredSources = std::collections::BTreeMap<String, Vec<PredSource>>;
 
 impl SpeakerEval {
     fn count(&self, form: SourceForm, named: bool) -> usize {
@@ -84,15 +87,9 @@ const PRONOUNS: &[&str] = &[
 /// a pronoun or a nominal.
 pub fn evaluate_speakers(pipeline: &Pipeline, docs: &[GoldDoc]) -> SpeakerEval {
     let mut out = SpeakerEval::default();
-    for doc in docs {
-        let offsets = CharOffsets::new(&doc.text);
-        let attributions = gold_attributions(doc, &offsets);
-        let article = Article {
-            id: doc.id.clone(),
-            text: doc.text.clone(),
-            ..Default::default()
-        };
-        let analysis = pipeline.analyze_given(&article, attributions);
+    analyze_each(pipeline, docs, true, |doc, offsets, analysis| {
+        out.sources
+            .insert(doc.id.clone(), pred_sources(offsets, analysis));
         for att in &analysis.attributions {
             let (Some(first), Some(last)) = (att.source.first(), att.source.last()) else {
                 continue;
@@ -124,23 +121,57 @@ pub fn evaluate_speakers(pipeline: &Pipeline, docs: &[GoldDoc]) -> SpeakerEval {
                     SpeakerType::Person | SpeakerType::Organization
                 ))
             .then(|| speaker.name.clone());
-            let ctx_start = doc.text[..span.start]
-                .char_indices()
-                .rev()
-                .nth(300)
-                .map_or(0, |(i, _)| i);
             out.cases.push(SpeakerCase {
                 id: doc.id.clone(),
                 source: offsets.span_to_chars(span),
-                source_text: text.to_string(),
                 form,
                 named,
                 kind: speaker.kind,
-                context: doc.text[ctx_start..span.end].replace(['\n', '\t'], " "),
             });
         }
-    }
+    });
     out
+}
+
+/// Runs the pipeline over every document (on its gold attributions when `gold`, else finding
+/// its own) and hands each analysis to `each`, with the document's code-point offsets.
+fn analyze_each(
+    pipeline: &Pipeline,
+    docs: &[GoldDoc],
+    gold: bool,
+    mut each: impl FnMut(&GoldDoc, &CharOffsets, &crate::pipeline::Analysis),
+) {
+    for doc in docs {
+        let offsets = CharOffsets::new(&doc.text);
+        let article = Article {
+            id: doc.id.clone(),
+            text: doc.text.clone(),
+            meta: crate::article::Meta {
+                byline: doc.author.clone().filter(|a| a != "None" && !a.is_empty()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let analysis = if gold {
+            pipeline.analyze_given(&article, gold_attributions(doc, &offsets))
+        } else {
+            pipeline.analyze(&article)
+        };
+        each(doc, &offsets, &analysis);
+    }
+}
+
+/// The attributions of an analysis as the referent scorer sees them.
+fn pred_sources(offsets: &CharOffsets, analysis: &crate::pipeline::Analysis) -> Vec<PredSource> {
+    analysis
+        .attributions
+        .iter()
+        .map(|a| PredSource {
+            source: a.source.iter().map(|&s| offsets.span_to_chars(s)).collect(),
+            name: a.speaker.as_ref().map(|s| s.name.clone()),
+            kind: a.speaker.as_ref().map(|s| s.kind),
+        })
+        .collect()
 }
 
 /// One hand-judged (or silver) non-name source and the referent a careful reader names: a
@@ -192,13 +223,8 @@ pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
         if c.pos.len() != c.tokens.len() || c.ner.len() != c.tokens.len() {
             continue;
         }
-        let chars: Vec<char> = doc.text.chars().collect();
-        let slice = |s: usize, e: usize| chars[s.min(chars.len())..e.min(chars.len())].iter();
-        let tokens_in = |s: usize, e: usize| {
-            let a = c.tokens.partition_point(|t| t[0] < s);
-            let b = c.tokens.partition_point(|t| t[1] <= e).max(a);
-            a..b
-        };
+        let offsets = CharOffsets::new(&doc.text);
+        let slice = |s: usize, e: usize| offsets.span_from_chars(s, e).slice(&doc.text);
         let mut seen = std::collections::BTreeSet::new();
         for g in &doc.attributions {
             let (Some(first), Some(last)) = (g.source.first(), g.source.last()) else {
@@ -208,9 +234,9 @@ pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
             if !seen.insert((s, e)) {
                 continue;
             }
-            let text: String = slice(s, e).collect();
+            let text = slice(s, e);
             let lower = text.trim().to_lowercase();
-            let toks = tokens_in(s, e);
+            let toks = c.tokens_within(s, e);
             if toks.is_empty() {
                 continue;
             }
@@ -235,31 +261,19 @@ pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
             else {
                 continue;
             };
-            // Runs of tokens tagged PERSON / ORGANIZATION / LOCATION in the chain's mentions;
-            // the referent is the longest run of the kind most runs have (a person's chain
-            // holds "Fox" in "Fox host Megyn Kelly" too).
-            let mut runs: Vec<(usize, usize, String)> = Vec::new();
-            for m in chain {
-                let r = tokens_in(m.0, m.1);
-                let mut t = r.start;
-                while t < r.end {
-                    let rank = match c.ner[t].as_str() {
-                        "PERSON" => 0,
-                        "ORGANIZATION" => 1,
-                        "LOCATION" => 2,
-                        _ => {
-                            t += 1;
-                            continue;
-                        }
-                    };
-                    let run_start = t;
-                    while t < r.end && c.ner[t] == c.ner[run_start] {
-                        t += 1;
-                    }
-                    let name: String = slice(c.tokens[run_start][0], c.tokens[t - 1][1]).collect();
-                    runs.push((rank, t - run_start, name));
-                }
-            }
+            // Runs of PERSON / ORGANIZATION / LOCATION tokens in the chain's mentions; the
+            // referent is the longest run of the kind most runs have (a person's chain holds
+            // "Fox" in "Fox host Megyn Kelly" too).
+            const KINDS: [EntityType; 3] = [
+                EntityType::Person,
+                EntityType::Organization,
+                EntityType::Location,
+            ];
+            let runs: Vec<(usize, std::ops::Range<usize>)> = chain
+                .iter()
+                .flat_map(|m| c.entity_runs(c.tokens_within(m.0, m.1)))
+                .filter_map(|(run, kind)| Some((KINDS.iter().position(|&k| k == kind)?, run)))
+                .collect();
             let mut per_kind = [0usize; 3];
             for r in &runs {
                 per_kind[r.0] += 1;
@@ -268,13 +282,15 @@ pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
             let best = runs
                 .into_iter()
                 .filter(|r| Some(r.0) == kind)
-                .max_by_key(|r| r.1)
-                .map(|r| (r.1, r.2));
+                .max_by_key(|r| r.1.len())
+                .map(|(_, run)| {
+                    slice(c.tokens[run.start][0], c.tokens[run.end - 1][1]).to_string()
+                });
             out.push(ReferentItem {
                 id: doc.id.clone(),
                 source: vec![[s, e]],
-                source_text: text,
-                referent: best.map(|(_, n)| n),
+                source_text: text.to_string(),
+                referent: best,
                 confidence: high(),
             });
         }
@@ -293,39 +309,11 @@ pub struct PredSource {
 
 /// The predicted sources of every article, from the pipeline's own attributions (`gold` false:
 /// end to end) or from the resolver run on the gold attributions (`gold` true).
-pub fn predicted_sources(
-    pipeline: &Pipeline,
-    docs: &[GoldDoc],
-    gold: bool,
-) -> std::collections::BTreeMap<String, Vec<PredSource>> {
-    let mut out = std::collections::BTreeMap::new();
-    for doc in docs {
-        let offsets = CharOffsets::new(&doc.text);
-        let article = Article {
-            id: doc.id.clone(),
-            text: doc.text.clone(),
-            meta: crate::article::Meta {
-                byline: doc.author.clone().filter(|a| a != "None" && !a.is_empty()),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let analysis = if gold {
-            pipeline.analyze_given(&article, gold_attributions(doc, &offsets))
-        } else {
-            pipeline.analyze(&article)
-        };
-        let preds = analysis
-            .attributions
-            .iter()
-            .map(|a| PredSource {
-                source: a.source.iter().map(|&s| offsets.span_to_chars(s)).collect(),
-                name: a.speaker.as_ref().map(|s| s.name.clone()),
-                kind: a.speaker.as_ref().map(|s| s.kind),
-            })
-            .collect();
-        out.insert(doc.id.clone(), preds);
-    }
+pub fn predicted_sources(pipeline: &Pipeline, docs: &[GoldDoc], gold: bool) -> PredSources {
+    let mut out = PredSources::new();
+    analyze_each(pipeline, docs, gold, |doc, offsets, analysis| {
+        out.insert(doc.id.clone(), pred_sources(offsets, analysis));
+    });
     out
 }
 
@@ -384,10 +372,7 @@ pub struct ReferentScore {
 /// Scores predictions against referent items: for each item the first predicted source that
 /// overlaps it is taken; a named item is right when the speaker's name is the referent's, a
 /// null item when no person or organisation name is given.
-pub fn score_referents(
-    items: &[ReferentItem],
-    preds: &std::collections::BTreeMap<String, Vec<PredSource>>,
-) -> ReferentScore {
+pub fn score_referents(items: &[ReferentItem], preds: &PredSources) -> ReferentScore {
     let overlap = |a: &[[usize; 2]], b: &[[usize; 2]]| {
         a.iter()
             .any(|x| b.iter().any(|y| x[0] < y[1] && y[0] < x[1]))

@@ -5,6 +5,8 @@
 //! ../shared/data/polnear/dev.jsonl --out models/`.
 
 use crate::corpus::GoldDoc;
+use crate::span::CharOffsets;
+use crate::tag::EntityType;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -50,38 +52,31 @@ pub fn learn_first_names(docs: &[GoldDoc]) -> String {
         if c.ner.len() != c.tokens.len() {
             continue;
         }
-        let chars: Vec<char> = doc.text.chars().collect();
-        let word = |t: usize| -> String {
+        let offsets = CharOffsets::new(&doc.text);
+        let word = |t: usize| {
             let [s, e] = c.tokens[t];
-            chars[s.min(chars.len())..e.min(chars.len())]
-                .iter()
-                .collect::<String>()
+            offsets
+                .span_from_chars(s, e)
+                .slice(&doc.text)
                 .to_lowercase()
         };
         for chain in &c.coref {
             let (mut female, mut male) = (0, 0);
             let mut names = BTreeSet::new();
             for &(s, e, _) in chain {
-                let a = c.tokens.partition_point(|t| t[0] < s);
-                let b = c.tokens.partition_point(|t| t[1] <= e).max(a);
-                if b == a + 1 {
-                    let w = word(a);
+                let tokens = c.tokens_within(s, e);
+                if tokens.len() == 1 {
+                    let w = word(tokens.start);
                     female += usize::from(FEMALE_PRONOUNS.contains(&w.as_str()));
                     male += usize::from(MALE_PRONOUNS.contains(&w.as_str()));
                 }
                 // The first word of a PERSON run of two words or more.
-                let mut t = a;
-                while t < b {
-                    if c.ner[t] != "PERSON" {
-                        t += 1;
-                        continue;
-                    }
-                    let start = t;
-                    while t < b && c.ner[t] == "PERSON" {
-                        t += 1;
-                    }
-                    let first = word(start);
-                    if t - start >= 2
+                for (run, _) in c
+                    .entity_runs(tokens)
+                    .filter(|(_, kind)| *kind == EntityType::Person)
+                {
+                    let first = word(run.start);
+                    if run.len() >= 2
                         && first.chars().count() >= 2
                         && first.chars().all(char::is_alphabetic)
                     {
