@@ -33,6 +33,7 @@ pub mod resolve;
 pub mod segment;
 mod sorted;
 pub mod span;
+mod table;
 pub mod tag;
 pub mod wire;
 

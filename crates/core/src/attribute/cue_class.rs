@@ -189,11 +189,8 @@ fn table() -> &'static HashMap<&'static str, CueClass> {
 
 /// Every (stem, class, train count) row of `models/cue_classes.tsv`, in file order.
 pub fn table_rows() -> Vec<(&'static str, CueClass, u64)> {
-    TABLE
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut cols = l.split('\t');
+    crate::table::rows(TABLE)
+        .filter_map(|mut cols| {
             let stem = cols.next()?;
             let class = CueClass::parse(cols.next()?)?;
             let count = cols.next()?.parse().ok()?;
@@ -265,10 +262,7 @@ mod tests {
     fn the_table_is_well_formed() {
         let rows = table_rows();
         assert!(rows.len() > 100, "{} rows", rows.len());
-        let lines = TABLE
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .count();
+        let lines = crate::table::rows(TABLE).count();
         assert_eq!(rows.len(), lines, "every row has stem, class and count");
         let mut stems: Vec<&str> = rows.iter().map(|r| r.0).collect();
         stems.sort_unstable();

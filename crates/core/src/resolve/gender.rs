@@ -29,11 +29,8 @@ pub(crate) fn first_name_female(word: &str) -> Option<bool> {
 }
 
 fn parse(table: &str) -> HashMap<String, bool> {
-    table
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut cols = l.split('\t');
+    crate::table::rows(table)
+        .filter_map(|mut cols| {
             let name = cols.next()?;
             let female: usize = cols.next()?.parse().ok()?;
             let male: usize = cols.next()?.parse().ok()?;

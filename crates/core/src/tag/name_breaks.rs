@@ -39,15 +39,11 @@ fn breaks() -> &'static [&'static str] {
 
 /// Every (word, lower-case uses, break uses, person uses) row of `models/name_breaks.tsv`.
 pub fn table_rows() -> impl Iterator<Item = (&'static str, u64, u64, u64)> {
-    TABLE
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut f = l.split('\t');
-            let word = f.next()?;
-            let mut num = || f.next().and_then(|n| n.parse().ok());
-            Some((word, num()?, num()?, num()?))
-        })
+    crate::table::rows(TABLE).filter_map(|mut f| {
+        let word = f.next()?;
+        let mut num = || f.next().and_then(|n| n.parse().ok());
+        Some((word, num()?, num()?, num()?))
+    })
 }
 
 /// Whether `word` (any case) is a name break.
