@@ -141,6 +141,14 @@ impl CharOffsets {
     }
 }
 
+/// The largest char boundary of `s` that is `<= i` (`s.len()` for any `i` past the end).
+pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    (0..=i).rev().find(|&b| s.is_char_boundary(b)).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -189,10 +189,7 @@ fn english_function_share(text: &str) -> f64 {
 /// The language of `text` when it can be told with confidence: `None` for short texts and
 /// uncertain detections. Only the first [`LANGUAGE_PREFIX_BYTES`] are read.
 pub fn detect_language(text: &str) -> Option<Language> {
-    let mut end = text.len().min(LANGUAGE_PREFIX_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = crate::span::floor_char_boundary(text, LANGUAGE_PREFIX_BYTES);
     let prefix = &text[..end];
     if prefix.chars().filter(|c| !c.is_whitespace()).count() < MIN_LANGUAGE_CHARS {
         return None;
@@ -221,10 +218,7 @@ const PROSE_PREFIX_LINES: usize = 200;
 /// lines); `None` for prose (and for texts of
 /// fewer than three non-blank lines, too little to tell).
 pub fn not_prose(text: &str) -> Option<NotProse> {
-    let mut end = text.len().min(PROSE_PREFIX_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = crate::span::floor_char_boundary(text, PROSE_PREFIX_BYTES);
     let lines: Vec<&str> = text[..end]
         .lines()
         .take(PROSE_PREFIX_LINES)

@@ -25,7 +25,7 @@
 
 use super::dates::{month, parse_month_day, parse_timestamp};
 use crate::article::{Dateline, Meta, Timestamp};
-use crate::span::Span;
+use crate::span::{floor_char_boundary, Span};
 
 const HEAD_BYTES: usize = 16 * 1024;
 const HEAD_LINES: usize = 40;
@@ -167,14 +167,6 @@ fn infer_year(year: Option<i32>, m: u8, d: u8, reference: Option<Timestamp>) -> 
         r.year
     };
     Timestamp::date(y, m, d)
-}
-
-/// The largest char boundary `<= i`.
-pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    (0..=i).rev().find(|&b| s.is_char_boundary(b)).unwrap_or(0)
 }
 
 fn word_count(s: &str) -> usize {

@@ -70,6 +70,15 @@ const SPEAKER_REACH: usize = 1;
 /// How many name mentions back a definite document looks for its issuer.
 const ISSUER_LOOKBACK: usize = 40;
 
+/// The gender a "she" (`female`) or "he" pronoun has, and the one it cannot have.
+fn pronoun_genders(female: bool) -> (Gender, Gender) {
+    if female {
+        (Gender::Female, Gender::Male)
+    } else {
+        (Gender::Male, Gender::Female)
+    }
+}
+
 impl Resolver {
     pub fn new() -> Resolver {
         Resolver {}
@@ -525,11 +534,7 @@ impl Context<'_> {
     fn pronoun_antecedent(&self, span: Span, female: bool) -> Option<usize> {
         let sent = self.seg.sentence_of(self.seg.token_at(span.start));
         let floor = sent.saturating_sub(6);
-        let (wanted, excluded) = if female {
-            (Gender::Female, Gender::Male)
-        } else {
-            (Gender::Male, Gender::Female)
-        };
+        let (wanted, excluded) = pronoun_genders(female);
         // First a subject-like person known to have the pronoun's gender, then one not known
         // to differ, then any person not known to differ.
         for (strict, subjects_only) in [(true, true), (false, true), (false, false)] {
@@ -561,7 +566,7 @@ impl Context<'_> {
     /// gender, and no other person not known to differ is named as a subject in between,
     /// outside quotations.
     fn continues(&self, e: usize, at: Span, span: Span, female: bool) -> bool {
-        let excluded = if female { Gender::Male } else { Gender::Female };
+        let (_, excluded) = pronoun_genders(female);
         if self.genders[e] == excluded || at.end > span.start {
             return false;
         }
@@ -597,10 +602,7 @@ impl Context<'_> {
                     return None;
                 }
                 // The name, then at most two more words, then the document noun.
-                let mut cut = span.start.min(m.end + 80);
-                while !self.text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
+                let cut = crate::span::floor_char_boundary(self.text, span.start.min(m.end + 80));
                 let rest = &self.text[m.end..cut];
                 let words: Vec<&str> = rest.split_whitespace().take(3).collect();
                 let hit = words.iter().position(|w| {
