@@ -130,7 +130,7 @@ pub fn eval_speakers(
             );
         }
         let docs = corpus::read_jsonl(gold_path)?;
-        let items = eval::silver_referents(&docs);
+        let items = eval::silver_referents(&docs, false);
         if items.is_empty() {
             bail!(
                 "{}: no CoreNLP coreference chain holds a pronoun or nominal gold source: nothing to score",
@@ -166,10 +166,12 @@ pub fn eval_speakers(
             for o in score.outcomes.iter().filter(|o| all || !o.right) {
                 let got = match &o.got {
                     None => "MISSED".to_string(),
-                    Some((name, kind)) => format!(
-                        "{:?} ({})",
-                        name.as_deref().unwrap_or("-"),
-                        kind.map_or("-", |k| k.as_str())
+                    Some(p) => format!(
+                        "{:?} ({}, {}, {:.2})",
+                        p.name.as_deref().unwrap_or("-"),
+                        p.kind.map_or("-", |k| k.as_str()),
+                        p.evidence.map_or("-", |e| e.as_str()),
+                        p.confidence.unwrap_or(0.0)
                     ),
                 };
                 println!(

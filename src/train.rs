@@ -26,6 +26,10 @@ pub enum TrainTask {
     /// The words that end a person's name in Title-Case text (`name_breaks.tsv`), counted
     /// from train (dev is not used).
     NameBreaks,
+    /// How often each resolver rule names the right speaker (`speaker_confidence.tsv`): the
+    /// embedded pipeline on train's gold sources against CoreNLP's coreference (dev is not
+    /// used).
+    SpeakerConfidence,
 }
 
 pub fn run(
@@ -114,6 +118,10 @@ pub fn run(
         TrainTask::NameBreaks => {
             let table = verbatim_core::tag::name_breaks::count_name_breaks(&train_docs);
             ("name_breaks.tsv", table.into_bytes())
+        }
+        TrainTask::SpeakerConfidence => {
+            let table = eval::learn_speaker_confidence(&Pipeline::new(), &train_docs);
+            ("speaker_confidence.tsv", table.into_bytes())
         }
     };
     let path: PathBuf = out_dir.join(file);

@@ -70,6 +70,24 @@ fn first_name_table_is_trains() {
     );
 }
 
+/// models/speaker_confidence.tsv is what `verbatim train --task speaker-confidence` counts on
+/// train with the embedded models.
+#[test]
+fn speaker_confidence_table_is_trains() {
+    let Some(shared) = shared("speaker_confidence_table_is_trains") else {
+        return;
+    };
+    let train = corpus::read_jsonl(&shared.join("data/polnear/train.jsonl")).unwrap();
+    let counted = verbatim_core::eval::learn_speaker_confidence(&Pipeline::new(), &train);
+    let committed =
+        std::fs::read_to_string(workspace().join("models/speaker_confidence.tsv")).unwrap();
+    assert!(
+        counted == committed,
+        "models/speaker_confidence.tsv differs from what train gives: rerun `verbatim train \
+         --task speaker-confidence --out models/` (models/README.md)"
+    );
+}
+
 /// models/name_breaks.tsv is what `verbatim train --task name-breaks` counts on train.
 #[test]
 fn name_breaks_are_trains() {

@@ -246,13 +246,36 @@ fn extract_records_follow_the_documented_schema() {
     let records = json_lines(&out.stdout);
     assert!(records.len() >= 10);
     let mut seen_speaker_fields = 0;
+    let mut inferred: Vec<String> = Vec::new();
     for r in &records {
         assert_valid(&root, &root, r, r["id"].as_str().unwrap_or("?"));
+        let text: Vec<char> = r["text"].as_str().unwrap_or("").chars().collect();
         for a in r["attributions"].as_array().unwrap() {
-            seen_speaker_fields += a["speaker"]["affiliation"].is_string() as usize;
+            let sp = &a["speaker"];
+            seen_speaker_fields += sp["affiliation"].is_string() as usize;
+            if sp.is_null() {
+                continue;
+            }
+            // The antecedent is there exactly when the speaker was inferred from a mention.
+            let via = sp["via"].as_str().unwrap_or("?");
+            let mention = !matches!(via, "name" | "none" | "byline");
+            assert_eq!(sp["antecedent"].is_array(), mention, "{via}: {sp}");
+            if let Some([s, e]) = sp["antecedent"].as_array().map(|v| {
+                [
+                    v[0].as_u64().unwrap() as usize,
+                    v[1].as_u64().unwrap() as usize,
+                ]
+            }) {
+                assert!(s < e && e <= text.len(), "{sp}");
+                inferred.push(text[s..e].iter().collect::<String>());
+            }
         }
     }
     // The examples exercise the optional fields too.
     assert!(seen_speaker_fields > 0, "no affiliation in the examples");
+    assert!(
+        inferred.iter().any(|m| m.contains("Trump")),
+        "no speaker inferred from a Trump mention in the examples: {inferred:?}"
+    );
     assert!(records.iter().any(|r| r["dateline"].is_object()));
 }

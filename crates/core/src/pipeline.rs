@@ -199,6 +199,7 @@ impl Pipeline {
             &syntax,
             &mut mentions,
             &mut attributions,
+            article.meta.byline.as_deref(),
         );
         Analysis {
             segmentation,

@@ -9,7 +9,7 @@ use crate::ingest::dates::parse_timestamp;
 use crate::pipeline::Analysis;
 use crate::producer::Producer;
 use crate::resolve::Entity;
-use crate::resolve::Speaker;
+use crate::resolve::{Evidence, Gender, Speaker, SpeakerType, Via};
 use crate::span::{CharOffsets, Span};
 use crate::tag::EntityType;
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,45 @@ pub struct AttributionRecord {
     pub source: Vec<[usize; 2]>,
     pub cue: Vec<[usize; 2]>,
     pub content: Vec<[usize; 2]>,
-    pub speaker: Option<Speaker>,
+    pub speaker: Option<SpeakerRecord>,
+}
+
+/// A resolved speaker as records carry it: [`Speaker`] with the antecedent in code points.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerRecord {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: SpeakerType,
+    pub entity: Option<usize>,
+    pub description: Option<String>,
+    pub affiliation: Option<String>,
+    pub role: Option<String>,
+    pub issuer: Option<String>,
+    pub via: Via,
+    pub evidence: String,
+    pub antecedent: Option<[usize; 2]>,
+    pub confidence: f64,
+    pub gender: Option<Gender>,
+}
+
+impl SpeakerRecord {
+    pub fn new(s: &Speaker, offsets: &CharOffsets) -> SpeakerRecord {
+        SpeakerRecord {
+            name: s.name.clone(),
+            kind: s.kind,
+            entity: s.entity,
+            description: s.description.clone(),
+            affiliation: s.affiliation.clone(),
+            role: s.role.clone(),
+            issuer: s.issuer.clone(),
+            via: s.via,
+            evidence: s.evidence.as_str().to_string(),
+            antecedent: s.antecedent.map(|a| offsets.span_to_chars(a)),
+            confidence: s.confidence,
+            gender: s.gender,
+        }
+    }
 }
 
 impl ExtractRecord {
@@ -103,7 +141,7 @@ impl ExtractRecord {
                     source: spans(&a.source),
                     cue: spans(&a.cue),
                     content: spans(&a.content),
-                    speaker: a.speaker.clone(),
+                    speaker: a.speaker.as_ref().map(|s| SpeakerRecord::new(s, &offsets)),
                 })
                 .collect(),
             producer: Producer::clone(&analysis.producer),
@@ -166,7 +204,7 @@ struct AttributionIn {
     source: Vec<[usize; 2]>,
     cue: Vec<[usize; 2]>,
     content: Vec<[usize; 2]>,
-    speaker: Option<Speaker>,
+    speaker: Option<SpeakerRecord>,
 }
 
 /// Whether a JSONL line is an extract record: an object with top-level `attributions` and
@@ -236,13 +274,44 @@ pub fn read_record(line: &str, origin: &str) -> Result<Extracted, String> {
         }
         let cue_class = CueClass::parse(&a.cue_class)
             .ok_or_else(|| format!("{what}: unknown cue class {:?}", a.cue_class))?;
+        let speaker = match a.speaker {
+            Some(s) => {
+                if !(0.0..=1.0).contains(&s.confidence) {
+                    return Err(format!(
+                        "{what}: speaker confidence {} is not in [0, 1]",
+                        s.confidence
+                    ));
+                }
+                let antecedent = match s.antecedent {
+                    Some(a) => Some(spans(&format!("{what}.speaker.antecedent"), &[a])?[0]),
+                    None => None,
+                };
+                let evidence = Evidence::parse(&s.evidence)
+                    .ok_or_else(|| format!("{what}: unknown speaker evidence {:?}", s.evidence))?;
+                Some(Speaker {
+                    evidence,
+                    name: s.name,
+                    kind: s.kind,
+                    entity: s.entity,
+                    description: s.description,
+                    affiliation: s.affiliation,
+                    role: s.role,
+                    issuer: s.issuer,
+                    via: s.via,
+                    antecedent,
+                    confidence: s.confidence,
+                    gender: s.gender,
+                })
+            }
+            None => None,
+        };
         attributions.push(Attribution {
             kind,
             cue_class,
             source: spans(&what, &a.source)?,
             cue: spans(&what, &a.cue)?,
             content: spans(&what, &a.content)?,
-            speaker: a.speaker,
+            speaker,
         });
     }
     let dateline = match r.dateline {

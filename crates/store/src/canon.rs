@@ -128,6 +128,13 @@ mod tests {
             entity: None,
             description: description.map(Into::into),
             affiliation: None,
+            role: None,
+            issuer: None,
+            via: verbatim_core::resolve::Via::None,
+            evidence: verbatim_core::resolve::Evidence::Unknown,
+            antecedent: None,
+            confidence: 0.5,
+            gender: None,
         }
     }
 

@@ -30,9 +30,9 @@ mod unicode_table;
 pub use predictions::{parse_prediction, predict, read_predictions, PredDoc};
 pub use scorer::{check_baseline, score, Prf, Scores, FAMILIES, ROLES};
 pub use speakers::{
-    evaluate_speakers, predicted_sources, read_referents, same_name, score_referents,
-    silver_referents, PredSource, PredSources, ReferentItem, ReferentOutcome, ReferentScore,
-    SourceForm, SpeakerCase, SpeakerEval,
+    evaluate_speakers, learn_speaker_confidence, predicted_sources, read_referents, same_name,
+    score_referents, silver_referents, PredSource, PredSources, ReferentItem, ReferentOutcome,
+    ReferentScore, SourceForm, SpeakerCase, SpeakerEval,
 };
 
 /// `a` as a percentage of `b` (0 when `b` is 0).

@@ -6,7 +6,7 @@ use crate::article::Article;
 use crate::attribute::{Attribution, CueClass, Kind};
 use crate::corpus::GoldDoc;
 use crate::pipeline::Pipeline;
-use crate::resolve::SpeakerType;
+use crate::resolve::{Evidence, SpeakerType};
 use crate::span::{CharOffsets, Span};
 use crate::tag::EntityType;
 use std::fmt;
@@ -170,6 +170,8 @@ fn pred_sources(offsets: &CharOffsets, analysis: &crate::pipeline::Analysis) -> 
             source: a.source.iter().map(|&s| offsets.span_to_chars(s)).collect(),
             name: a.speaker.as_ref().map(|s| s.name.clone()),
             kind: a.speaker.as_ref().map(|s| s.kind),
+            evidence: a.speaker.as_ref().map(|s| s.evidence),
+            confidence: a.speaker.as_ref().map(|s| s.confidence),
         })
         .collect()
 }
@@ -216,7 +218,11 @@ pub fn read_referents(jsonl: &str) -> Result<Vec<ReferentItem>, String> {
 /// mention, the referent is the longest run of named-entity tokens among the chain's
 /// mentions, or `None` when no mention of the chain is a name. Silver, not truth: a
 /// development measure on train, so that resolution rules are not fitted to dev's items.
-pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
+///
+/// With `with_names`, sources that hold a proper noun are items too (their referent is the
+/// chain's longest name, or the longest name inside the source when no chain holds it): the
+/// counts behind the confidence of the name rules.
+pub fn silver_referents(docs: &[GoldDoc], with_names: bool) -> Vec<ReferentItem> {
     let mut out = Vec::new();
     for doc in docs {
         let Some(c) = &doc.corenlp else { continue };
@@ -242,10 +248,17 @@ pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
             }
             let proper = toks.clone().any(|t| c.pos[t].starts_with("NNP"));
             let pronoun = PRONOUNS.contains(&lower.as_str());
-            if !pronoun && (proper || lower.split_whitespace().count() > 8) {
+            if !pronoun && !proper && lower.split_whitespace().count() > 8 {
                 continue;
             }
-            // The chain of the longest mention inside the source.
+            if !pronoun && proper && !with_names {
+                continue;
+            }
+            // The chain of the longest mention inside the source. A name source that no
+            // chain covers for the most part is its own referent ("Top Republican Party donor
+            // Sheldon Adelson": CoreNLP leaves singletons out of its chains).
+            let own = [(s, e, false)];
+            let named = proper && !pronoun;
             let Some(chain) = c
                 .coref
                 .iter()
@@ -254,10 +267,12 @@ pub fn silver_referents(docs: &[GoldDoc]) -> Vec<ReferentItem> {
                         .filter(|m| m.0 >= s && m.1 <= e)
                         .map(|m| m.1 - m.0)
                         .max()
-                        .map(|len| (len, ch))
+                        .map(|len| (len, ch.as_slice()))
                 })
                 .max_by_key(|&(len, _)| len)
+                .filter(|&(len, _)| !named || 5 * len >= 3 * (e - s))
                 .map(|(_, ch)| ch)
+                .or(named.then_some(&own[..]))
             else {
                 continue;
             };
@@ -305,6 +320,9 @@ pub struct PredSource {
     pub source: Vec<[usize; 2]>,
     pub name: Option<String>,
     pub kind: Option<SpeakerType>,
+    /// The resolver rule that named the speaker, and its confidence.
+    pub evidence: Option<Evidence>,
+    pub confidence: Option<f64>,
 }
 
 /// The predicted sources of every article, from the pipeline's own attributions (`gold` false:
@@ -352,8 +370,8 @@ pub fn same_name(pred: &str, gold: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct ReferentOutcome {
     pub item: ReferentItem,
-    /// The predicted speaker: `None` when no predicted source overlaps the item's.
-    pub got: Option<(Option<String>, Option<SpeakerType>)>,
+    /// The predicted source taken for the item: `None` when none overlaps the item's.
+    pub got: Option<PredSource>,
     pub right: bool,
 }
 
@@ -382,7 +400,7 @@ pub fn score_referents(items: &[ReferentItem], preds: &PredSources) -> ReferentS
         let hit = preds
             .get(&it.id)
             .and_then(|p| p.iter().find(|p| overlap(&p.source, &it.source)));
-        let got = hit.map(|h| (h.name.clone(), h.kind));
+        let got = hit.cloned();
         let right = match &it.referent {
             Some(r) if it.confidence == "high" => {
                 out.named += 1;
@@ -422,6 +440,41 @@ pub fn score_referents(items: &[ReferentItem], preds: &PredSources) -> ReferentS
     out
 }
 
+/// The confidence bands the referent report is broken down by: [low, high).
+const BANDS: [(f64, f64); 5] = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0)];
+
+impl ReferentScore {
+    /// Items found whose speaker's confidence passes `wanted`, and how many are right.
+    fn found_at(&self, wanted: impl Fn(f64) -> bool) -> (usize, usize) {
+        self.outcomes
+            .iter()
+            .filter(|o| {
+                o.got
+                    .as_ref()
+                    .and_then(|g| g.confidence)
+                    .is_some_and(&wanted)
+            })
+            .fold((0, 0), |(n, ok), o| (n + 1, ok + usize::from(o.right)))
+    }
+
+    /// Items found, by the confidence band of their speaker: (low, high, found, right). The
+    /// last band includes 1.0.
+    pub fn bands(&self) -> Vec<(f64, f64, usize, usize)> {
+        BANDS
+            .iter()
+            .map(|&(lo, hi)| {
+                let (found, right) = self.found_at(|c| c >= lo && (c < hi || hi >= 1.0));
+                (lo, hi, found, right)
+            })
+            .collect()
+    }
+
+    /// Items found whose speaker has confidence at least `at`, and how many are right.
+    pub fn confident(&self, at: f64) -> (usize, usize) {
+        self.found_at(|c| c >= at)
+    }
+}
+
 impl fmt::Display for ReferentScore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -443,8 +496,48 @@ impl fmt::Display for ReferentScore {
             self.null_ok,
             self.null_found,
             percent(self.null_ok, self.null_found)
+        )?;
+        writeln!(f, "by speaker confidence (items found):")?;
+        for (lo, hi, found, right) in self.bands() {
+            let close = if hi >= 1.0 { ']' } else { ')' };
+            writeln!(
+                f,
+                "  [{lo:.1}, {hi:.1}{close} {found:>5} items {right:>5} right ({:.1}%)",
+                percent(right, found)
+            )?;
+        }
+        let (found, right) = self.confident(0.8);
+        writeln!(
+            f,
+            "  >= 0.8    {found:>5} items {right:>5} right ({:.1}%)",
+            percent(right, found)
         )
     }
+}
+
+/// The counts behind `models/speaker_confidence.tsv`: the gold sources of `docs` (train)
+/// resolved by `pipeline`, scored against their silver referents (names included), right
+/// and total per resolver rule.
+pub fn learn_speaker_confidence(pipeline: &Pipeline, docs: &[GoldDoc]) -> String {
+    let items = silver_referents(docs, true);
+    let preds = predicted_sources(pipeline, docs, true);
+    let score = score_referents(&items, &preds);
+    let mut counts: std::collections::BTreeMap<Evidence, (u64, u64)> = Default::default();
+    for o in &score.outcomes {
+        let Some(evidence) = o.got.as_ref().and_then(|g| g.evidence) else {
+            continue;
+        };
+        // A chain without a name is mostly a chain CoreNLP broke ("The president" linked to
+        // nothing): a rule that names someone is judged on the items whose chain names
+        // someone.
+        if evidence.via() != crate::resolve::Via::None && o.item.referent.is_none() {
+            continue;
+        }
+        let c = counts.entry(evidence).or_default();
+        c.0 += u64::from(o.right);
+        c.1 += 1;
+    }
+    crate::resolve::confidence::write_table(&counts)
 }
 
 /// The gold attributions of a document as pipeline attributions (byte spans), for resolving
@@ -501,6 +594,12 @@ mod tests {
             source: vec![[s, e]],
             name: Some(name.to_string()),
             kind: Some(kind),
+            evidence: None,
+            confidence: Some(if kind == SpeakerType::Person {
+                0.85
+            } else {
+                0.3
+            }),
         };
         let mut preds = std::collections::BTreeMap::new();
         preds.insert(
@@ -518,6 +617,10 @@ mod tests {
             3,
             "the low-confidence named item is not scored"
         );
+        let bands = s.bands();
+        assert_eq!(bands[0], (0.0, 0.5, 1, 1), "the anonymous speaker at 0.3");
+        assert_eq!(bands[3], (0.8, 0.9, 1, 1), "Roe at 0.85");
+        assert_eq!(s.confident(0.8), (1, 1));
         assert!(read_referents(r#"{"id": "a", "source": [], "referent": null}"#).is_err());
         assert!(read_referents("{").unwrap_err().starts_with("line 1"));
     }

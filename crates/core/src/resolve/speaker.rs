@@ -1,10 +1,11 @@
 //! From an attribution's source span to a [`Speaker`].
 
+use super::confidence::Evidence;
 use super::entities::{
     group_entities, honorific_female, name_words, normalize_title, refine_mentions, Entity,
 };
 use super::lexicon::*;
-use super::{Speaker, SpeakerType};
+use super::{Gender, Speaker, SpeakerType, Via};
 use crate::attribute::Attribution;
 use crate::parse::{Label, Syntax};
 use crate::segment::Segmentation;
@@ -29,13 +30,6 @@ const FEMALE_TITLES: &[&str] = &[
 ];
 
 const MALE_TITLES: &[&str] = &["spokesman", "congressman", "chairman", "businessman", "mr"];
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Gender {
-    Female,
-    Male,
-    Unknown,
-}
 
 /// What the article shows of a person's gender: an honorific before a mention ("Mrs.
 /// Clinton", "Mr. Ban"), a gendered title ("spokeswoman"), or a first name whose gender the
@@ -94,6 +88,7 @@ impl Resolver {
         syntax: &Syntax,
         mentions: &mut Vec<EntityMention>,
         attributions: &mut [Attribution],
+        byline: Option<&str>,
     ) -> Vec<Entity> {
         refine_mentions(text, seg, mentions);
         let mentions = &mentions[..];
@@ -140,16 +135,20 @@ impl Resolver {
                 continue;
             };
             let span = first.cover(*last);
-            let (speaker, via) = ctx.speaker(span, last_speaker);
+            let (mut speaker, evidence) = ctx.speaker(span, last_speaker, byline);
             if let Some(e) = speaker
                 .entity
                 .filter(|_| speaker.kind == SpeakerType::Person)
             {
                 last_speaker = Some((e, span));
             }
-            if let (Some(e), true) = (speaker.entity, via) {
+            // A pronoun or description resolved to an entity becomes one of its mentions.
+            if let (Some(e), true) = (speaker.entity, evidence.joins_entity()) {
                 added.push((e, span));
             }
+            speaker.via = evidence.via();
+            speaker.evidence = evidence;
+            speaker.confidence = super::confidence::confidence(evidence);
             att.speaker = Some(speaker);
         }
         // Each resolved span joins its entity's mentions once (sorted lookups: a pronoun-dense
@@ -230,7 +229,11 @@ impl Context<'_> {
     /// The entity of the last name mention ending before `span` whose entity passes `wanted`.
     /// (Entity by entity, so a long article does not walk back over every mention for every
     /// description.)
-    fn last_named_before(&self, span: Span, wanted: impl Fn(usize) -> bool) -> Option<usize> {
+    fn last_named_before(
+        &self,
+        span: Span,
+        wanted: impl Fn(usize) -> bool,
+    ) -> Option<(Span, usize)> {
         let limit = self.named_from(0, span.start).len();
         let mut best: Option<usize> = None;
         for (e, idx) in self.mentions_of.iter().enumerate() {
@@ -246,7 +249,138 @@ impl Context<'_> {
                 best = Some(i);
             }
         }
-        best.map(|i| self.named[i].1)
+        best.map(|i| self.named[i])
+    }
+
+    /// The last name mention of entity `e` ending at or before byte `pos`.
+    fn last_mention_before(&self, e: usize, pos: usize) -> Option<Span> {
+        self.mentions_of[e]
+            .iter()
+            .rev()
+            .map(|&i| self.named[i].0)
+            .find(|m| m.end <= pos)
+    }
+
+    /// Whether quotation marks of the segmentation enclose `span`.
+    fn in_marks(&self, span: Span) -> bool {
+        let k = self
+            .seg
+            .quotations
+            .partition_point(|q| q.span.start <= span.start);
+        self.seg.quotations[..k]
+            .iter()
+            .any(|q| q.span.end >= span.end)
+    }
+
+    /// The article's writer as a speaker: the person entity the byline names, else the
+    /// byline's name itself.
+    fn byline_speaker(&self, byline: &str) -> Option<Speaker> {
+        let name = byline
+            .trim()
+            .trim_start_matches("By ")
+            .trim_start_matches("by ")
+            .split([',', ';', '|'])
+            .next()?
+            .trim();
+        let words = name_words(name);
+        if words.is_empty() || words.len() > 4 || name.contains(" and ") {
+            return None;
+        }
+        let entity = self
+            .entities
+            .iter()
+            .find(|e| e.kind == EntityType::Person && name_words(&e.name) == words);
+        let gender = match entity {
+            Some(e) => self.genders[e.id],
+            None => match (words.len() > 1)
+                .then(|| super::first_name_female(&words[0]))
+                .flatten()
+            {
+                Some(true) => Gender::Female,
+                Some(false) => Gender::Male,
+                None => Gender::Unknown,
+            },
+        };
+        Some(Speaker {
+            name: entity.map_or_else(|| name.to_string(), |e| e.name.clone()),
+            kind: SpeakerType::Person,
+            entity: entity.map(|e| e.id),
+            description: None,
+            affiliation: None,
+            role: None,
+            issuer: None,
+            via: Via::Byline,
+            evidence: Evidence::Byline,
+            antecedent: None,
+            confidence: 0.0,
+            gender: Some(gender),
+        })
+    }
+
+    /// The role and principal of a representative named at `m` inside the source `span`:
+    /// the common noun nearest before the name ("spokesman", "lawyer"; "An attorney for
+    /// Pagliano, Mark MacDougall"), and the person or organisation named before the name
+    /// ("Clinton" → "Hillary Clinton"), with the words between it and the role ("campaign")
+    /// kept: "Hillary Clinton campaign".
+    fn representative(
+        &self,
+        span: Span,
+        m: Span,
+        inside: &[(Span, usize)],
+    ) -> Option<(String, Option<String>)> {
+        let within = self.seg.tokens_within(span);
+        let nouns: Vec<usize> = within
+            .clone()
+            .filter(|&t| {
+                let ts = self.seg.tokens[t].span;
+                !m.contains(ts)
+                    && self.tag_in(t, &["NN", "NNS"])
+                    && ts
+                        .slice(self.text)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase)
+            })
+            .collect();
+        // The noun nearest before the name: a role given after the name ("Sessions, a former
+        // senator from Alabama,") describes the person, it does not make them a representative.
+        let role_tok = nouns
+            .iter()
+            .rev()
+            .find(|&&t| self.seg.tokens[t].span.end <= m.start)
+            .copied()?;
+        let role_span = self.seg.tokens[role_tok].span;
+        let role = role_span.slice(self.text).to_lowercase();
+        // The nearest before the name: "Yahoo News, Clinton spokesman Jesse Lehrich".
+        let (pm, pe) = inside.iter().rev().copied().find(|&(s, e)| {
+            // A place is where a title holds ("Alabama senator"), not whom one speaks for.
+            s.end <= m.start
+                && !s.contains(m)
+                && !m.contains(s)
+                && matches!(
+                    self.entities[e].kind,
+                    EntityType::Person | EntityType::Organization
+                )
+        })?;
+        let mut principal = self.entities[pe].name.clone();
+        // "Clinton campaign spokesman": the words between the principal and the role.
+        if pm.end <= role_span.start {
+            let between = self.text[pm.end..role_span.start].trim();
+            let between = between
+                .trim_start_matches("'s")
+                .trim_start_matches("\u{2019}s")
+                .trim_start_matches(['\'', '\u{2019}'])
+                .trim();
+            let plain = !between.is_empty()
+                && between.split_whitespace().count() <= 2
+                && between
+                    .chars()
+                    .all(|c| c.is_lowercase() || c == ' ' || c == '-');
+            if plain {
+                principal = format!("{principal} {between}");
+            }
+        }
+        Some((role, Some(principal)))
     }
 
     /// Whether a quotation holds `m`.
@@ -270,6 +404,40 @@ impl Context<'_> {
             entity: Some(e),
             description: None,
             affiliation: None,
+            role: None,
+            issuer: None,
+            via: Via::Name,
+            evidence: Evidence::FullName,
+            antecedent: None,
+            confidence: 0.0,
+            gender: (kind == SpeakerType::Person).then_some(self.genders[e]),
+        }
+    }
+
+    /// The speaker entity `e`, found by `evidence` through the mention `antecedent`.
+    fn resolved(&self, e: usize, evidence: Evidence, antecedent: Span) -> (Speaker, Evidence) {
+        let speaker = Speaker {
+            via: evidence.via(),
+            antecedent: Some(antecedent),
+            ..self.entity_speaker(e)
+        };
+        (speaker, evidence)
+    }
+
+    /// The speaker entity `e` named in the source `span` itself: `name` when the source holds
+    /// the entity's fullest form, else `alias` with that fullest mention as the antecedent.
+    fn named_in(&self, e: usize, span: Span, evidence: Evidence) -> (Speaker, Evidence) {
+        let entity = &self.entities[e];
+        let full = entity.mentions.iter().copied().find(|m| {
+            m.slice(self.text)
+                .split_whitespace()
+                .eq(entity.name.split_whitespace())
+        });
+        match full {
+            Some(m) if !span.contains(m) && evidence == Evidence::FullName => {
+                self.resolved(e, Evidence::ShortName, m)
+            }
+            _ => (self.entity_speaker(e), evidence),
         }
     }
 
@@ -293,12 +461,23 @@ impl Context<'_> {
             entity: None,
             description: described.then_some(description),
             affiliation,
+            role: None,
+            issuer: None,
+            via: Via::None,
+            evidence: Evidence::Unknown,
+            antecedent: None,
+            confidence: 0.0,
+            gender: None,
         }
     }
 
-    /// The speaker of a source span, and whether it was reached through a pronoun or a nominal
-    /// (so that the span becomes a new mention of the entity).
-    fn speaker(&self, span: Span, last_speaker: Option<(usize, Span)>) -> (Speaker, bool) {
+    /// The speaker of a source span and the evidence that named it.
+    fn speaker(
+        &self,
+        span: Span,
+        last_speaker: Option<(usize, Span)>,
+        byline: Option<&str>,
+    ) -> (Speaker, Evidence) {
         let phrase = span
             .slice(self.text)
             .split_whitespace()
@@ -310,18 +489,17 @@ impl Context<'_> {
             .filter(|w| !w.is_empty())
             .collect();
         let head = words.last().copied().unwrap_or("");
-        let inside: Vec<usize> = self
+        let inside: Vec<(Span, usize)> = self
             .named_from(span.start, span.end)
             .iter()
             .filter(|(s, _)| span.contains(*s))
-            .map(|&(_, e)| e)
+            .copied()
             .collect();
         // The person the phrase is about: "Sessions' spokeswoman Sarah Isgur Flores" is
         // Isgur Flores, so a possessive name is passed over when another person follows.
-        let persons: Vec<(Span, usize)> = self
-            .named_from(span.start, span.end)
+        let persons: Vec<(Span, usize)> = inside
             .iter()
-            .filter(|(s, e)| span.contains(*s) && self.entities[*e].kind == EntityType::Person)
+            .filter(|(_, e)| self.entities[*e].kind == EntityType::Person)
             .copied()
             .collect();
         let anonymous_marked = ANONYMITY_MARKERS.iter().any(|m| lower.contains(m));
@@ -354,7 +532,7 @@ impl Context<'_> {
             self.named
                 .iter()
                 .find(|(s, _)| s.start <= ts.start && ts.end <= s.end)
-                .map(|&(_, e)| e)
+                .copied()
         };
         // Without a usable head: the first person named who is not a possessive.
         let first_person = || {
@@ -362,12 +540,13 @@ impl Context<'_> {
                 .iter()
                 .find(|(s, _)| !self.is_possessive(*s))
                 .or(persons.first())
-                .map(|&(_, e)| e)
+                .copied()
         };
         let mut role_noun = false;
-        let person = match head_tok {
+        let person: Option<((Span, usize), Evidence)> = match head_tok {
             Some(h) => match named_at(h) {
-                Some(e) => (self.entities[e].kind == EntityType::Person).then_some(e),
+                Some((m, e)) => (self.entities[e].kind == EntityType::Person)
+                    .then_some(((m, e), Evidence::FullName)),
                 None => {
                     // A name in apposition inside the span ("A lawyer for the news outlets,
                     // David Schulz,": the parse may hang it on "outlets").
@@ -385,59 +564,87 @@ impl Context<'_> {
                         .filter(|c| within.contains(c));
                     let noun = counted.unwrap_or(h);
                     role_noun = appos.is_none() && !document && self.tag_in(noun, &["NN", "NNS"]);
-                    appos.or_else(|| (!role_noun).then(&first_person).flatten())
+                    appos.map(|a| (a, Evidence::Apposition)).or_else(|| {
+                        (!role_noun)
+                            .then(&first_person)
+                            .flatten()
+                            .map(|p| (p, Evidence::FirstPerson))
+                    })
                 }
             },
-            None => first_person(),
+            None => first_person().map(|p| (p, Evidence::FirstPerson)),
         };
 
-        if let Some(e) = person.filter(|_| !anonymous_marked) {
-            return (self.entity_speaker(e), false);
+        if let Some(((m, e), evidence)) = person.filter(|_| !anonymous_marked) {
+            let (mut speaker, evidence) = match evidence {
+                Evidence::Apposition => self.resolved(e, evidence, m),
+                _ => self.named_in(e, span, evidence),
+            };
+            // A representative: the role noun and the principal named before the person
+            // ("Clinton campaign spokesman Brian Fallon", "Stein spokeswoman Melezia
+            // Figueroa").
+            if let Some((role, principal)) = self.representative(span, m, &inside) {
+                speaker.role = Some(role);
+                speaker.affiliation = principal;
+            }
+            return (speaker, evidence);
         }
         if OUTLETS.contains(&lower.as_str()) {
             return match inside.first() {
-                Some(&e) => (
+                Some(&(_, e)) => (
                     Speaker {
                         kind: SpeakerType::Organization,
+                        gender: None,
                         ..self.entity_speaker(e)
                     },
-                    false,
+                    Evidence::Outlet,
                 ),
                 None => (
                     self.phrase_speaker(&phrase, SpeakerType::Organization, None),
-                    false,
+                    Evidence::OrganizationPhrase,
                 ),
             };
         }
         if words.len() == 1 && RELATIVE_PRONOUNS.contains(&head) {
-            if let Some(e) = self.relative_antecedent(span, head) {
-                return (self.entity_speaker(e), true);
+            if let Some((m, e)) = self.relative_antecedent(span, head) {
+                return self.resolved(e, Evidence::Relative, m);
             }
             return (
                 self.phrase_speaker(&phrase, SpeakerType::Unknown, None),
-                false,
+                Evidence::PronounUnresolved,
             );
         }
         if words.len() == 1 && (MALE_PRONOUNS.contains(&head) || FEMALE_PRONOUNS.contains(&head)) {
             let female = FEMALE_PRONOUNS.contains(&head);
-            let continued = last_speaker.filter(|&(e, at)| self.continues(e, at, span, female));
-            if let Some(e) = continued
-                .map(|(e, _)| e)
-                .or_else(|| self.pronoun_antecedent(span, female))
+            let continued = last_speaker
+                .filter(|&(e, at)| self.continues(e, at, span, female))
+                .and_then(|(e, _)| {
+                    let m = self.last_mention_before(e, span.start)?;
+                    Some(((m, e), Evidence::PronounContinued))
+                });
+            if let Some(((m, e), evidence)) =
+                continued.or_else(|| self.pronoun_antecedent(span, female))
             {
-                return (self.entity_speaker(e), true);
+                return self.resolved(e, evidence, m);
             }
             return (
                 self.phrase_speaker(&phrase, SpeakerType::Unknown, None),
-                false,
+                Evidence::PronounUnresolved,
             );
+        }
+        // The writer's own "I", outside quotation marks, is the byline.
+        if words == ["i"] && !self.in_marks(span) {
+            if let Some(speaker) = byline.and_then(|b| self.byline_speaker(b)) {
+                return (speaker, Evidence::Byline);
+            }
         }
         if words.len() == 1 && PLURAL_PRONOUNS.contains(&head) {
             return (
                 self.phrase_speaker(&phrase, SpeakerType::Group, None),
-                false,
+                Evidence::PluralPronoun,
             );
         }
+        let inside_entities: Vec<usize> = inside.iter().map(|&(_, e)| e).collect();
         // "a Justice official", "officials", "sources familiar with"; not "the official".
         let definite = words.first().is_some_and(|w| *w == "the");
         if anonymous_marked || ANONYMOUS_HEADS.contains(&head) && !definite {
@@ -445,9 +652,9 @@ impl Context<'_> {
                 self.phrase_speaker(
                     &phrase,
                     SpeakerType::Anonymous,
-                    affiliation(&lower, &inside, self),
+                    affiliation(&lower, &inside_entities, self),
                 ),
-                false,
+                Evidence::Anonymous,
             );
         }
         let description = match words.first() {
@@ -455,89 +662,109 @@ impl Context<'_> {
             _ if inside.is_empty() && words.len() <= 3 => Some(&words[..]),
             _ => None,
         };
-        if let Some(e) = description.and_then(|d| self.nominal_antecedent(span, d)) {
-            return (self.entity_speaker(e), true);
+        if let Some(((m, e), evidence)) = description.and_then(|d| self.nominal_antecedent(span, d))
+        {
+            return self.resolved(e, evidence, m);
         }
         if DOCUMENT_HEADS.contains(&head) {
             // A document named with its issuer ("A Quinnipiac University poll", "a study by
             // Harvard") speaks for the issuer: the first organisation or person named in it.
-            let issuer = inside.iter().copied().find(|&e| {
-                matches!(
-                    self.entities[e].kind,
-                    EntityType::Organization | EntityType::Person
-                )
-            });
-            let speaker = match issuer {
-                Some(e) => Speaker {
-                    kind: SpeakerType::Document,
-                    description: Some(phrase.clone()),
-                    ..self.entity_speaker(e)
-                },
-                None => match words
+            let within_issuer = inside
+                .iter()
+                .copied()
+                .find(|&(_, e)| {
+                    matches!(
+                        self.entities[e].kind,
+                        EntityType::Organization | EntityType::Person
+                    )
+                })
+                .map(|found| (found, Evidence::IssuerInside));
+            // "the poll" after "A Bloomberg poll shows": the issuer named with the same kind
+            // of document earlier.
+            let issuer = within_issuer.or_else(|| {
+                words
                     .first()
                     .filter(|w| matches!(**w, "the" | "this" | "these"))
                     .and_then(|_| self.document_issuer(span, head))
-                {
-                    // "the poll" after "A Bloomberg poll shows": the issuer named with the
-                    // same kind of document earlier.
-                    Some(e) => Speaker {
+                    .map(|found| (found, Evidence::IssuerEarlier))
+            });
+            return match issuer {
+                Some(((m, e), evidence)) => {
+                    let name = self.entities[e].name.clone();
+                    let speaker = Speaker {
                         kind: SpeakerType::Document,
                         description: Some(phrase.clone()),
+                        issuer: Some(name),
+                        gender: None,
+                        via: Via::Issuer,
+                        antecedent: Some(m),
                         ..self.entity_speaker(e)
-                    },
-                    None => self.phrase_speaker(&phrase, SpeakerType::Document, None),
-                },
+                    };
+                    (speaker, evidence)
+                }
+                None => (
+                    self.phrase_speaker(&phrase, SpeakerType::Document, None),
+                    Evidence::Document,
+                ),
             };
-            return (speaker, false);
         }
         if ANONYMOUS_HEADS.contains(&head) {
             return (
                 self.phrase_speaker(
                     &phrase,
                     SpeakerType::Anonymous,
-                    affiliation(&lower, &inside, self),
+                    affiliation(&lower, &inside_entities, self),
                 ),
-                false,
+                Evidence::Anonymous,
             );
         }
-        if let Some(&e) = inside.last().filter(|_| !role_noun) {
+        if let Some(&(_, e)) = inside.last().filter(|_| !role_noun) {
             let mut speaker = self.entity_speaker(e);
             if speaker.kind == SpeakerType::Group {
                 speaker.description = Some(phrase);
             }
-            return (speaker, false);
+            return (speaker, Evidence::NameInside);
         }
         if let Some(e) = self.name_like_antecedent(&phrase) {
-            return (self.entity_speaker(e), true);
+            if let Some(m) = self
+                .last_mention_before(e, span.start)
+                .or_else(|| self.mentions_of[e].first().map(|&i| self.named[i].0))
+            {
+                return self.resolved(e, Evidence::Surname, m);
+            }
         }
         if GROUP_HEADS.contains(&head) {
             return (
                 self.phrase_speaker(&phrase, SpeakerType::Group, None),
-                false,
+                Evidence::Group,
             );
         }
         if ORGANIZATION_HEADS.contains(&head) {
             return (
                 self.phrase_speaker(&phrase, SpeakerType::Organization, None),
-                false,
+                Evidence::OrganizationPhrase,
             );
         }
         (
             self.phrase_speaker(&phrase, SpeakerType::Unknown, None),
-            false,
+            Evidence::Unknown,
         )
     }
 
     /// The person a pronoun source refers to: the first person named (outside quotations) in
     /// the pronoun's sentence before it, else in each of the three sentences before, nearest
     /// first. "she" skips persons known to be men and the reverse.
-    fn pronoun_antecedent(&self, span: Span, female: bool) -> Option<usize> {
+    fn pronoun_antecedent(&self, span: Span, female: bool) -> Option<((Span, usize), Evidence)> {
         let sent = self.seg.sentence_of(self.seg.token_at(span.start));
         let floor = sent.saturating_sub(6);
         let (wanted, excluded) = pronoun_genders(female);
         // First a subject-like person known to have the pronoun's gender, then one not known
         // to differ, then any person not known to differ.
-        for (strict, subjects_only) in [(true, true), (false, true), (false, false)] {
+        for (strict, subjects_only, evidence) in [
+            (true, true, Evidence::PronounGendered),
+            (false, true, Evidence::PronounSubject),
+            (false, false, Evidence::PronounAny),
+        ] {
             for s in (floor..=sent).rev() {
                 let sspan = self.seg.sentences[s].span;
                 let limit = if s == sent { span.start } else { sspan.end };
@@ -547,14 +774,14 @@ impl Context<'_> {
                     .filter(|(m, _)| m.end <= limit)
                     .filter(|(m, _)| !self.in_quotation(*m))
                     .filter(|(m, _)| !subjects_only || self.subject_like(*m))
-                    .map(|&(_, e)| e)
-                    .find(|&e| {
+                    .copied()
+                    .find(|&(_, e)| {
                         let g = self.genders[e];
                         self.entities[e].kind == EntityType::Person
                             && if strict { g == wanted } else { g != excluded }
                     });
-                if found.is_some() {
-                    return found;
+                if let Some(found) = found {
+                    return Some((found, evidence));
                 }
             }
         }
@@ -589,7 +816,7 @@ impl Context<'_> {
     /// The issuer of a definite document ("the poll"): the organisation or person named just
     /// before an earlier mention of the same document noun ("A Bloomberg poll", "the
     /// Reuters/Ipsos poll"), the nearest of the last `ISSUER_LOOKBACK` name mentions.
-    fn document_issuer(&self, span: Span, head: &str) -> Option<usize> {
+    fn document_issuer(&self, span: Span, head: &str) -> Option<(Span, usize)> {
         let before = self.named_from(0, span.start);
         before
             .iter()
@@ -613,13 +840,13 @@ impl Context<'_> {
                     w.chars()
                         .all(|c| c.is_alphanumeric() || c == '-' || c == '/')
                 });
-                clean.then_some(e)
+                clean.then_some((m, e))
             })
     }
 
     /// The antecedent of "who" / "which" / "that": the name just before it, separated by a
     /// comma or nothing ("Trump, who said ...").
-    fn relative_antecedent(&self, span: Span, head: &str) -> Option<usize> {
+    fn relative_antecedent(&self, span: Span, head: &str) -> Option<(Span, usize)> {
         let (m, e) = self
             .named_from(0, span.start)
             .iter()
@@ -634,7 +861,7 @@ impl Context<'_> {
         } else {
             true
         };
-        (joined && between.len() <= 3 && agrees).then_some(*e)
+        (joined && between.len() <= 3 && agrees).then_some((*m, *e))
     }
 
     /// The syntactic head of a source span: of its tokens (punctuation aside) whose head in
@@ -659,15 +886,15 @@ impl Context<'_> {
     fn appositive_person(
         &self,
         within: Range<usize>,
-        named_at: &dyn Fn(usize) -> Option<usize>,
-    ) -> Option<usize> {
+        named_at: &dyn Fn(usize) -> Option<(Span, usize)>,
+    ) -> Option<(Span, usize)> {
         let parse = &self.syntax.parse;
         within
             .clone()
             .filter(|&t| {
                 parse.label(t) == Label::APPOS && parse.head(t).is_some_and(|h| within.contains(&h))
             })
-            .find_map(|t| named_at(t).filter(|&e| self.entities[e].kind == EntityType::Person))
+            .find_map(|t| named_at(t).filter(|&(_, e)| self.entities[e].kind == EntityType::Person))
     }
 
     /// Whether token `t`'s tag is one of `tags`.
@@ -712,7 +939,7 @@ impl Context<'_> {
 
     /// The entity a definite description refers to: "the President" → the last-mentioned
     /// entity with the title "president" (or one ending in "president").
-    fn nominal_antecedent(&self, span: Span, words: &[&str]) -> Option<usize> {
+    fn nominal_antecedent(&self, span: Span, words: &[&str]) -> Option<((Span, usize), Evidence)> {
         let skip = [
             "former",
             "u.s.",
@@ -743,11 +970,12 @@ impl Context<'_> {
             })
         });
         // "the Times" → The New York Times, "the agency" → the Environmental Protection Agency.
-        titled.or_else(|| {
+        titled.map(|t| (t, Evidence::DescriptionTitle)).or_else(|| {
             self.last_named_before(span, |e| {
                 self.entities[e].kind == EntityType::Organization
                     && name_words(&self.entities[e].name).iter().any(|w| w == head)
             })
+            .map(|t| (t, Evidence::DescriptionName))
         })
     }
 

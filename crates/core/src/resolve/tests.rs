@@ -129,3 +129,169 @@ fn a_definite_document_takes_the_issuer_named_with_it_before() {
         ],
     );
 }
+
+/// Runs the default pipeline and renders each attribution's speaker with its provenance:
+/// `source → name [via, role, affiliation]`.
+fn provenance(text: &str) -> Vec<String> {
+    let article = Article {
+        text: text.to_string(),
+        ..Default::default()
+    };
+    let analysis = Pipeline::new().analyze(&article);
+    analysis
+        .attributions
+        .iter()
+        .filter_map(|a| {
+            let s = a.speaker.as_ref()?;
+            let src = a.source.first()?.cover(*a.source.last()?).slice(text);
+            Some(format!(
+                "{src} → {} [{}, {}, {}]",
+                s.name,
+                s.via.as_str(),
+                s.role.as_deref().unwrap_or("-"),
+                s.affiliation.as_deref().unwrap_or("-"),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn spokespeople_lawyers_and_aides_speak_for_themselves() {
+    // Ten sentences of our own: the person who spoke is the speaker, never the principal.
+    let cases: &[(&str, &str)] = &[
+        (
+            "Hillary Clinton campaigned in Ohio. Clinton campaign spokesman Brian Fallon said the \
+             report was wrong.",
+            "Brian Fallon",
+        ),
+        (
+            "Donald Trump spoke in Iowa. Trump campaign spokesman Jason Miller said the polls were \
+             rigged.",
+            "Jason Miller",
+        ),
+        (
+            "Jill Stein filed for a recount. Stein spokeswoman Melezia Figueroa said the count \
+             would start Monday.",
+            "Melezia Figueroa",
+        ),
+        (
+            "Jeff Sessions met the envoy twice. Sessions' spokeswoman Sarah Isgur Flores said \
+             there was nothing misleading about his answer.",
+            "Sarah Isgur Flores",
+        ),
+        (
+            "Bryan Pagliano refused to testify. An attorney for Pagliano, Mark MacDougall, said \
+             his client would not appear.",
+            "Mark MacDougall",
+        ),
+        (
+            "Paul Manafort resigned in August. Manafort's lawyer Kevin Downing said the charges \
+             were ridiculous.",
+            "Kevin Downing",
+        ),
+        (
+            "Marco Rubio spoke in Miami. Rubio adviser Todd Harris said the senator would stay \
+             in the race.",
+            "Todd Harris",
+        ),
+        (
+            "Bernie Sanders won the state. Sanders campaign manager Jeff Weaver said the \
+             superdelegates should listen.",
+            "Jeff Weaver",
+        ),
+        (
+            "Ted Cruz attacked the front-runner. Cruz spokeswoman Alice Stewart said the senator \
+             had never changed his views.",
+            "Alice Stewart",
+        ),
+        (
+            "Barack Obama signed the order. White House press secretary Josh Earnest said the \
+             president acted within his powers.",
+            "Josh Earnest",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (text, speaker) in cases {
+        let got = provenance(text);
+        let named = got.iter().any(|g| {
+            g.split(" → ")
+                .nth(1)
+                .is_some_and(|rest| rest.starts_with(&format!("{speaker} [")))
+        });
+        if !named {
+            wrong.push(format!("{text:?}: {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // The principal and the role are kept.
+    let fallon = provenance(cases[0].0);
+    assert!(
+        fallon
+            .iter()
+            .any(|g| g.ends_with("Brian Fallon [name, spokesman, Hillary Clinton campaign]")),
+        "{fallon:?}"
+    );
+}
+
+#[test]
+fn inferred_speakers_say_how_and_from_which_mention() {
+    let text = "Attorney General Jeff Sessions met the envoy. \"It is false,\" he said. \
+                Sessions added that he would not resign.";
+    let article = Article {
+        text: text.to_string(),
+        ..Default::default()
+    };
+    let analysis = Pipeline::new().analyze(&article);
+    let speakers: Vec<&crate::resolve::Speaker> = analysis
+        .attributions
+        .iter()
+        .filter_map(|a| a.speaker.as_ref())
+        .collect();
+    let he = speakers
+        .iter()
+        .find(|s| s.via == crate::resolve::Via::Pronoun)
+        .expect("the pronoun source is resolved");
+    assert_eq!(he.name, "Jeff Sessions");
+    assert_eq!(
+        he.antecedent.map(|a| a.slice(text)),
+        Some("Jeff Sessions"),
+        "the pronoun points at the mention it was resolved to"
+    );
+    assert!(
+        he.gender.is_some(),
+        "a person speaker has a gender, unknown or not"
+    );
+    assert!((0.0..=1.0).contains(&he.confidence));
+    let alias = speakers
+        .iter()
+        .find(|s| s.via == crate::resolve::Via::Alias)
+        .expect("the surname source is an alias");
+    assert_eq!(
+        alias.antecedent.map(|a| a.slice(text)),
+        Some("Jeff Sessions")
+    );
+}
+
+#[test]
+fn the_writers_own_i_is_the_byline() {
+    let text = "I have covered the senator for a decade. I believe the bill will pass, \
+                whatever the leaders say.";
+    let article = Article {
+        text: text.to_string(),
+        meta: crate::article::Meta {
+            byline: Some("By Jane Roe".to_string()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let analysis = Pipeline::new().analyze(&article);
+    let i = analysis
+        .attributions
+        .iter()
+        .filter_map(|a| a.speaker.as_ref())
+        .find(|s| s.via == crate::resolve::Via::Byline)
+        .expect("the writer's I is resolved to the byline");
+    assert_eq!(i.name, "Jane Roe");
+    assert_eq!(i.kind, SpeakerType::Person);
+    assert_eq!(i.antecedent, None);
+}
