@@ -165,6 +165,10 @@ enum Command {
         /// Seed of the shuffling (overrides the config's).
         #[arg(long)]
         seed: Option<u64>,
+        /// For `--task speaker-confidence`: hand-judged referents of train articles (the
+        /// format of ../shared/data/speakers/dev.jsonl) [default: data/speakers/train.jsonl].
+        #[arg(long)]
+        referents: Option<PathBuf>,
     },
     /// Measure extract throughput (words/s, articles/s) on one thread, model load excluded.
     ///
@@ -508,7 +512,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             task,
             config,
             seed,
-        } => train::run(task, &train_path, &dev, &out, config.as_deref(), seed),
+            referents,
+        } => train::run(
+            task,
+            &train_path,
+            &dev,
+            &out,
+            config.as_deref(),
+            seed,
+            referents.as_deref(),
+        ),
         Command::Bench {
             paths,
             repeat,

@@ -10,6 +10,9 @@ use verbatim_core::pos::{train_tagger, PosTagger, PosTrainConfig};
 use verbatim_core::tag::{train_ner, NerTrainConfig, Tagger};
 use verbatim_core::{corpus, eval, Pipeline};
 
+/// Where `train --task speaker-confidence` finds the hand-judged train referents by default.
+const DEFAULT_REFERENTS: &str = "data/speakers/train.jsonl";
+
 /// What to train.
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum TrainTask {
@@ -27,8 +30,9 @@ pub enum TrainTask {
     /// from train (dev is not used).
     NameBreaks,
     /// How often each resolver rule names the right speaker (`speaker_confidence.tsv`): the
-    /// embedded pipeline on train's gold sources against CoreNLP's coreference (dev is not
-    /// used).
+    /// embedded pipeline on train's gold sources against the hand-judged train referents
+    /// (`--referents`, default data/speakers/train.jsonl) and CoreNLP's coreference (dev is
+    /// not used).
     SpeakerConfidence,
 }
 
@@ -39,6 +43,7 @@ pub fn run(
     out_dir: &Path,
     config_path: Option<&Path>,
     seed: Option<u64>,
+    referents: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let config_text = match config_path {
         Some(p) => Some(std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?),
@@ -120,7 +125,27 @@ pub fn run(
             ("name_breaks.tsv", table.into_bytes())
         }
         TrainTask::SpeakerConfidence => {
-            let table = eval::learn_speaker_confidence(&Pipeline::new(), &train_docs);
+            let path = referents.unwrap_or(Path::new(DEFAULT_REFERENTS));
+            let raw = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "{}: the hand-judged train referents (give --referents PATH)",
+                    path.display()
+                )
+            })?;
+            let judged = eval::read_referents(&raw)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if let Some(i) = judged
+                .iter()
+                .find(|i| !train_docs.iter().any(|d| d.id == i.id))
+            {
+                anyhow::bail!(
+                    "{}: item of article {} that {} does not hold: the referents must be of train articles",
+                    path.display(),
+                    i.id,
+                    train_path.display()
+                );
+            }
+            let table = eval::learn_speaker_confidence(&Pipeline::new(), &train_docs, &judged);
             ("speaker_confidence.tsv", table.into_bytes())
         }
     };

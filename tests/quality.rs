@@ -78,7 +78,9 @@ fn speaker_confidence_table_is_trains() {
         return;
     };
     let train = corpus::read_jsonl(&shared.join("data/polnear/train.jsonl")).unwrap();
-    let counted = verbatim_core::eval::learn_speaker_confidence(&Pipeline::new(), &train);
+    let judged = std::fs::read_to_string(workspace().join("data/speakers/train.jsonl")).unwrap();
+    let judged = eval::read_referents(&judged).unwrap();
+    let counted = eval::learn_speaker_confidence(&Pipeline::new(), &train, &judged);
     let committed =
         std::fs::read_to_string(workspace().join("models/speaker_confidence.tsv")).unwrap();
     assert!(

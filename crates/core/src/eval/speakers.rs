@@ -515,29 +515,61 @@ impl fmt::Display for ReferentScore {
     }
 }
 
-/// The counts behind `models/speaker_confidence.tsv`: the gold sources of `docs` (train)
-/// resolved by `pipeline`, scored against their silver referents (names included), right
-/// and total per resolver rule.
-pub fn learn_speaker_confidence(pipeline: &Pipeline, docs: &[GoldDoc]) -> String {
-    let items = silver_referents(docs, true);
-    let preds = predicted_sources(pipeline, docs, true);
-    let score = score_referents(&items, &preds);
+/// How many hand-judged items a rule needs before its confidence is counted on them rather
+/// than on the silver referents.
+const MIN_JUDGED: u64 = 10;
+
+/// Right and total per resolver rule, for the outcomes `keep` lets through.
+fn rule_counts(
+    score: &ReferentScore,
+    keep: impl Fn(&ReferentOutcome, Evidence) -> bool,
+) -> std::collections::BTreeMap<Evidence, (u64, u64)> {
     let mut counts: std::collections::BTreeMap<Evidence, (u64, u64)> = Default::default();
     for o in &score.outcomes {
         let Some(evidence) = o.got.as_ref().and_then(|g| g.evidence) else {
             continue;
         };
-        // A chain without a name is mostly a chain CoreNLP broke ("The president" linked to
-        // nothing): a rule that names someone is judged on the items whose chain names
-        // someone.
-        if evidence.via() != crate::resolve::Via::None && o.item.referent.is_none() {
+        if !keep(o, evidence) {
             continue;
         }
         let c = counts.entry(evidence).or_default();
         c.0 += u64::from(o.right);
         c.1 += 1;
     }
-    crate::resolve::confidence::write_table(&counts)
+    counts
+}
+
+/// The counts behind `models/speaker_confidence.tsv`: the gold sources of `docs` (train)
+/// resolved by `pipeline`, scored per resolver rule against `judged`, hand-judged referents
+/// of train articles, for every rule they show at least `MIN_JUDGED` times, and for the
+/// others (the name rules: judged items are non-name sources) against the silver referents
+/// of CoreNLP's coreference, names included.
+pub fn learn_speaker_confidence(
+    pipeline: &Pipeline,
+    docs: &[GoldDoc],
+    judged: &[ReferentItem],
+) -> String {
+    let preds = predicted_sources(pipeline, docs, true);
+    let hand = rule_counts(&score_referents(judged, &preds), |_, _| true);
+    // A chain without a name is mostly a chain CoreNLP broke ("The president" linked to
+    // nothing): a rule that names someone is counted on the items whose chain names someone.
+    let silver = rule_counts(
+        &score_referents(&silver_referents(docs, true), &preds),
+        |o, evidence| evidence.via() == crate::resolve::Via::None || o.item.referent.is_some(),
+    );
+    let mut table = std::collections::BTreeMap::new();
+    for e in Evidence::ALL {
+        let judged = hand.get(&e).copied().filter(|c| c.1 >= MIN_JUDGED);
+        let row = match judged {
+            Some((right, total)) => (right, total, "judged"),
+            None => {
+                let (right, total) = silver.get(&e).copied().unwrap_or((0, 0));
+                (right, total, "silver")
+            }
+        };
+        table.insert(e, row);
+    }
+    crate::resolve::confidence::write_table(&table)
 }
 
 /// The gold attributions of a document as pipeline attributions (byte spans), for resolving

@@ -192,17 +192,21 @@ pub fn confidence(evidence: Evidence) -> f64 {
 }
 
 /// The table `verbatim train --task speaker-confidence` writes: one row per evidence kind
-/// with its right and total counts, in [`Evidence::ALL`] order.
-pub fn write_table(counts: &std::collections::BTreeMap<Evidence, (u64, u64)>) -> String {
+/// with its right and total counts and what they were counted against (`judged`: hand-judged
+/// referents of train articles; `silver`: CoreNLP's coreference), in [`Evidence::ALL`] order.
+pub fn write_table(
+    counts: &std::collections::BTreeMap<Evidence, (u64, u64, &'static str)>,
+) -> String {
     let mut out = String::from(
-        "# How often a speaker found by each kind of evidence is right, on PolNeAR train's\n\
-         # gold sources against the silver referents of CoreNLP's coreference.\n\
+        "# How often a speaker found by each resolver rule is right, on PolNeAR train's gold\n\
+         # sources: against hand-judged referents (data/speakers/train.jsonl) where they show\n\
+         # the rule at least 10 times, else against CoreNLP's coreference (silver).\n\
          # Written by `verbatim train --task speaker-confidence`; see models/README.md.\n\
-         # evidence\tright\ttotal\n",
+         # evidence\tright\ttotal\tcounted on\n",
     );
     for e in Evidence::ALL {
-        let (right, total) = counts.get(&e).copied().unwrap_or((0, 0));
-        out.push_str(&format!("{}\t{right}\t{total}\n", e.as_str()));
+        let (right, total, against) = counts.get(&e).copied().unwrap_or((0, 0, "silver"));
+        out.push_str(&format!("{}\t{right}\t{total}\t{against}\n", e.as_str()));
     }
     out
 }
@@ -224,7 +228,7 @@ mod tests {
     #[test]
     fn the_table_round_trips() {
         let mut c = std::collections::BTreeMap::new();
-        c.insert(Evidence::Anonymous, (40, 50));
+        c.insert(Evidence::Anonymous, (40, 50, "judged"));
         let table = write_table(&c);
         let map = parse(&table);
         assert_eq!(map["anonymous"], (40, 50));
