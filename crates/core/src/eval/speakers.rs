@@ -517,7 +517,7 @@ impl fmt::Display for ReferentScore {
 
 /// How many hand-judged items a rule needs before its confidence is counted on them rather
 /// than on the silver referents.
-const MIN_JUDGED: u64 = 10;
+const MIN_JUDGED: u64 = 3;
 
 /// Right and total per resolver rule, for the outcomes `keep` lets through.
 fn rule_counts(

@@ -32,6 +32,8 @@ pub enum Evidence {
     PronounAny,
     /// A singular pronoun nobody could be found for.
     PronounUnresolved,
+    /// "his campaign": the campaign of the person the pronoun is.
+    CampaignOf,
     /// "they", "we": a group.
     PluralPronoun,
     /// An anonymous source ("officials", "a senior aide").
@@ -40,6 +42,8 @@ pub enum Evidence {
     DescriptionTitle,
     /// A description resolved by a word of an organisation's name ("the agency").
     DescriptionName,
+    /// A definite organisation noun ("the company") resolved to the organisation named last.
+    DescriptionNearest,
     /// A document with its issuer named inside the source ("A Quinnipiac poll").
     IssuerInside,
     /// A definite document whose issuer was named with it earlier ("the poll").
@@ -61,7 +65,7 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    pub const ALL: [Evidence; 24] = [
+    pub const ALL: [Evidence; 26] = [
         Evidence::FullName,
         Evidence::ShortName,
         Evidence::FirstPerson,
@@ -73,10 +77,12 @@ impl Evidence {
         Evidence::PronounSubject,
         Evidence::PronounAny,
         Evidence::PronounUnresolved,
+        Evidence::CampaignOf,
         Evidence::PluralPronoun,
         Evidence::Anonymous,
         Evidence::DescriptionTitle,
         Evidence::DescriptionName,
+        Evidence::DescriptionNearest,
         Evidence::IssuerInside,
         Evidence::IssuerEarlier,
         Evidence::Document,
@@ -102,10 +108,12 @@ impl Evidence {
             Evidence::PronounSubject => "pronoun-subject",
             Evidence::PronounAny => "pronoun-any",
             Evidence::PronounUnresolved => "pronoun-unresolved",
+            Evidence::CampaignOf => "campaign-of",
             Evidence::PluralPronoun => "plural-pronoun",
             Evidence::Anonymous => "anonymous",
             Evidence::DescriptionTitle => "description-title",
             Evidence::DescriptionName => "description-name",
+            Evidence::DescriptionNearest => "description-nearest",
             Evidence::IssuerInside => "issuer-inside",
             Evidence::IssuerEarlier => "issuer-earlier",
             Evidence::Document => "document",
@@ -133,8 +141,11 @@ impl Evidence {
             | Evidence::PronounContinued
             | Evidence::PronounGendered
             | Evidence::PronounSubject
-            | Evidence::PronounAny => Via::Pronoun,
-            Evidence::DescriptionTitle | Evidence::DescriptionName => Via::Description,
+            | Evidence::PronounAny
+            | Evidence::CampaignOf => Via::Pronoun,
+            Evidence::DescriptionTitle
+            | Evidence::DescriptionName
+            | Evidence::DescriptionNearest => Via::Description,
             Evidence::IssuerInside | Evidence::IssuerEarlier => Via::Issuer,
             Evidence::Byline => Via::Byline,
             Evidence::PronounUnresolved
@@ -159,6 +170,7 @@ impl Evidence {
                 | Evidence::PronounAny
                 | Evidence::DescriptionTitle
                 | Evidence::DescriptionName
+                | Evidence::DescriptionNearest
                 | Evidence::Surname
         )
     }
@@ -200,7 +212,7 @@ pub fn write_table(
     let mut out = String::from(
         "# How often a speaker found by each resolver rule is right, on PolNeAR train's gold\n\
          # sources: against hand-judged referents (data/speakers/train.jsonl) where they show\n\
-         # the rule at least 10 times, else against CoreNLP's coreference (silver).\n\
+         # the rule at least 3 times, else against CoreNLP's coreference (silver).\n\
          # Written by `verbatim train --task speaker-confidence`; see models/README.md.\n\
          # evidence\tright\ttotal\tcounted on\n",
     );

@@ -61,6 +61,9 @@ fn gender(text: &str, e: &Entity) -> Gender {
 /// silver referents: 1, 2, 4 and 8 sentences score within 5 items of each other; 1 is best).
 const SPEAKER_REACH: usize = 1;
 
+/// How many sentences back "the company" looks for the organisation it is.
+const ORGANIZATION_REACH: usize = 2;
+
 /// How many name mentions back a definite document looks for its issuer.
 const ISSUER_LOOKBACK: usize = 40;
 
@@ -250,6 +253,20 @@ impl Context<'_> {
             }
         }
         best.map(|i| self.named[i])
+    }
+
+    /// The organisation named last before `span`, outside quotations, in its sentence or the
+    /// `ORGANIZATION_REACH` sentences before.
+    fn nearest_organization(&self, span: Span) -> Option<(Span, usize)> {
+        let sent = self.seg.sentence_of(self.seg.token_at(span.start));
+        let floor = sent.saturating_sub(ORGANIZATION_REACH);
+        let from = self.seg.sentences[floor].span.start;
+        self.named_from(from, span.start)
+            .iter()
+            .rev()
+            .filter(|(m, _)| m.end <= span.start && !self.in_quotation(*m))
+            .find(|&&(_, e)| self.entities[e].kind == EntityType::Organization)
+            .copied()
     }
 
     /// The last name mention of entity `e` ending at or before byte `pos`.
@@ -638,6 +655,38 @@ impl Context<'_> {
                 return (speaker, Evidence::Byline);
             }
         }
+        // "his campaign", "whose campaign": the campaign of the person the pronoun is.
+        if let [owner, "campaign"] = &words[..] {
+            let found = if MALE_PRONOUNS.contains(owner) || FEMALE_PRONOUNS.contains(owner) {
+                self.pronoun_antecedent(span, FEMALE_PRONOUNS.contains(owner))
+                    .map(|(found, _)| found)
+            } else if *owner == "whose" {
+                self.relative_antecedent(span, "who")
+            } else {
+                None
+            };
+            if let Some((m, e)) =
+                found.filter(|&(_, e)| self.entities[e].kind == EntityType::Person)
+            {
+                let surname = name_words(&self.entities[e].name).pop().unwrap_or_default();
+                let person = &self.entities[e].name;
+                let surname = person
+                    .split_whitespace()
+                    .rev()
+                    .find(|w| w.to_lowercase().starts_with(&surname))
+                    .unwrap_or(person);
+                let speaker = Speaker {
+                    name: format!("{surname} campaign"),
+                    kind: SpeakerType::Organization,
+                    entity: None,
+                    affiliation: Some(person.clone()),
+                    via: Via::Pronoun,
+                    antecedent: Some(m),
+                    ..self.phrase_speaker(&phrase, SpeakerType::Organization, None)
+                };
+                return (speaker, Evidence::CampaignOf);
+            }
+        }
         if words.len() == 1 && PLURAL_PRONOUNS.contains(&head) {
             return (
                 self.phrase_speaker(&phrase, SpeakerType::Group, None),
@@ -665,6 +714,13 @@ impl Context<'_> {
         if let Some(((m, e), evidence)) = description.and_then(|d| self.nominal_antecedent(span, d))
         {
             return self.resolved(e, evidence, m);
+        }
+        // "The company", "the network": the organisation last named, nearby.
+        let singular = head_tok.is_none_or(|h| !self.tag_in(h, &["NNS", "NNPS"]));
+        if definite && singular && words.len() <= 4 && ORGANIZATION_HEADS.contains(&head) {
+            if let Some((m, e)) = self.nearest_organization(span) {
+                return self.resolved(e, Evidence::DescriptionNearest, m);
+            }
         }
         if DOCUMENT_HEADS.contains(&head) {
             // A document named with its issuer ("A Quinnipiac University poll", "a study by

@@ -295,3 +295,23 @@ fn the_writers_own_i_is_the_byline() {
     assert_eq!(i.kind, SpeakerType::Person);
     assert_eq!(i.antecedent, None);
 }
+
+#[test]
+fn a_pronouns_campaign_and_the_company_named_last() {
+    let got = provenance(
+        "Bernie Sanders spoke in Iowa on Monday. His campaign said the crowd was the largest yet.",
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with("His campaign → Sanders campaign [pronoun, -, Bernie Sanders]")),
+        "{got:?}"
+    );
+    let got = provenance(
+        "Exxon Mobil reported a loss on Friday. The company said oil prices would recover.",
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with("The company → Exxon Mobil [description")),
+        "{got:?}"
+    );
+}
