@@ -164,6 +164,19 @@ impl QuoteIndex {
         let index = match dir {
             Some(dir) => {
                 let io = |e: std::io::Error| Error::Search(format!("{}: {e}", dir.display()));
+                // Two processes opening a new store at once would both find no VERSION and
+                // rebuild the folder under each other: the check, the rebuild and the open
+                // are serialised by an advisory lock on a file beside the folder (released
+                // when `_guard` closes it).
+                let mut lock_path = dir.as_os_str().to_owned();
+                lock_path.push(".lock");
+                let _guard = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&lock_path)
+                    .and_then(|f| f.lock().map(|()| f))
+                    .map_err(io)?;
                 let version_file = dir.join("VERSION");
                 let version = std::fs::read_to_string(&version_file).unwrap_or_default();
                 // Owner-only, like the store file whose quotes it indexes.
