@@ -139,13 +139,18 @@ pub struct QuotesArgs {
     /// (shows, found), other. `--cue-class speech,writing` keeps statements only.
     #[arg(long, value_name = "CLASSES", value_delimiter = ',')]
     pub cue_class: Vec<String>,
+    /// Only quotes whose speaker was found with at least this confidence, from 0 to 1
+    /// (`--min-confidence 0.8`: names in the source and well-supported inferences; quotes
+    /// without a resolved speaker never pass).
+    #[arg(long, value_name = "0..1", value_parser = parse_fraction)]
+    pub min_confidence: Option<f64>,
     /// Order: newest first, or best match first (relevance needs --search).
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
     /// List quote clusters instead: each statement carried by several articles once, with
     /// how many articles and altered wordings (takes --speaker and --altered; see `verbatim
     /// cluster ID` for one cluster).
-    #[arg(long, conflicts_with_all = ["search", "outlet", "since", "until", "kind", "cue_class", "sort"])]
+    #[arg(long, conflicts_with_all = ["search", "outlet", "since", "until", "kind", "cue_class", "min_confidence", "sort"])]
     pub cluster: bool,
     /// With --cluster: only clusters where some outlet's wording differs materially.
     #[arg(long, requires = "cluster")]
@@ -520,6 +525,16 @@ fn speaker_label(r: &QuoteRow) -> String {
     }
 }
 
+/// A confidence bound from the command line: a number from 0 to 1.
+fn parse_fraction(v: &str) -> Result<f64, String> {
+    let x: f64 = v
+        .trim()
+        .parse()
+        .map_err(|_| format!("{v:?} is not a number (expected 0 to 1, e.g. 0.8)"))?;
+    verbatim_store::check_min_confidence(x).map_err(|e| e.to_string())?;
+    Ok(x)
+}
+
 fn day_of(published: &Option<String>) -> String {
     published
         .as_deref()
@@ -548,6 +563,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
         cue_classes: args.cue_class,
         article_id: None,
         cluster: None,
+        min_confidence: args.min_confidence,
         order: args.sort.into(),
         limit: args.page.limit,
         offset: args.page.offset,
@@ -863,6 +879,7 @@ mod tests {
             speaker: None,
             speaker_id: None,
             speaker_type: None,
+            speaker_gender: None,
             resolved: None,
             cluster: None,
             altered: false,

@@ -50,6 +50,9 @@ pub struct QuoteQuery {
     pub article_id: Option<i64>,
     /// Only the quotes of this cluster.
     pub cluster: Option<i64>,
+    /// Only quotes whose speaker was found with at least this confidence, in [0, 1] (quotes
+    /// without a speaker, or stored before schema 6 without a confidence, never pass).
+    pub min_confidence: Option<f64>,
     pub order: Order,
     pub limit: u64,
     pub offset: u64,
@@ -78,10 +81,22 @@ impl Default for QuoteQuery {
             cue_classes: Vec::new(),
             article_id: None,
             cluster: None,
+            min_confidence: None,
             order: Order::Date,
             limit: 20,
             offset: 0,
         }
+    }
+}
+
+/// Checks a minimum speaker confidence: a number from 0 to 1.
+pub fn check_min_confidence(c: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&c) {
+        Ok(())
+    } else {
+        Err(Error::InvalidQuery(format!(
+            "min confidence {c}: expected a number from 0 to 1 (e.g. 0.8)"
+        )))
     }
 }
 
@@ -430,7 +445,9 @@ fn count(conn: &mut dyn Conn, sql: &Sql) -> Result<u64> {
 const QUOTE_COLUMNS: &str = "SELECT a.id, a.article_id, ar.key, a.idx, a.kind, a.source_text,
  a.cue_text, a.content_text, a.source, a.cue, a.content, a.speaker_id, a.speaker_name,
  a.speaker_type, a.speaker_entity, a.speaker_description, a.speaker_affiliation, ar.outlet,
- ar.headline, ar.published, ar.url, sp.name, sp.type, a.cluster_id, a.altered, a.cue_class";
+ ar.headline, ar.published, ar.url, sp.name, sp.type, a.cluster_id, a.altered, a.cue_class,
+ a.speaker_role, a.speaker_issuer, a.speaker_via, a.speaker_evidence, a.speaker_antecedent,
+ a.speaker_confidence, a.speaker_gender, sp.gender";
 
 /// The tables behind [`QUOTE_COLUMNS`].
 const QUOTE_TABLES: &str = " FROM attributions a JOIN articles ar ON ar.id = a.article_id
@@ -443,12 +460,23 @@ fn spans(v: &Value) -> Result<Vec<[usize; 2]>> {
 }
 
 fn quote_row(r: &Row) -> Result<QuoteRow> {
+    let antecedent: Option<[usize; 2]> = r[30]
+        .text()
+        .map(|a| serde_json::from_str(&a))
+        .transpose()?;
     let resolved = r[12].text().map(|name| SpeakerRef {
         name,
         kind: r[13].text().unwrap_or_default(),
         entity: r[14].int(),
         description: r[15].text(),
         affiliation: r[16].text(),
+        role: r[26].text(),
+        issuer: r[27].text(),
+        via: r[28].text(),
+        evidence: r[29].text(),
+        antecedent,
+        confidence: r[31].real(),
+        gender: r[32].text(),
     });
     Ok(QuoteRow {
         id: r[0].int().unwrap_or_default(),
@@ -466,6 +494,7 @@ fn quote_row(r: &Row) -> Result<QuoteRow> {
         speaker: r[21].text(),
         speaker_id: r[11].int(),
         speaker_type: r[22].text(),
+        speaker_gender: r[33].text(),
         resolved,
         cluster: r[23].int(),
         altered: r[24].int().unwrap_or(0) != 0,
@@ -513,6 +542,9 @@ fn check_quote_filters(q: &QuoteQuery) -> Result<()> {
     if let Some(name) = &q.speaker {
         speaker_filter(name)?;
     }
+    if let Some(c) = q.min_confidence {
+        check_min_confidence(c)?;
+    }
     Ok(())
 }
 
@@ -540,19 +572,25 @@ fn quotes_by_index(
     } else {
         None
     };
-    let attribution_ids = match q.cluster {
-        Some(c) => {
-            let rows = conn.query(
-                "SELECT id FROM attributions WHERE cluster_id = ?1",
-                &[c.into()],
-            )?;
-            let ids: Vec<i64> = rows.iter().filter_map(|r| r[0].int()).collect();
-            if ids.is_empty() {
-                return Ok(empty());
-            }
-            Some(ids)
+    // The index holds neither clusters nor confidences: those filters become the ids that
+    // pass them.
+    let mut sql = Sql::new("SELECT id FROM attributions WHERE 1 = 1");
+    if let Some(c) = q.cluster {
+        sql.push(" AND cluster_id = ?", [c.into()]);
+    }
+    if let Some(c) = q.min_confidence {
+        sql.push(" AND speaker_confidence >= ?", [Value::Real(c)]);
+    }
+    let attribution_ids = if q.cluster.is_some() || q.min_confidence.is_some() {
+        sql.push(" ORDER BY id", []);
+        let rows = conn.query(&sql.text, &sql.params)?;
+        let ids: Vec<i64> = rows.iter().filter_map(|r| r[0].int()).collect();
+        if ids.is_empty() {
+            return Ok(empty());
         }
-        None => None,
+        Some(ids)
+    } else {
+        None
     };
     let (ids, more, total) = index.search(&IndexQuery {
         search,
@@ -682,6 +720,9 @@ pub(crate) fn quotes(
     if let Some(c) = q.cluster {
         sql.push(" AND a.cluster_id = ?", [c.into()]);
     }
+    if let Some(c) = q.min_confidence {
+        sql.push(" AND a.speaker_confidence >= ?", [Value::Real(c)]);
+    }
     push_common(&mut sql, "a.day", &q.outlet, &q.since, &q.until)?;
     sql.push(" ORDER BY ", []);
     if let (Order::Relevance, Some(r)) = (q.order, &rank) {
@@ -709,12 +750,13 @@ fn speaker_row(r: &Row) -> SpeakerRow {
         n_articles: r[4].int().unwrap_or_default(),
         first_day: r[5].text(),
         last_day: r[6].text(),
+        gender: r[7].text(),
         roles: Vec::new(),
     }
 }
 
 const SPEAKER_COLUMNS: &str = "SELECT s.id, s.name, s.type, s.quote_count, s.article_count,
- s.first_day, s.last_day FROM speakers s WHERE 1 = 1";
+ s.first_day, s.last_day, s.gender FROM speakers s WHERE 1 = 1";
 
 pub(crate) fn speakers(conn: &mut dyn Conn, q: &SpeakerQuery) -> Result<Page<SpeakerRow>> {
     let mut sql = Sql::new(SPEAKER_COLUMNS);
