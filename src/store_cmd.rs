@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use verbatim_core::ingest::{Event, Item, Reader, SkipCounts};
 use verbatim_core::parallel;
+use verbatim_core::resolve::Via;
 use verbatim_core::wire::Extracted;
 use verbatim_core::{Article, CharOffsets, Pipeline, Producer};
 use verbatim_store::{
@@ -525,6 +526,25 @@ fn speaker_label(r: &QuoteRow) -> String {
     }
 }
 
+/// The speaker as a reader should see it: the name when the source named them (or nothing
+/// was resolved), else the source's words, an arrow and the name, with how it was inferred
+/// and how confident that is: `he → Donald Trump [pronoun 0.78]`.
+pub fn shown_speaker(
+    source: &str,
+    name: &str,
+    via: Option<&str>,
+    confidence: Option<f64>,
+) -> String {
+    let source = source.trim();
+    match via.and_then(Via::parse) {
+        Some(via) if via.inferred() && !source.is_empty() => {
+            let confidence = confidence.map(|c| format!(" {c:.2}")).unwrap_or_default();
+            format!("{source} \u{2192} {name} [{}{confidence}]", via.as_str())
+        }
+        _ => name.to_string(),
+    }
+}
+
 /// A confidence bound from the command line: a number from 0 to 1.
 fn parse_fraction(v: &str) -> Result<f64, String> {
     let x: f64 = v
@@ -829,7 +849,15 @@ fn write_marked(out: &mut impl Write, a: &ArticleRow) -> std::io::Result<()> {
     writeln!(out, "{} attribution(s)", a.attributions.len())?;
     for (i, q) in a.attributions.iter().enumerate() {
         let speaker = match (&q.speaker, &q.speaker_type) {
-            (Some(name), Some(kind)) => format!("{name} ({kind})"),
+            (Some(name), Some(kind)) => {
+                let r = q.resolved.as_ref();
+                let via = r.and_then(|r| r.via.as_deref());
+                let confidence = r.and_then(|r| r.confidence);
+                format!(
+                    "{} ({kind})",
+                    shown_speaker(&q.source_text, name, via, confidence)
+                )
+            }
             _ => speaker_label(q),
         };
         writeln!(
@@ -850,6 +878,36 @@ mod tests {
 
     fn check_fit(s: &str, width: usize, expected: &str) {
         assert_eq!(fit(s, width), expected, "{s:?} {width}");
+    }
+
+    fn check_shown(source: &str, via: Option<&str>, expected: &str) {
+        assert_eq!(
+            shown_speaker(source, "Donald Trump", via, Some(0.784)),
+            expected,
+            "{source:?} {via:?}"
+        );
+    }
+
+    #[test]
+    fn inferred_speakers_show_the_source_an_arrow_and_the_name() {
+        check_shown(
+            "he",
+            Some("pronoun"),
+            "he \u{2192} Donald Trump [pronoun 0.78]",
+        );
+        check_shown(
+            " the GOP nominee ",
+            Some("description"),
+            "the GOP nominee \u{2192} Donald Trump [description 0.78]",
+        );
+        check_shown("Trump", Some("name"), "Donald Trump");
+        check_shown("someone", Some("none"), "Donald Trump");
+        check_shown("he", None, "Donald Trump");
+        check_shown("", Some("pronoun"), "Donald Trump");
+        assert_eq!(
+            shown_speaker("I", "Ann Lee", Some("byline"), None),
+            "I \u{2192} Ann Lee [byline]"
+        );
     }
 
     #[test]

@@ -36,8 +36,8 @@ pub mod csv;
 pub use canon::{content_hash, normalize_name, speaker_key};
 pub use ingest::{prepare, prepare_found, Prepared};
 pub use query::{
-    check_min_confidence, outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery,
-    SpeakerOrder, SpeakerQuery,
+    check_min_confidence, outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order,
+    QuoteQuery, SpeakerOrder, SpeakerQuery,
 };
 pub use schema::SCHEMA_VERSION;
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};

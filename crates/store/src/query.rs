@@ -460,10 +460,8 @@ fn spans(v: &Value) -> Result<Vec<[usize; 2]>> {
 }
 
 fn quote_row(r: &Row) -> Result<QuoteRow> {
-    let antecedent: Option<[usize; 2]> = r[30]
-        .text()
-        .map(|a| serde_json::from_str(&a))
-        .transpose()?;
+    let antecedent: Option<[usize; 2]> =
+        r[30].text().map(|a| serde_json::from_str(&a)).transpose()?;
     let resolved = r[12].text().map(|name| SpeakerRef {
         name,
         kind: r[13].text().unwrap_or_default(),

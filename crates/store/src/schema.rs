@@ -39,7 +39,9 @@ pub(crate) fn provenance_columns(dialect: Dialect) -> [(&'static str, &'static s
 pub(crate) fn add_provenance(dialect: Dialect) -> String {
     let mut sql = String::new();
     for (column, ty) in provenance_columns(dialect) {
-        sql.push_str(&format!("ALTER TABLE attributions ADD COLUMN {column} {ty};\n"));
+        sql.push_str(&format!(
+            "ALTER TABLE attributions ADD COLUMN {column} {ty};\n"
+        ));
     }
     sql.push_str("ALTER TABLE speakers ADD COLUMN gender TEXT;\n");
     sql.push_str("UPDATE speakers SET gender = 'unknown' WHERE type = 'person';\n");

@@ -1132,7 +1132,10 @@ fn speaker_provenance_is_stored_as_the_pipeline_found_it() {
             assert_eq!(r.issuer, sp.issuer);
             assert_eq!(r.affiliation, sp.affiliation);
             assert_eq!(r.gender.as_deref(), sp.gender.map(|g| g.as_str()));
-            assert_eq!(r.antecedent, sp.antecedent.map(|a| offsets.span_to_chars(a)));
+            assert_eq!(
+                r.antecedent,
+                sp.antecedent.map(|a| offsets.span_to_chars(a))
+            );
             if let Some([start, end]) = r.antecedent {
                 let by_chars: String = row.text.chars().skip(start).take(end - start).collect();
                 assert_eq!(by_chars, sp.antecedent.unwrap().slice(&article.text));
@@ -1150,7 +1153,13 @@ fn canonical_speakers_have_the_gender_their_quotes_agree_on() {
     let articles = provenance_corpus();
     let mut s = store_with(&articles);
     let quotes = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
-    let speakers = s.speakers(&SpeakerQuery { limit: 500, ..Default::default() }).unwrap().items;
+    let speakers = s
+        .speakers(&SpeakerQuery {
+            limit: 500,
+            ..Default::default()
+        })
+        .unwrap()
+        .items;
     assert!(!speakers.is_empty());
     for sp in &speakers {
         let shown: std::collections::BTreeSet<String> = quotes
@@ -1192,7 +1201,11 @@ fn min_confidence_keeps_the_quotes_at_or_above_it() {
             .map(|r| r.id)
             .collect();
         let got = s
-            .quotes(&QuoteQuery { min_confidence: Some(level), limit: 500, ..q() })
+            .quotes(&QuoteQuery {
+                min_confidence: Some(level),
+                limit: 500,
+                ..q()
+            })
             .unwrap();
         let mut got_ids: Vec<i64> = got.items.iter().map(|r| r.id).collect();
         let mut want_sorted = want.clone();
@@ -1203,7 +1216,10 @@ fn min_confidence_keeps_the_quotes_at_or_above_it() {
     }
     for bad in [-0.1, 1.5, f64::NAN] {
         let err = s
-            .quotes(&QuoteQuery { min_confidence: Some(bad), ..q() })
+            .quotes(&QuoteQuery {
+                min_confidence: Some(bad),
+                ..q()
+            })
             .unwrap_err();
         assert!(err.to_string().contains("from 0 to 1"), "{err}");
     }
@@ -1215,7 +1231,11 @@ fn min_confidence_applies_on_the_search_index_path() {
     let (dir, target) = file_store_with("minconf", &articles);
     let mut s = Store::open(&target).unwrap();
     let all = s
-        .quotes(&QuoteQuery { search: Some("the".into()), limit: 500, ..q() })
+        .quotes(&QuoteQuery {
+            search: Some("the".into()),
+            limit: 500,
+            ..q()
+        })
         .unwrap()
         .items;
     let top = all
@@ -1266,7 +1286,10 @@ fn a_schema_5_store_gains_provenance_columns_and_keeps_its_rows() {
     let after = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
     assert_eq!(after.len(), before.len());
     for (a, b) in after.iter().zip(&before) {
-        assert_eq!((a.id, &a.content_text, &a.speaker), (b.id, &b.content_text, &b.speaker));
+        assert_eq!(
+            (a.id, &a.content_text, &a.speaker),
+            (b.id, &b.content_text, &b.speaker)
+        );
         let r = a.resolved.as_ref();
         assert!(r.is_none_or(|r| r.via.is_none() && r.confidence.is_none()));
         if a.speaker_type.as_deref() == Some("person") {
@@ -1275,7 +1298,11 @@ fn a_schema_5_store_gains_provenance_columns_and_keeps_its_rows() {
     }
     s.ingest_batch(&analyzed(&articles[1..])).unwrap();
     let new = s
-        .quotes(&QuoteQuery { article_id: Some(2), limit: 500, ..q() })
+        .quotes(&QuoteQuery {
+            article_id: Some(2),
+            limit: 500,
+            ..q()
+        })
         .unwrap()
         .items;
     assert!(!new.is_empty());
