@@ -222,6 +222,18 @@ pub struct StatsArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Count quotes by this instead of counting rows: `gender` (person speakers only: the
+    /// quotes by women, men and speakers of unknown gender, with shares, in all, per outlet
+    /// and per month).
+    #[arg(long, value_enum)]
+    pub by: Option<StatsBy>,
+}
+
+/// What `stats --by` groups quotes by.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum StatsBy {
+    /// The gender of person speakers.
+    Gender,
 }
 
 pub fn open_existing(db: &str) -> anyhow::Result<Store> {
@@ -751,8 +763,18 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
 
 pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let mut store = open_existing(&args.db.db)?;
-    let s = store.stats()?;
     let mut out = std::io::stdout().lock();
+    if let Some(StatsBy::Gender) = args.by {
+        let g = store.gender_stats()?;
+        if args.json {
+            verbatim_core::json::to_writer(&mut out, &g)?;
+            writeln!(out)?;
+        } else {
+            write!(out, "{}", gender_table(&g))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = store.stats()?;
     if args.json {
         verbatim_core::json::to_writer(&mut out, &s)?;
         writeln!(out)?;
@@ -769,6 +791,39 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `stats --by gender` as a table: a line per group with counts and shares.
+fn gender_table(g: &verbatim_store::GenderStats) -> String {
+    let mut out = format!("Counted: {}.\n\n", g.counted);
+    let line = |c: &verbatim_store::GenderCounts| {
+        let cell = |n: i64, s: f64| format!("{n:>6} {:>5.1}%", s * 100.0);
+        format!(
+            "{} {} {} {} {:>7}\n",
+            fit(&c.group, 24),
+            cell(c.female, c.female_share),
+            cell(c.male, c.male_share),
+            cell(c.unknown, c.unknown_share),
+            c.total
+        )
+    };
+    let header = format!(
+        "{} {:>13} {:>13} {:>13} {:>7}\n",
+        fit("", 24),
+        "female",
+        "male",
+        "unknown",
+        "total"
+    );
+    out.push_str(&header);
+    out.push_str(&line(&g.total));
+    for (title, rows) in [("by outlet", &g.by_outlet), ("by month", &g.by_month)] {
+        out.push_str(&format!("\n{title}\n"));
+        for c in rows {
+            out.push_str(&line(c));
+        }
+    }
+    out
 }
 
 pub fn show(args: ShowArgs) -> anyhow::Result<ExitCode> {

@@ -1496,10 +1496,27 @@ fn api_answers_follow_the_openapi_schemas() {
         ("/api/clusters?limit=500".into(), "ClusterPage"),
         (format!("/api/clusters/{cluster}"), "Cluster"),
         ("/api/quotes?limit=0".into(), "Error"),
+        ("/api/stats".into(), "Stats"),
+        ("/api/stats?by=gender".into(), "GenderStats"),
+        ("/api/stats?by=age".into(), "Error"),
     ];
     for (path, name) in answers {
         assert_valid(&doc, &schema(name), &get(addr, &path).json(), &path);
     }
+    // Persons only: the gender table counts every quote of a person speaker once.
+    let genders = get(addr, "/api/stats?by=gender").json();
+    let items = quotes["items"].as_array().unwrap();
+    let persons = items.iter().filter(|q| q["speaker_type"] == "person");
+    let female = persons
+        .clone()
+        .filter(|q| q["speaker_gender"] == "female")
+        .count();
+    assert_eq!(
+        genders["total"]["total"],
+        persons.count() as u64,
+        "{genders}"
+    );
+    assert_eq!(genders["total"]["female"], female as u64, "{genders}");
     let outlets = get(addr, "/api/outlets").json();
     for o in outlets.as_array().unwrap() {
         assert_valid(&doc, &schema("Outlet"), o, "/api/outlets");

@@ -562,6 +562,22 @@ pub async fn health(State(app): State<App>, query: Pairs) -> Result<Response, Ap
     Ok(Json(health).into_response())
 }
 
+/// Row counts, or with `by=gender` the quotes of person speakers by gender (in all, per
+/// outlet, per month).
+pub async fn stats(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
+    let p = params(query, &["by"])?;
+    match p.choice("by", &["gender"])? {
+        Some(_) => {
+            let g = app.pool.run(|s| Ok(s.gender_stats()?)).await?;
+            Ok(Json(g).into_response())
+        }
+        None => {
+            let counts = app.pool.run(|s| Ok(s.stats()?)).await?;
+            Ok(Json(counts).into_response())
+        }
+    }
+}
+
 pub async fn openapi() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],

@@ -37,7 +37,7 @@ pub use canon::{content_hash, normalize_name, speaker_key};
 pub use ingest::{prepare, prepare_found, Prepared};
 pub use query::{
     check_min_confidence, outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order,
-    QuoteQuery, SpeakerOrder, SpeakerQuery,
+    QuoteQuery, SpeakerOrder, SpeakerQuery, NO_OUTLET, UNDATED,
 };
 pub use schema::SCHEMA_VERSION;
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
@@ -459,6 +459,33 @@ pub struct Stats {
     pub clusters: i64,
 }
 
+/// The quotes of person speakers by gender (`verbatim stats --by gender`): in all, per
+/// outlet, per month. Shares are of the group's person quotes, rounded to 3 decimals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenderStats {
+    /// What is counted, in words: persons only.
+    pub counted: String,
+    pub total: GenderCounts,
+    /// One row per outlet, most person quotes first.
+    pub by_outlet: Vec<GenderCounts>,
+    /// One row per month (`YYYY-MM`), in order, undated last.
+    pub by_month: Vec<GenderCounts>,
+}
+
+/// Person quotes of one group (an outlet, a month, or `all`) by the speaker's gender.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenderCounts {
+    /// The outlet, the month (`YYYY-MM`), `all`, or `(no outlet)` / `(undated)`.
+    pub group: String,
+    pub female: i64,
+    pub male: i64,
+    pub unknown: i64,
+    pub total: i64,
+    pub female_share: f64,
+    pub male_share: f64,
+    pub unknown_share: f64,
+}
+
 /// Whether `target` names a PostgreSQL server rather than a SQLite file.
 pub fn is_postgres_url(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
@@ -650,6 +677,11 @@ impl Store {
             Dialect::Sqlite => Backend::Sqlite,
             Dialect::Postgres => Backend::Postgres,
         }
+    }
+
+    /// Quotes of person speakers by gender, in all, per outlet and per month.
+    pub fn gender_stats(&mut self) -> Result<GenderStats> {
+        query::gender_stats(self.conn.as_mut())
     }
 
     /// Row counts of the main tables.

@@ -7,8 +7,8 @@ use crate::search::{self, IndexQuery, QuoteIndex};
 use crate::syntax::{self, Search};
 use crate::{
     ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, Credit, DatelineRow,
-    EntityRow, Error, Explanation, NameLink, OutletRow, Page, QuoteRow, Result, RoleRow,
-    SpeakerRef, SpeakerRow, SpeakerRule,
+    EntityRow, Error, Explanation, GenderCounts, GenderStats, NameLink, OutletRow, Page, QuoteRow,
+    Result, RoleRow, SpeakerRef, SpeakerRow, SpeakerRule,
 };
 use serde::{Deserialize, Serialize};
 use verbatim_core::attribute::CueClass;
@@ -1260,6 +1260,100 @@ pub(crate) fn article(conn: &mut dyn Conn, id: &str) -> Result<Option<ArticleRow
         attributions,
     }))
 }
+
+/// The share `n / total`, rounded to 3 decimals (0 when there is nothing to share).
+fn share(n: i64, total: i64) -> f64 {
+    if total == 0 {
+        return 0.0;
+    }
+    (n as f64 / total as f64 * 1000.0).round() / 1000.0
+}
+
+impl GenderCounts {
+    fn new(group: String) -> GenderCounts {
+        GenderCounts {
+            group,
+            female: 0,
+            male: 0,
+            unknown: 0,
+            total: 0,
+            female_share: 0.0,
+            male_share: 0.0,
+            unknown_share: 0.0,
+        }
+    }
+
+    fn add(&mut self, gender: &str, n: i64) {
+        match gender {
+            "female" => self.female += n,
+            "male" => self.male += n,
+            _ => self.unknown += n,
+        }
+        self.total += n;
+        self.female_share = share(self.female, self.total);
+        self.male_share = share(self.male, self.total);
+        self.unknown_share = share(self.unknown, self.total);
+    }
+}
+
+/// Quotes of person speakers by the canonical speaker's gender: in all, per outlet (most
+/// quotes first) and per month (in order, undated last).
+pub(crate) fn gender_stats(conn: &mut dyn Conn) -> Result<GenderStats> {
+    let rows = conn.query(
+        "SELECT coalesce(ar.outlet, ''), substr(a.day, 1, 7), coalesce(sp.gender, 'unknown'),
+                count(*)
+         FROM attributions a JOIN articles ar ON ar.id = a.article_id
+         JOIN speakers sp ON sp.id = a.speaker_id
+         WHERE sp.type = 'person'
+         GROUP BY coalesce(ar.outlet, ''), substr(a.day, 1, 7), coalesce(sp.gender, 'unknown')",
+        &[],
+    )?;
+    let mut total = GenderCounts::new("all".into());
+    let mut outlets: std::collections::BTreeMap<String, GenderCounts> = Default::default();
+    let mut months: std::collections::BTreeMap<(bool, String), GenderCounts> = Default::default();
+    for r in &rows {
+        let outlet = r[0].text().unwrap_or_default();
+        let month = r[1].text().unwrap_or_default();
+        let gender = r[2].text().unwrap_or_default();
+        let n = r[3].int().unwrap_or(0);
+        total.add(&gender, n);
+        let outlet_name = if outlet.is_empty() {
+            NO_OUTLET.to_string()
+        } else {
+            outlet
+        };
+        outlets
+            .entry(outlet_name.clone())
+            .or_insert_with(|| GenderCounts::new(outlet_name))
+            .add(&gender, n);
+        let month_name = if month.is_empty() {
+            UNDATED.to_string()
+        } else {
+            month
+        };
+        months
+            .entry((month_name == UNDATED, month_name.clone()))
+            .or_insert_with(|| GenderCounts::new(month_name))
+            .add(&gender, n);
+    }
+    let mut by_outlet: Vec<GenderCounts> = outlets.into_values().collect();
+    by_outlet.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.group.cmp(&b.group)));
+    Ok(GenderStats {
+        counted: GENDER_COUNTED.into(),
+        total,
+        by_outlet,
+        by_month: months.into_values().collect(),
+    })
+}
+
+/// The group of articles without an outlet in [`GenderStats::by_outlet`].
+pub const NO_OUTLET: &str = "(no outlet)";
+/// The group of undated articles in [`GenderStats::by_month`].
+pub const UNDATED: &str = "(undated)";
+/// What [`GenderStats`] counts, in words.
+const GENDER_COUNTED: &str = "quotes by person speakers, by the gender of the canonical \
+     speaker (from the articles' evidence: pronouns, honorifics, gendered titles, first names); \
+     quotes by organisations, groups, anonymous sources and documents are not counted";
 
 #[cfg(test)]
 mod tests {

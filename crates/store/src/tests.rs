@@ -1313,3 +1313,61 @@ fn a_schema_5_store_gains_provenance_columns_and_keeps_its_rows() {
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `stats --by gender` counts the quotes of person speakers by their canonical gender, per
+/// outlet and month, as the quotes themselves say.
+#[test]
+fn gender_stats_count_person_quotes_per_outlet_and_month() {
+    let mut articles = provenance_corpus();
+    articles.push(article("p3", "\"No,\" Ann Wu said.", None, None));
+    let mut s = store_with(&articles);
+    let quotes = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    let stats = s.gender_stats().unwrap();
+    assert!(stats.counted.contains("person"));
+    let person: Vec<&QuoteRow> = quotes
+        .iter()
+        .filter(|r| r.speaker_type.as_deref() == Some("person"))
+        .collect();
+    assert!(person.len() >= 3 && person.len() < quotes.len());
+    let count = |pick: &dyn Fn(&QuoteRow) -> bool, gender: &str| {
+        person
+            .iter()
+            .filter(|r| pick(r) && r.speaker_gender.as_deref().unwrap_or("unknown") == gender)
+            .count() as i64
+    };
+    let check = |c: &GenderCounts, pick: &dyn Fn(&QuoteRow) -> bool| {
+        let (f, m, u) = (
+            count(pick, "female"),
+            count(pick, "male"),
+            count(pick, "unknown"),
+        );
+        assert_eq!(
+            (c.female, c.male, c.unknown, c.total),
+            (f, m, u, f + m + u),
+            "{c:?}"
+        );
+        assert!(c.total > 0);
+        let shares = c.female_share + c.male_share + c.unknown_share;
+        assert!((shares - 1.0).abs() < 0.01, "{c:?}");
+        assert_eq!(
+            c.female_share,
+            (f as f64 / c.total as f64 * 1000.0).round() / 1000.0
+        );
+    };
+    check(&stats.total, &|_| true);
+    let groups: Vec<&str> = stats.by_outlet.iter().map(|c| c.group.as_str()).collect();
+    assert!(groups.contains(&NO_OUTLET), "{groups:?}");
+    for c in &stats.by_outlet {
+        let outlet = (c.group != NO_OUTLET).then(|| c.group.clone());
+        check(c, &|r| r.outlet == outlet);
+    }
+    let months: Vec<&str> = stats.by_month.iter().map(|c| c.group.as_str()).collect();
+    assert_eq!(months.last(), Some(&UNDATED), "{months:?}");
+    for c in &stats.by_month {
+        check(c, &|r| match &r.published {
+            Some(p) => p.starts_with(&c.group),
+            None => c.group == UNDATED,
+        });
+    }
+    assert!(months.windows(2).all(|w| w[0] < w[1] || w[1] == UNDATED));
+}
