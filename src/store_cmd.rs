@@ -563,7 +563,9 @@ fn parse_fraction(v: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| format!("{v:?} is not a number (expected 0 to 1, e.g. 0.8)"))?;
-    verbatim_store::check_min_confidence(x).map_err(|e| e.to_string())?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err(format!("{v} is not from 0 to 1 (e.g. 0.8)"));
+    }
     Ok(x)
 }
 
