@@ -180,7 +180,12 @@ fn write_text(
     writeln!(out, "{} attribution(s)", record.attributions.len())?;
     for a in &record.attributions {
         let speaker = match &a.speaker {
-            Some(s) => s.name.clone(),
+            Some(s) => crate::store_cmd::shown_speaker(
+                &join(&a.source),
+                &s.name,
+                Some(s.via.as_str()),
+                Some(s.confidence),
+            ),
             None if !a.source.is_empty() => join(&a.source),
             None => "(no source)".to_string(),
         };

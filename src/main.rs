@@ -271,11 +271,15 @@ enum Command {
     ///   verbatim articles --since 2017-03 --until 2017-03-31 --format csv
     #[command(verbatim_doc_comment)]
     Articles(store_cmd::ArticlesArgs),
-    /// Row counts of the store: articles, attributions, speakers, aliases, entities, clusters.
+    /// Row counts of the store: articles, attributions, speakers, aliases, entities, clusters;
+    /// or, with --by gender, the quotes of person speakers by gender (female, male, unknown:
+    /// the gender their articles' evidence agrees on), with shares, per outlet and per month.
     ///
     /// Examples:
     ///   verbatim stats
     ///   verbatim stats --db news.db --json
+    ///   verbatim stats --by gender                 # who is quoted: women, men, unknown
+    ///   verbatim stats --by gender --json
     #[command(verbatim_doc_comment)]
     Stats(store_cmd::StatsArgs),
     /// Serve the store: an HTTP JSON API (/api/..., described at /api/openapi.json) and a web

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use verbatim_core::ingest::{Event, Item, Reader, SkipCounts};
 use verbatim_core::parallel;
+use verbatim_core::resolve::Via;
 use verbatim_core::wire::Extracted;
 use verbatim_core::{Article, CharOffsets, Pipeline, Producer};
 use verbatim_store::{
@@ -139,13 +140,18 @@ pub struct QuotesArgs {
     /// (shows, found), other. `--cue-class speech,writing` keeps statements only.
     #[arg(long, value_name = "CLASSES", value_delimiter = ',')]
     pub cue_class: Vec<String>,
+    /// Only quotes whose speaker was found with at least this confidence, from 0 to 1
+    /// (`--min-confidence 0.8`: names in the source and well-supported inferences; quotes
+    /// without a resolved speaker never pass).
+    #[arg(long, value_name = "0..1", value_parser = parse_fraction)]
+    pub min_confidence: Option<f64>,
     /// Order: newest first, or best match first (relevance needs --search).
     #[arg(long, value_enum, default_value_t = Sort::Date)]
     pub sort: Sort,
     /// List quote clusters instead: each statement carried by several articles once, with
     /// how many articles and altered wordings (takes --speaker and --altered; see `verbatim
     /// cluster ID` for one cluster).
-    #[arg(long, conflicts_with_all = ["search", "outlet", "since", "until", "kind", "cue_class", "sort"])]
+    #[arg(long, conflicts_with_all = ["search", "outlet", "since", "until", "kind", "cue_class", "min_confidence", "sort"])]
     pub cluster: bool,
     /// With --cluster: only clusters where some outlet's wording differs materially.
     #[arg(long, requires = "cluster")]
@@ -216,6 +222,18 @@ pub struct StatsArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Count quotes by this instead of counting rows: `gender` (person speakers only: the
+    /// quotes by women, men and speakers of unknown gender, with shares, in all, per outlet
+    /// and per month).
+    #[arg(long, value_enum)]
+    pub by: Option<StatsBy>,
+}
+
+/// What `stats --by` groups quotes by.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum StatsBy {
+    /// The gender of person speakers.
+    Gender,
 }
 
 pub fn open_existing(db: &str) -> anyhow::Result<Store> {
@@ -520,6 +538,37 @@ fn speaker_label(r: &QuoteRow) -> String {
     }
 }
 
+/// The speaker as a reader should see it: the name when the source named them (or nothing
+/// was resolved), else the source's words, an arrow and the name, with how it was inferred
+/// and how confident that is: `he → Donald Trump [pronoun 0.78]`.
+pub fn shown_speaker(
+    source: &str,
+    name: &str,
+    via: Option<&str>,
+    confidence: Option<f64>,
+) -> String {
+    let source = source.trim();
+    match via.and_then(Via::parse) {
+        Some(via) if via.inferred() && !source.is_empty() => {
+            let confidence = confidence.map(|c| format!(" {c:.2}")).unwrap_or_default();
+            format!("{source} \u{2192} {name} [{}{confidence}]", via.as_str())
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// A confidence bound from the command line: a number from 0 to 1.
+fn parse_fraction(v: &str) -> Result<f64, String> {
+    let x: f64 = v
+        .trim()
+        .parse()
+        .map_err(|_| format!("{v:?} is not a number (expected 0 to 1, e.g. 0.8)"))?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err(format!("{v} is not from 0 to 1 (e.g. 0.8)"));
+    }
+    Ok(x)
+}
+
 fn day_of(published: &Option<String>) -> String {
     published
         .as_deref()
@@ -548,6 +597,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
         cue_classes: args.cue_class,
         article_id: None,
         cluster: None,
+        min_confidence: args.min_confidence,
         order: args.sort.into(),
         limit: args.page.limit,
         offset: args.page.offset,
@@ -715,8 +765,18 @@ pub fn articles(args: ArticlesArgs) -> anyhow::Result<ExitCode> {
 
 pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let mut store = open_existing(&args.db.db)?;
-    let s = store.stats()?;
     let mut out = std::io::stdout().lock();
+    if let Some(StatsBy::Gender) = args.by {
+        let g = store.gender_stats()?;
+        if args.json {
+            verbatim_core::json::to_writer(&mut out, &g)?;
+            writeln!(out)?;
+        } else {
+            write!(out, "{}", gender_table(&g))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = store.stats()?;
     if args.json {
         verbatim_core::json::to_writer(&mut out, &s)?;
         writeln!(out)?;
@@ -733,6 +793,39 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `stats --by gender` as a table: a line per group with counts and shares.
+fn gender_table(g: &verbatim_store::GenderStats) -> String {
+    let mut out = format!("Counted: {}.\n\n", g.counted);
+    let line = |c: &verbatim_store::GenderCounts| {
+        let cell = |n: i64, s: f64| format!("{n:>6} {:>5.1}%", s * 100.0);
+        format!(
+            "{} {} {} {} {:>7}\n",
+            fit(&c.group, 24),
+            cell(c.female, c.female_share),
+            cell(c.male, c.male_share),
+            cell(c.unknown, c.unknown_share),
+            c.total
+        )
+    };
+    let header = format!(
+        "{} {:>13} {:>13} {:>13} {:>7}\n",
+        fit("", 24),
+        "female",
+        "male",
+        "unknown",
+        "total"
+    );
+    out.push_str(&header);
+    out.push_str(&line(&g.total));
+    for (title, rows) in [("by outlet", &g.by_outlet), ("by month", &g.by_month)] {
+        out.push_str(&format!("\n{title}\n"));
+        for c in rows {
+            out.push_str(&line(c));
+        }
+    }
+    out
 }
 
 pub fn show(args: ShowArgs) -> anyhow::Result<ExitCode> {
@@ -813,7 +906,15 @@ fn write_marked(out: &mut impl Write, a: &ArticleRow) -> std::io::Result<()> {
     writeln!(out, "{} attribution(s)", a.attributions.len())?;
     for (i, q) in a.attributions.iter().enumerate() {
         let speaker = match (&q.speaker, &q.speaker_type) {
-            (Some(name), Some(kind)) => format!("{name} ({kind})"),
+            (Some(name), Some(kind)) => {
+                let r = q.resolved.as_ref();
+                let via = r.and_then(|r| r.via.as_deref());
+                let confidence = r.and_then(|r| r.confidence);
+                format!(
+                    "{} ({kind})",
+                    shown_speaker(&q.source_text, name, via, confidence)
+                )
+            }
             _ => speaker_label(q),
         };
         writeln!(
@@ -834,6 +935,36 @@ mod tests {
 
     fn check_fit(s: &str, width: usize, expected: &str) {
         assert_eq!(fit(s, width), expected, "{s:?} {width}");
+    }
+
+    fn check_shown(source: &str, via: Option<&str>, expected: &str) {
+        assert_eq!(
+            shown_speaker(source, "Donald Trump", via, Some(0.784)),
+            expected,
+            "{source:?} {via:?}"
+        );
+    }
+
+    #[test]
+    fn inferred_speakers_show_the_source_an_arrow_and_the_name() {
+        check_shown(
+            "he",
+            Some("pronoun"),
+            "he \u{2192} Donald Trump [pronoun 0.78]",
+        );
+        check_shown(
+            " the GOP nominee ",
+            Some("description"),
+            "the GOP nominee \u{2192} Donald Trump [description 0.78]",
+        );
+        check_shown("Trump", Some("name"), "Donald Trump");
+        check_shown("someone", Some("none"), "Donald Trump");
+        check_shown("he", None, "Donald Trump");
+        check_shown("", Some("pronoun"), "Donald Trump");
+        assert_eq!(
+            shown_speaker("I", "Ann Lee", Some("byline"), None),
+            "I \u{2192} Ann Lee [byline]"
+        );
     }
 
     #[test]
@@ -863,6 +994,7 @@ mod tests {
             speaker: None,
             speaker_id: None,
             speaker_type: None,
+            speaker_gender: None,
             resolved: None,
             cluster: None,
             altered: false,

@@ -304,6 +304,30 @@ fn the_api_answers_with_status_codes_paging_filters_and_auth() {
         assert_eq!(r.status, 201, "{}", r.text());
         assert_eq!(r.json()["warnings"][0]["item"], 0, "{}", r.text());
 
+        // --- min_confidence: checked, and every quote it keeps is at least that sure.
+        for bad in ["1.5", "-1", "sure"] {
+            let r = get(addr, &format!("/api/quotes?min_confidence={bad}"));
+            check_error(&r, 400, "bad_parameter", bad);
+        }
+        let every = get(addr, "/api/quotes?limit=500").json();
+        let sure = get(addr, "/api/quotes?limit=500&min_confidence=0.8").json();
+        let at_least = |q: &Value| {
+            q["resolved"]["confidence"]
+                .as_f64()
+                .is_some_and(|c| c >= 0.8)
+        };
+        let want = every["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|q| at_least(q))
+            .count();
+        assert_eq!(sure["total"], want as u64, "{sure}");
+        assert!(
+            sure["items"].as_array().unwrap().iter().all(at_least),
+            "{sure}"
+        );
+
         // --- health
         let h = get(addr, "/api/health");
         assert_eq!(h.status, 200);
@@ -913,6 +937,45 @@ fn the_ui_searches_and_highlights_attributions_in_chromium() {
     assert!(dom.contains("class=\"earliest\""), "{dom}");
     assert!(dom.contains("class=\"card altered-card\""), "{dom}");
     assert!(dom.contains("2017-03-03T08:30:00+05:30"), "{dom}");
+
+    // An inferred speaker shows as inferred: the source's words, an arrow, the name, and how
+    // it was found on hover; a named one shows the name alone.
+    let all = get(addr, "/api/quotes?limit=500").json();
+    let via = |q: &Value| q["resolved"]["via"].as_str().unwrap_or("").to_string();
+    let inferred = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| !matches!(via(q).as_str(), "" | "name" | "none") && q["speaker_id"].is_i64())
+        .expect("the examples have a pronoun or description source");
+    let dom = dump_dom(
+        &chromium,
+        &format!("http://{addr}/quotes/{}", inferred["id"]),
+    );
+    let source = inferred["source_text"].as_str().unwrap();
+    let speaker = inferred["speaker"].as_str().unwrap();
+    let shown = format!(
+        "<span class=\"source-words\">{}</span> → <a class=\"speaker\"",
+        source
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    );
+    assert!(dom.contains(&shown), "no {shown:?}:\n{dom}");
+    assert!(dom.contains(speaker), "{dom}");
+    assert!(
+        dom.contains(&format!("title=\"found by {}", via(inferred))),
+        "{dom}"
+    );
+    assert!(dom.contains("class=\"provenance\""), "{dom}");
+    let named = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| via(q) == "name")
+        .expect("a named source");
+    let dom = dump_dom(&chromium, &format!("http://{addr}/quotes/{}", named["id"]));
+    assert!(!dom.contains("class=\"inferred\""), "{dom}");
     server.stop().unwrap();
 }
 
@@ -1433,10 +1496,27 @@ fn api_answers_follow_the_openapi_schemas() {
         ("/api/clusters?limit=500".into(), "ClusterPage"),
         (format!("/api/clusters/{cluster}"), "Cluster"),
         ("/api/quotes?limit=0".into(), "Error"),
+        ("/api/stats".into(), "Stats"),
+        ("/api/stats?by=gender".into(), "GenderStats"),
+        ("/api/stats?by=age".into(), "Error"),
     ];
     for (path, name) in answers {
         assert_valid(&doc, &schema(name), &get(addr, &path).json(), &path);
     }
+    // Persons only: the gender table counts every quote of a person speaker once.
+    let genders = get(addr, "/api/stats?by=gender").json();
+    let items = quotes["items"].as_array().unwrap();
+    let persons = items.iter().filter(|q| q["speaker_type"] == "person");
+    let female = persons
+        .clone()
+        .filter(|q| q["speaker_gender"] == "female")
+        .count();
+    assert_eq!(
+        genders["total"]["total"],
+        persons.count() as u64,
+        "{genders}"
+    );
+    assert_eq!(genders["total"]["female"], female as u64, "{genders}");
     let outlets = get(addr, "/api/outlets").json();
     for o in outlets.as_array().unwrap() {
         assert_valid(&doc, &schema("Outlet"), o, "/api/outlets");

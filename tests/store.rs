@@ -91,6 +91,47 @@ fn ingest_then_query_from_the_cli() {
         assert_eq!(stats(&db), first, "{}", db.name());
 
         check(&db, &["quotes"], 0, &["Jeff Sessions", "Paul Ryan", "date"]);
+        // Provenance: --min-confidence keeps the sure ones; stats --by gender counts persons.
+        let every = check(
+            &db,
+            &["quotes", "--format", "json", "--limit", "500"],
+            0,
+            &[],
+        );
+        let every = json_lines(every.as_bytes());
+        let sure = |q: &serde_json::Value| {
+            q["resolved"]["confidence"]
+                .as_f64()
+                .is_some_and(|c| c >= 0.8)
+        };
+        let args = [
+            "quotes",
+            "--min-confidence",
+            "0.8",
+            "--format",
+            "json",
+            "--limit",
+            "500",
+        ];
+        let kept = json_lines(check(&db, &args, 0, &[]).as_bytes());
+        assert_eq!(kept.len(), every.iter().filter(|q| sure(q)).count());
+        assert!(kept.iter().all(sure));
+        let out = run(&db, &["quotes", "--min-confidence", "1.5"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not from 0 to 1"));
+        let table = check(
+            &db,
+            &["stats", "--by", "gender"],
+            0,
+            &["female", "by outlet", "by month"],
+        );
+        assert!(table.contains("person speakers"), "{table}");
+        let g = json_lines(check(&db, &["stats", "--by", "gender", "--json"], 0, &[]).as_bytes());
+        let persons = every
+            .iter()
+            .filter(|q| q["speaker_type"] == "person")
+            .count();
+        assert_eq!(g[0]["total"]["total"], persons as u64);
         // Statements only: every row's cue class is one asked for; a bad class is an error.
         let json = check(
             &db,

@@ -240,7 +240,7 @@ impl Store {
     /// Attributions with their article's metadata, newest first (or best match first).
     #[pyo3(signature = (*, speaker = None, search = None, outlet = None, since = None,
         until = None, kind = None, cue_class = None, speaker_id = None, article = None,
-        cluster = None, sort = "date", limit = Some(20), offset = 0))]
+        cluster = None, min_confidence = None, sort = "date", limit = Some(20), offset = 0))]
     #[allow(clippy::too_many_arguments)]
     fn quotes(
         &self,
@@ -255,6 +255,7 @@ impl Store {
         speaker_id: Option<i64>,
         article: Option<i64>,
         cluster: Option<i64>,
+        min_confidence: Option<f64>,
         sort: &str,
         limit: Option<i64>,
         offset: i64,
@@ -273,6 +274,7 @@ impl Store {
                 .map_or_else(Vec::new, verbatim_store::split_list),
             article_id: article,
             cluster,
+            min_confidence,
             order: order_of(sort)?,
             ..QuoteQuery::default()
         };

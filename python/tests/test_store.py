@@ -77,6 +77,29 @@ def test_queries(store_target):
         assert store.cluster(10_000) is None and store.speaker(10_000) is None
 
 
+def test_min_confidence(store_target):
+    with verbatim.Store(store_target) as store:
+        store.ingest(verbatim.read(FOLDER))
+        every = store.quotes(limit=None)
+        levels = sorted({q["resolved"]["confidence"] for q in every if q["resolved"]})
+        assert levels
+        for level in levels:
+            want = [q["id"] for q in every
+                    if q["resolved"] and q["resolved"]["confidence"] >= level]
+            got = store.quotes(min_confidence=level, limit=None)
+            assert sorted(q["id"] for q in got) == sorted(want)
+        for q in every:
+            r = q["resolved"]
+            if r is None:
+                continue
+            assert 0 <= r["confidence"] <= 1
+            if r["via"] in ("name", "byline", "none"):
+                assert r["antecedent"] is None
+            else:
+                s, e = r["antecedent"]
+                assert 0 <= s < e <= len(store.article(q["article"])["text"])
+
+
 def test_store_errors(tmp_path, store_target):
     with pytest.raises(FileNotFoundError, match="no store at"):
         verbatim.Store(tmp_path / "missing.db", create=False)
@@ -91,6 +114,8 @@ def test_store_errors(tmp_path, store_target):
         store.speakers(offset=-1)
     with pytest.raises(ValueError, match="sort"):
         store.quotes(sort="random")
+    with pytest.raises(verbatim.QueryError, match="from 0 to 1"):
+        store.quotes(min_confidence=1.2)
     with pytest.raises(TypeError):
         store.quotes(speakr="x")
     with pytest.raises(TypeError, match="an article id"):

@@ -170,6 +170,7 @@ class Store(_native.Store):
 _QUOTE_COLUMNS: List[str] = [
     "id", "article", "article_key", "index", "kind", "cue_class", "source_text", "cue_text",
     "content_text",
-    "source", "cue", "content", "speaker", "speaker_id", "speaker_type", "resolved", "cluster",
+    "source", "cue", "content", "speaker", "speaker_id", "speaker_type", "speaker_gender",
+    "resolved", "cluster",
     "altered", "outlet", "headline", "published", "url",
 ]

@@ -160,12 +160,31 @@ function setTitle(text) {
 
 // ---- quote cards ---------------------------------------------------------------------
 
+/** How the speaker of `q` was inferred ("pronoun"), or null when the source named them. */
+function inferredVia(q) {
+  const via = q.resolved && q.resolved.via;
+  return via && via !== "name" && via !== "none" && q.speaker && q.source_text ? via : null;
+}
+
+/** "found by pronoun, confidence 0.78": the detail line of an inferred speaker. */
+function provenanceText(r) {
+  const parts = [`found by ${r.via}`];
+  if (r.confidence !== null && r.confidence !== undefined) parts.push(`confidence ${r.confidence.toFixed(2)}`);
+  return parts.join(", ");
+}
+
+/**
+ * The speaker of `q`, linked to their page. A speaker inferred from anything but a name in
+ * the source shows as inferred: the source's words, an arrow, the name ("he → Donald
+ * Trump"), with how it was found and the confidence on hover.
+ */
 function speakerOf(q) {
-  if (q.speaker && q.speaker_id) {
-    return h("a", { class: "speaker", href: `/speakers/${q.speaker_id}` }, q.speaker);
-  }
-  const name = q.speaker || q.source_text || "unattributed";
-  return h("span", { class: "speaker" }, name);
+  const name =
+    q.speaker && q.speaker_id
+      ? h("a", { class: "speaker", href: `/speakers/${q.speaker_id}` }, q.speaker)
+      : h("span", { class: "speaker" }, q.speaker || q.source_text || "unattributed");
+  if (!inferredVia(q)) return name;
+  return h("span", { class: "inferred", title: provenanceText(q.resolved) }, h("span", { class: "source-words" }, q.source_text), " → ", name);
 }
 
 /**
@@ -685,7 +704,7 @@ function attributionList(a) {
         { id: `w${i + 1}` },
         h("a", { class: "num", href: `#a${q.index}`, title: "show in the text" }, String(i + 1)),
         " ",
-        q.speaker_id ? h("a", { class: "speaker", href: `/speakers/${q.speaker_id}` }, q.speaker) : h("span", { class: "speaker" }, q.speaker || q.source_text || "unattributed"),
+        speakerOf(q),
         " ",
         h("span", { class: `kind kind-${q.kind}` }, kindLabel(q.kind)),
         h("a", { class: "more", href: `/quotes/${q.id}` }, "permalink"),
@@ -853,7 +872,8 @@ function howFound(q) {
   else lines.push(h("li", {}, "The article names no source in this sentence."));
   if (q.resolved) {
     const r = q.resolved;
-    lines.push(h("li", {}, `In the article this is ${r.name} (${r.type})`, r.description ? `, described as “${r.description}”` : "", r.affiliation ? `, of ${r.affiliation}` : "", r.entity !== null && r.entity !== undefined ? `, mention ${r.entity + 1} of the article's named people and groups` : "", "."));
+    lines.push(h("li", {}, `In the article this is ${r.name} (${r.type})`, r.description ? `, described as “${r.description}”` : "", r.role ? `, ${r.role}` : "", r.affiliation ? `, of ${r.affiliation}` : "", r.issuer ? `, issued by ${r.issuer}` : "", r.entity !== null && r.entity !== undefined ? `, mention ${r.entity + 1} of the article's named people and groups` : "", "."));
+    if (r.via) lines.push(h("li", { class: "provenance" }, `The speaker was ${provenanceText(r)} (rule ${r.evidence})`, r.gender ? `; gender: ${r.gender}` : "", "."));
   }
   if (q.speaker_link) lines.push(h("li", {}, `Across articles the name “${q.speaker_link.name}” was linked to ${q.speaker} by the rule: ${q.speaker_link.reason} (${plural(q.speaker_link.n_quotes, "quote")} in ${plural(q.speaker_link.n_articles, "article")} under that name).`));
   else if (q.speaker && !q.resolved) lines.push(h("li", {}, `Linked to ${q.speaker}.`));

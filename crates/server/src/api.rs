@@ -72,6 +72,7 @@ const QUOTE_PARAMS: &[&str] = &[
     "cue_class",
     "article_id",
     "cluster",
+    "min_confidence",
     "sort",
     "format",
     "limit",
@@ -92,6 +93,7 @@ pub async fn quotes(State(app): State<App>, query: Pairs) -> Result<Response, Ap
         cue_classes: p.list("cue_class"),
         article_id: p.int("article_id", 1, i64::MAX)?,
         cluster: p.int("cluster", 1, i64::MAX)?,
+        min_confidence: p.fraction("min_confidence")?,
         order: order(&p)?,
         limit,
         offset,
@@ -558,6 +560,22 @@ pub async fn health(State(app): State<App>, query: Pairs) -> Result<Response, Ap
         })
         .await?;
     Ok(Json(health).into_response())
+}
+
+/// Row counts, or with `by=gender` the quotes of person speakers by gender (in all, per
+/// outlet, per month).
+pub async fn stats(State(app): State<App>, query: Pairs) -> Result<Response, ApiError> {
+    let p = params(query, &["by"])?;
+    match p.choice("by", &["gender"])? {
+        Some(_) => {
+            let g = app.pool.run(|s| Ok(s.gender_stats()?)).await?;
+            Ok(Json(g).into_response())
+        }
+        None => {
+            let counts = app.pool.run(|s| Ok(s.stats()?)).await?;
+            Ok(Json(counts).into_response())
+        }
+    }
 }
 
 pub async fn openapi() -> Response {

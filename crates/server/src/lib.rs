@@ -12,6 +12,7 @@
 //! | `GET /api/quotes` | attributions, filtered like `verbatim quotes`, paged (`format=csv`) |
 //! | `GET /api/quotes/{id}` | one attribution, with the rule that linked its speaker |
 //! | `GET /api/outlets` | every outlet, with the name it calls itself |
+//! | `GET /api/stats` | row counts; `by=gender`: person quotes by gender, per outlet and month |
 //! | `GET /api/speakers`, `GET /api/speakers/{id}` | speakers; one with its monthly timeline |
 //! | `GET /api/articles`, `GET /api/articles/{id}` | articles; one whole, with attributions |
 //! | `GET /api/clusters`, `GET /api/clusters/{id}` | quote clusters; one with every outlet's wording |
@@ -57,6 +58,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/quotes"),
     ("GET", "/api/quotes/{id}"),
     ("GET", "/api/outlets"),
+    ("GET", "/api/stats"),
     ("GET", "/api/speakers"),
     ("GET", "/api/speakers/{id}"),
     ("GET", "/api/articles"),
@@ -151,6 +153,7 @@ impl Server {
             .route("/api/quotes", get(api::quotes))
             .route("/api/quotes/{id}", get(api::quote))
             .route("/api/outlets", get(api::outlets))
+            .route("/api/stats", get(api::stats))
             .route("/api/speakers", get(api::speakers))
             .route("/api/speakers/{id}", get(api::speaker))
             .route("/api/articles", get(api::articles).post(api::post_articles))

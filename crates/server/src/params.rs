@@ -62,6 +62,22 @@ impl Params {
         }
     }
 
+    /// A number from 0 to 1 (a confidence), if given.
+    pub fn fraction(&self, name: &str) -> Result<Option<f64>, ApiError> {
+        let Some(v) = self.values.get(name) else {
+            return Ok(None);
+        };
+        match v.parse::<f64>() {
+            Ok(x) if (0.0..=1.0).contains(&x) => Ok(Some(x)),
+            _ => {
+                let shown: String = v.chars().take(40).collect();
+                Err(ApiError::bad_parameter(format!(
+                    "{name} {shown:?}: expected a number from 0 to 1 (e.g. 0.8)"
+                )))
+            }
+        }
+    }
+
     /// One of `choices`, if given.
     pub fn choice(&self, name: &str, choices: &[&str]) -> Result<Option<String>, ApiError> {
         match self.values.get(name) {
@@ -129,6 +145,19 @@ mod tests {
             &[("lim", "1")],
             Err("unknown parameter \"lim\" (known: limit, offset)"),
         );
+    }
+
+    #[test]
+    fn fractions_are_numbers_from_0_to_1() {
+        let p = params(&[("c", "0.8"), ("d", "1")], &["c", "d", "e"]).unwrap();
+        assert_eq!(p.fraction("c").unwrap(), Some(0.8));
+        assert_eq!(p.fraction("d").unwrap(), Some(1.0));
+        assert_eq!(p.fraction("e").unwrap(), None);
+        for bad in ["1.5", "-0.1", "high", "NaN"] {
+            let p = params(&[("c", bad)], &["c"]).unwrap();
+            let e = p.fraction("c").unwrap_err();
+            assert!(e.message.contains("expected a number from 0 to 1"), "{bad}");
+        }
     }
 
     #[test]

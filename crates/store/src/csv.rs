@@ -181,6 +181,7 @@ mod tests {
             n_articles: 2,
             first_day: Some("2017-03-02".into()),
             last_day: None,
+            gender: Some("male".into()),
             roles: Vec::new(),
         };
         assert_eq!(

@@ -22,6 +22,13 @@ impl Value {
             _ => None,
         }
     }
+    pub fn real(&self) -> Option<f64> {
+        match self {
+            Value::Real(r) => Some(*r),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
     pub fn text(&self) -> Option<String> {
         match self {
             Value::Text(s) => Some(s.clone()),

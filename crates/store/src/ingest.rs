@@ -127,6 +127,12 @@ fn spans_json(offsets: &CharOffsets, spans: &[Span]) -> String {
     serde_json::to_string(&v).unwrap_or_else(|_| "[]".into())
 }
 
+/// One span as `[start, end]` in code points (an antecedent).
+fn span_json(offsets: &CharOffsets, span: Span) -> String {
+    let [start, end] = offsets.span_to_chars(span);
+    format!("[{start},{end}]")
+}
+
 /// `YYYY-MM-DD` of the publication date, else of the dateline date, else empty.
 fn day(article: &Article) -> String {
     let meta = &article.meta;
@@ -238,6 +244,15 @@ pub fn prepare_found(
                 sp.and_then(|s| s.entity).map(|e| e as i64).into(),
                 sp.and_then(|s| s.description.clone()).into(),
                 sp.and_then(|s| s.affiliation.clone()).into(),
+                sp.and_then(|s| s.role.clone()).into(),
+                sp.and_then(|s| s.issuer.clone()).into(),
+                sp.map(|s| s.via.as_str()).into(),
+                sp.map(|s| s.evidence.as_str()).into(),
+                sp.and_then(|s| s.antecedent)
+                    .map(|span| span_json(&offsets, span))
+                    .into(),
+                sp.map_or(Value::Null, |s| Value::Real(s.confidence)),
+                sp.and_then(|s| s.gender).map(|g| g.as_str()).into(),
             ],
         });
     }
@@ -346,10 +361,11 @@ pub(crate) fn write(
         let id = conn.insert_id(
             "INSERT INTO attributions (article_id, idx, day, kind, cue_class, source, cue,
                  content, source_text, cue_text, content_text, speaker_name, speaker_type,
-                 speaker_entity, speaker_description, speaker_affiliation, speaker_id,
-                 mention_id)
+                 speaker_entity, speaker_description, speaker_affiliation, speaker_role,
+                 speaker_issuer, speaker_via, speaker_evidence, speaker_antecedent,
+                 speaker_confidence, speaker_gender, speaker_id, mention_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18)",
+                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
             &params,
         )?;
         if let (Some(id), Some((text, bands))) = (id, &a.cluster) {

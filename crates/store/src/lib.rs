@@ -36,8 +36,8 @@ pub mod csv;
 pub use canon::{content_hash, normalize_name, speaker_key};
 pub use ingest::{prepare, prepare_found, Prepared};
 pub use query::{
-    outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order, QuoteQuery,
-    SpeakerOrder, SpeakerQuery,
+    check_min_confidence, outlet_name, split_list, ArticleQuery, ClusterOrder, ClusterQuery, Order,
+    QuoteQuery, SpeakerOrder, SpeakerQuery, NO_OUTLET, UNDATED,
 };
 pub use schema::SCHEMA_VERSION;
 pub use verbatim_core::link::quotes::{DiffOp, DiffPiece};
@@ -213,7 +213,25 @@ pub struct SpeakerRef {
     /// Index of the article entity (into [`ArticleRow::entities`]).
     pub entity: Option<i64>,
     pub description: Option<String>,
+    /// Whom the speaker speaks for: an anonymous source's organisation, a spokesperson's
+    /// principal.
     pub affiliation: Option<String>,
+    /// The role a representative is given ("spokesman", "lawyer").
+    pub role: Option<String>,
+    /// A document's issuer ("Bloomberg" for "the poll").
+    pub issuer: Option<String>,
+    /// How the speaker was found: name, alias, pronoun, description, apposition, byline,
+    /// issuer or none (`None` for rows stored before schema 6).
+    pub via: Option<String>,
+    /// The resolver rule behind `via` ("pronoun-continued").
+    pub evidence: Option<String>,
+    /// The mention the source was resolved to, in code points; null when `via` is name,
+    /// byline or none.
+    pub antecedent: Option<[usize; 2]>,
+    /// How likely the speaker is right, in [0, 1].
+    pub confidence: Option<f64>,
+    /// For persons: female, male or unknown, as this article shows it.
+    pub gender: Option<String>,
 }
 
 /// One attribution with its article's metadata. Spans are Unicode code-point offsets into
@@ -241,6 +259,9 @@ pub struct QuoteRow {
     pub speaker: Option<String>,
     pub speaker_id: Option<i64>,
     pub speaker_type: Option<String>,
+    /// The canonical person's gender (female, male or unknown: what its quotes' evidence
+    /// agrees on); null for other speaker types.
+    pub speaker_gender: Option<String>,
     /// The speaker as resolved in this article.
     pub resolved: Option<SpeakerRef>,
     /// The quote cluster (the same statement in other articles), if any.
@@ -275,6 +296,9 @@ pub struct SpeakerRow {
     pub n_articles: i64,
     pub first_day: Option<String>,
     pub last_day: Option<String>,
+    /// For persons: female, male or unknown (the gender its person attributions agree on;
+    /// unknown when none shows one or they conflict); null for other types.
+    pub gender: Option<String>,
     /// Titles and roles seen with the name, most frequent first (only from
     /// [`Store::speaker`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -435,6 +459,33 @@ pub struct Stats {
     pub clusters: i64,
 }
 
+/// The quotes of person speakers by gender (`verbatim stats --by gender`): in all, per
+/// outlet, per month. Shares are of the group's person quotes, rounded to 3 decimals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenderStats {
+    /// What is counted, in words: persons only.
+    pub counted: String,
+    pub total: GenderCounts,
+    /// One row per outlet, most person quotes first.
+    pub by_outlet: Vec<GenderCounts>,
+    /// One row per month (`YYYY-MM`), in order, undated last.
+    pub by_month: Vec<GenderCounts>,
+}
+
+/// Person quotes of one group (an outlet, a month, or `all`) by the speaker's gender.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenderCounts {
+    /// The outlet, the month (`YYYY-MM`), `all`, or `(no outlet)` / `(undated)`.
+    pub group: String,
+    pub female: i64,
+    pub male: i64,
+    pub unknown: i64,
+    pub total: i64,
+    pub female_share: f64,
+    pub male_share: f64,
+    pub unknown_share: f64,
+}
+
 /// Whether `target` names a PostgreSQL server rather than a SQLite file.
 pub fn is_postgres_url(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
@@ -578,12 +629,22 @@ impl Store {
             let has_cue_class = conn
                 .query("SELECT cue_class FROM attributions LIMIT 0", &[])
                 .is_ok();
+            let has_provenance = conn
+                .query("SELECT speaker_via FROM attributions LIMIT 0", &[])
+                .is_ok();
             conn.batch("BEGIN")?;
             let migrated = if has_cue_class {
                 Ok(())
             } else {
                 conn.batch(schema::ADD_CUE_CLASS)
             }
+            .and_then(|()| {
+                if has_provenance {
+                    Ok(())
+                } else {
+                    conn.batch(&schema::add_provenance(dialect))
+                }
+            })
             .and_then(|()| conn.batch(&sql))
             .and_then(|()| fill_cue_classes(conn.as_mut()));
             if let Err(e) = migrated {
@@ -616,6 +677,11 @@ impl Store {
             Dialect::Sqlite => Backend::Sqlite,
             Dialect::Postgres => Backend::Postgres,
         }
+    }
+
+    /// Quotes of person speakers by gender, in all, per outlet and per month.
+    pub fn gender_stats(&mut self) -> Result<GenderStats> {
+        query::gender_stats(self.conn.as_mut())
     }
 
     /// Row counts of the main tables.

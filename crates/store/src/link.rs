@@ -434,20 +434,56 @@ pub(crate) fn refresh(conn: &mut dyn Conn, ids: &BTreeSet<i64>) -> Result<()> {
         .map(|(name, _, _)| tidy(name));
         let mut sql = String::from(
             "UPDATE speakers SET quote_count = ?1, article_count = ?2, first_day = ?3,
-             last_day = ?4",
+             last_day = ?4, gender = ?5",
         );
-        let mut params = vec![t[0].clone(), t[1].clone(), t[2].clone(), t[3].clone()];
+        let mut params = vec![
+            t[0].clone(),
+            t[1].clone(),
+            t[2].clone(),
+            t[3].clone(),
+            speaker_gender(conn, id)?.into(),
+        ];
         if let Some(name) = best {
-            sql.push_str(", name = ?6");
+            sql.push_str(", name = ?7");
             params.push(id.into());
             params.push(name.into());
         } else {
             params.push(id.into());
         }
-        sql.push_str(" WHERE id = ?5");
+        sql.push_str(" WHERE id = ?6");
         conn.exec(&sql, &params)?;
     }
     Ok(())
+}
+
+/// The gender of a canonical speaker: for a person, the one gender its person attributions
+/// show (`unknown` when none shows one or they disagree); `None` for other types.
+fn speaker_gender(conn: &mut dyn Conn, id: i64) -> Result<Option<&'static str>> {
+    let person = conn
+        .query("SELECT type FROM speakers WHERE id = ?1", &[id.into()])?
+        .first()
+        .and_then(|r| r[0].text())
+        .is_some_and(|t| t == "person");
+    if !person {
+        return Ok(None);
+    }
+    let shown = conn.query(
+        "SELECT DISTINCT speaker_gender FROM attributions
+         WHERE speaker_id = ?1 AND speaker_type = 'person'
+           AND speaker_gender IN ('female', 'male')",
+        &[id.into()],
+    )?;
+    let genders: Vec<String> = shown.iter().filter_map(|r| r[0].text()).collect();
+    Ok(Some(agreed_gender(&genders)))
+}
+
+/// The gender a set of shown genders agrees on: the only one, else `unknown`.
+fn agreed_gender(shown: &[String]) -> &'static str {
+    match shown {
+        [one] if one == "female" => "female",
+        [one] if one == "male" => "male",
+        _ => "unknown",
+    }
 }
 
 /// Orders candidate display names: people's full names first, then quotes, then shorter,
@@ -554,4 +590,22 @@ pub(crate) fn add_aliases(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod gender_tests {
+    use super::agreed_gender;
+
+    fn check(shown: &[&str], expected: &str) {
+        let shown: Vec<String> = shown.iter().map(|s| s.to_string()).collect();
+        assert_eq!(agreed_gender(&shown), expected, "{shown:?}");
+    }
+
+    #[test]
+    fn one_shown_gender_is_kept_and_none_or_a_conflict_is_unknown() {
+        check(&["female"], "female");
+        check(&["male"], "male");
+        check(&[], "unknown");
+        check(&["female", "male"], "unknown");
+    }
 }

@@ -7,8 +7,8 @@ use crate::search::{self, IndexQuery, QuoteIndex};
 use crate::syntax::{self, Search};
 use crate::{
     ArticleRow, ArticleSummary, ClusterMember, ClusterRow, ClusterSummary, Credit, DatelineRow,
-    EntityRow, Error, Explanation, NameLink, OutletRow, Page, QuoteRow, Result, RoleRow,
-    SpeakerRef, SpeakerRow, SpeakerRule,
+    EntityRow, Error, Explanation, GenderCounts, GenderStats, NameLink, OutletRow, Page, QuoteRow,
+    Result, RoleRow, SpeakerRef, SpeakerRow, SpeakerRule,
 };
 use serde::{Deserialize, Serialize};
 use verbatim_core::attribute::CueClass;
@@ -50,6 +50,9 @@ pub struct QuoteQuery {
     pub article_id: Option<i64>,
     /// Only the quotes of this cluster.
     pub cluster: Option<i64>,
+    /// Only quotes whose speaker was found with at least this confidence, in [0, 1] (quotes
+    /// without a speaker, or stored before schema 6 without a confidence, never pass).
+    pub min_confidence: Option<f64>,
     pub order: Order,
     pub limit: u64,
     pub offset: u64,
@@ -78,10 +81,22 @@ impl Default for QuoteQuery {
             cue_classes: Vec::new(),
             article_id: None,
             cluster: None,
+            min_confidence: None,
             order: Order::Date,
             limit: 20,
             offset: 0,
         }
+    }
+}
+
+/// Checks a minimum speaker confidence: a number from 0 to 1.
+pub fn check_min_confidence(c: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&c) {
+        Ok(())
+    } else {
+        Err(Error::InvalidQuery(format!(
+            "min confidence {c}: expected a number from 0 to 1 (e.g. 0.8)"
+        )))
     }
 }
 
@@ -430,7 +445,9 @@ fn count(conn: &mut dyn Conn, sql: &Sql) -> Result<u64> {
 const QUOTE_COLUMNS: &str = "SELECT a.id, a.article_id, ar.key, a.idx, a.kind, a.source_text,
  a.cue_text, a.content_text, a.source, a.cue, a.content, a.speaker_id, a.speaker_name,
  a.speaker_type, a.speaker_entity, a.speaker_description, a.speaker_affiliation, ar.outlet,
- ar.headline, ar.published, ar.url, sp.name, sp.type, a.cluster_id, a.altered, a.cue_class";
+ ar.headline, ar.published, ar.url, sp.name, sp.type, a.cluster_id, a.altered, a.cue_class,
+ a.speaker_role, a.speaker_issuer, a.speaker_via, a.speaker_evidence, a.speaker_antecedent,
+ a.speaker_confidence, a.speaker_gender, sp.gender";
 
 /// The tables behind [`QUOTE_COLUMNS`].
 const QUOTE_TABLES: &str = " FROM attributions a JOIN articles ar ON ar.id = a.article_id
@@ -443,12 +460,21 @@ fn spans(v: &Value) -> Result<Vec<[usize; 2]>> {
 }
 
 fn quote_row(r: &Row) -> Result<QuoteRow> {
+    let antecedent: Option<[usize; 2]> =
+        r[30].text().map(|a| serde_json::from_str(&a)).transpose()?;
     let resolved = r[12].text().map(|name| SpeakerRef {
         name,
         kind: r[13].text().unwrap_or_default(),
         entity: r[14].int(),
         description: r[15].text(),
         affiliation: r[16].text(),
+        role: r[26].text(),
+        issuer: r[27].text(),
+        via: r[28].text(),
+        evidence: r[29].text(),
+        antecedent,
+        confidence: r[31].real(),
+        gender: r[32].text(),
     });
     Ok(QuoteRow {
         id: r[0].int().unwrap_or_default(),
@@ -466,6 +492,7 @@ fn quote_row(r: &Row) -> Result<QuoteRow> {
         speaker: r[21].text(),
         speaker_id: r[11].int(),
         speaker_type: r[22].text(),
+        speaker_gender: r[33].text(),
         resolved,
         cluster: r[23].int(),
         altered: r[24].int().unwrap_or(0) != 0,
@@ -513,6 +540,9 @@ fn check_quote_filters(q: &QuoteQuery) -> Result<()> {
     if let Some(name) = &q.speaker {
         speaker_filter(name)?;
     }
+    if let Some(c) = q.min_confidence {
+        check_min_confidence(c)?;
+    }
     Ok(())
 }
 
@@ -540,19 +570,25 @@ fn quotes_by_index(
     } else {
         None
     };
-    let attribution_ids = match q.cluster {
-        Some(c) => {
-            let rows = conn.query(
-                "SELECT id FROM attributions WHERE cluster_id = ?1",
-                &[c.into()],
-            )?;
-            let ids: Vec<i64> = rows.iter().filter_map(|r| r[0].int()).collect();
-            if ids.is_empty() {
-                return Ok(empty());
-            }
-            Some(ids)
+    // The index holds neither clusters nor confidences: those filters become the ids that
+    // pass them.
+    let mut sql = Sql::new("SELECT id FROM attributions WHERE 1 = 1");
+    if let Some(c) = q.cluster {
+        sql.push(" AND cluster_id = ?", [c.into()]);
+    }
+    if let Some(c) = q.min_confidence {
+        sql.push(" AND speaker_confidence >= ?", [Value::Real(c)]);
+    }
+    let attribution_ids = if q.cluster.is_some() || q.min_confidence.is_some() {
+        sql.push(" ORDER BY id", []);
+        let rows = conn.query(&sql.text, &sql.params)?;
+        let ids: Vec<i64> = rows.iter().filter_map(|r| r[0].int()).collect();
+        if ids.is_empty() {
+            return Ok(empty());
         }
-        None => None,
+        Some(ids)
+    } else {
+        None
     };
     let (ids, more, total) = index.search(&IndexQuery {
         search,
@@ -682,6 +718,9 @@ pub(crate) fn quotes(
     if let Some(c) = q.cluster {
         sql.push(" AND a.cluster_id = ?", [c.into()]);
     }
+    if let Some(c) = q.min_confidence {
+        sql.push(" AND a.speaker_confidence >= ?", [Value::Real(c)]);
+    }
     push_common(&mut sql, "a.day", &q.outlet, &q.since, &q.until)?;
     sql.push(" ORDER BY ", []);
     if let (Order::Relevance, Some(r)) = (q.order, &rank) {
@@ -709,12 +748,13 @@ fn speaker_row(r: &Row) -> SpeakerRow {
         n_articles: r[4].int().unwrap_or_default(),
         first_day: r[5].text(),
         last_day: r[6].text(),
+        gender: r[7].text(),
         roles: Vec::new(),
     }
 }
 
 const SPEAKER_COLUMNS: &str = "SELECT s.id, s.name, s.type, s.quote_count, s.article_count,
- s.first_day, s.last_day FROM speakers s WHERE 1 = 1";
+ s.first_day, s.last_day, s.gender FROM speakers s WHERE 1 = 1";
 
 pub(crate) fn speakers(conn: &mut dyn Conn, q: &SpeakerQuery) -> Result<Page<SpeakerRow>> {
     let mut sql = Sql::new(SPEAKER_COLUMNS);
@@ -1220,6 +1260,100 @@ pub(crate) fn article(conn: &mut dyn Conn, id: &str) -> Result<Option<ArticleRow
         attributions,
     }))
 }
+
+/// The share `n / total`, rounded to 3 decimals (0 when there is nothing to share).
+fn share(n: i64, total: i64) -> f64 {
+    if total == 0 {
+        return 0.0;
+    }
+    (n as f64 / total as f64 * 1000.0).round() / 1000.0
+}
+
+impl GenderCounts {
+    fn new(group: String) -> GenderCounts {
+        GenderCounts {
+            group,
+            female: 0,
+            male: 0,
+            unknown: 0,
+            total: 0,
+            female_share: 0.0,
+            male_share: 0.0,
+            unknown_share: 0.0,
+        }
+    }
+
+    fn add(&mut self, gender: &str, n: i64) {
+        match gender {
+            "female" => self.female += n,
+            "male" => self.male += n,
+            _ => self.unknown += n,
+        }
+        self.total += n;
+        self.female_share = share(self.female, self.total);
+        self.male_share = share(self.male, self.total);
+        self.unknown_share = share(self.unknown, self.total);
+    }
+}
+
+/// Quotes of person speakers by the canonical speaker's gender: in all, per outlet (most
+/// quotes first) and per month (in order, undated last).
+pub(crate) fn gender_stats(conn: &mut dyn Conn) -> Result<GenderStats> {
+    let rows = conn.query(
+        "SELECT coalesce(ar.outlet, ''), substr(a.day, 1, 7), coalesce(sp.gender, 'unknown'),
+                count(*)
+         FROM attributions a JOIN articles ar ON ar.id = a.article_id
+         JOIN speakers sp ON sp.id = a.speaker_id
+         WHERE sp.type = 'person'
+         GROUP BY coalesce(ar.outlet, ''), substr(a.day, 1, 7), coalesce(sp.gender, 'unknown')",
+        &[],
+    )?;
+    let mut total = GenderCounts::new("all".into());
+    let mut outlets: std::collections::BTreeMap<String, GenderCounts> = Default::default();
+    let mut months: std::collections::BTreeMap<(bool, String), GenderCounts> = Default::default();
+    for r in &rows {
+        let outlet = r[0].text().unwrap_or_default();
+        let month = r[1].text().unwrap_or_default();
+        let gender = r[2].text().unwrap_or_default();
+        let n = r[3].int().unwrap_or(0);
+        total.add(&gender, n);
+        let outlet_name = if outlet.is_empty() {
+            NO_OUTLET.to_string()
+        } else {
+            outlet
+        };
+        outlets
+            .entry(outlet_name.clone())
+            .or_insert_with(|| GenderCounts::new(outlet_name))
+            .add(&gender, n);
+        let month_name = if month.is_empty() {
+            UNDATED.to_string()
+        } else {
+            month
+        };
+        months
+            .entry((month_name == UNDATED, month_name.clone()))
+            .or_insert_with(|| GenderCounts::new(month_name))
+            .add(&gender, n);
+    }
+    let mut by_outlet: Vec<GenderCounts> = outlets.into_values().collect();
+    by_outlet.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.group.cmp(&b.group)));
+    Ok(GenderStats {
+        counted: GENDER_COUNTED.into(),
+        total,
+        by_outlet,
+        by_month: months.into_values().collect(),
+    })
+}
+
+/// The group of articles without an outlet in [`GenderStats::by_outlet`].
+pub const NO_OUTLET: &str = "(no outlet)";
+/// The group of undated articles in [`GenderStats::by_month`].
+pub const UNDATED: &str = "(undated)";
+/// What [`GenderStats`] counts, in words.
+const GENDER_COUNTED: &str = "quotes by person speakers, by the gender of the canonical \
+     speaker (from the articles' evidence: pronouns, honorifics, gendered titles, first names); \
+     quotes by organisations, groups, anonymous sources and documents are not counted";
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,42 @@ use crate::db::Dialect;
 /// 5: SQLite's article search table is filled once per batch, not by a trigger per insert;
 /// PostgreSQL's search columns split words at punctuation as the search does
 /// ("Sanders/Trump" holds `trump`) and cover the whole text ([`PG_TSV_FUNCTION`]).
-pub const SCHEMA_VERSION: &str = "5";
+/// 6: how each speaker was found (`attributions.speaker_via`, `_evidence`, `_antecedent`,
+/// `_confidence`, `_role`, `_issuer`, `_gender`) and the gender of each canonical person
+/// (`speakers.gender`); a migrated store keeps its rows with these unknown (NULL).
+pub const SCHEMA_VERSION: &str = "6";
+
+/// The speaker provenance columns of `attributions` (schema 6), in the order
+/// `ingest::prepare_found` fills them. All nullable: rows stored before schema 6 have none.
+pub(crate) fn provenance_columns(dialect: Dialect) -> [(&'static str, &'static str); 7] {
+    let real = match dialect {
+        Dialect::Sqlite => "REAL",
+        Dialect::Postgres => "DOUBLE PRECISION",
+    };
+    [
+        ("speaker_role", "TEXT"),
+        ("speaker_issuer", "TEXT"),
+        ("speaker_via", "TEXT"),
+        ("speaker_evidence", "TEXT"),
+        ("speaker_antecedent", "TEXT"),
+        ("speaker_confidence", real),
+        ("speaker_gender", "TEXT"),
+    ]
+}
+
+/// Adds the provenance columns (schema 6) to a store without them; persons get the gender
+/// `unknown` until an article with gender evidence refreshes them.
+pub(crate) fn add_provenance(dialect: Dialect) -> String {
+    let mut sql = String::new();
+    for (column, ty) in provenance_columns(dialect) {
+        sql.push_str(&format!(
+            "ALTER TABLE attributions ADD COLUMN {column} {ty};\n"
+        ));
+    }
+    sql.push_str("ALTER TABLE speakers ADD COLUMN gender TEXT;\n");
+    sql.push_str("UPDATE speakers SET gender = 'unknown' WHERE type = 'person';\n");
+    sql
+}
 
 /// The SQLite article search table, an external-content FTS5 table over `articles`, filled
 /// by each ingest batch before it commits (`ingest::finish`): a trigger per insert made every
@@ -83,13 +118,14 @@ fn pg_tsv_column(column: &str, text: &str) -> String {
 /// The statements that bring a store of schema `from` to `SCHEMA_VERSION`, if it can be
 /// done in place (the search tables are derived: rebuilt from the record).
 pub fn migration(from: &str, dialect: Dialect) -> Option<String> {
-    if !matches!(from, "2" | "3" | "4") {
+    if !matches!(from, "2" | "3" | "4" | "5") {
         return None;
     }
-    // 3 → 4 is done by `Store::init` (it adds the cue class column where it is missing and
-    // fills it); the rest is the search tables.
+    // 3 → 4 and 5 → 6 are done by `Store::init` (it adds the cue class and provenance columns
+    // where they are missing); the rest is the search tables, already right in schema 5.
     let mut sql = String::new();
     match dialect {
+        _ if from == "5" => {}
         Dialect::Sqlite => {
             sql.push_str("DROP TRIGGER IF EXISTS articles_fts;\n");
             if from == "2" {
@@ -145,6 +181,10 @@ pub fn ddl(dialect: Dialect) -> String {
         Dialect::Sqlite => " WITHOUT ROWID",
         Dialect::Postgres => "",
     };
+    let provenance: String = provenance_columns(dialect)
+        .iter()
+        .map(|(column, ty)| format!("\n {column} {ty},"))
+        .collect();
     let mut sql = match dialect {
         Dialect::Sqlite => String::new(),
         Dialect::Postgres => pg_tsv_function(),
@@ -201,7 +241,8 @@ CREATE TABLE IF NOT EXISTS speakers (
  quote_count BIGINT NOT NULL,
  article_count BIGINT NOT NULL,
  first_day TEXT,
- last_day TEXT);
+ last_day TEXT,
+ gender TEXT);
 CREATE INDEX IF NOT EXISTS speakers_count ON speakers (quote_count DESC, name, id);
 CREATE TABLE IF NOT EXISTS speaker_keys (
  key TEXT NOT NULL,
@@ -254,7 +295,7 @@ CREATE TABLE IF NOT EXISTS attributions (
  speaker_type TEXT,
  speaker_entity BIGINT,
  speaker_description TEXT,
- speaker_affiliation TEXT,
+ speaker_affiliation TEXT,{provenance}
  mention_id BIGINT,
  cluster_id BIGINT,
  altered BIGINT NOT NULL DEFAULT 0{quote_tsv},

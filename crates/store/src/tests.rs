@@ -1087,3 +1087,287 @@ fn cue_classes_filter_quotes_and_are_filled_in_a_schema_3_store() {
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn provenance_corpus() -> Vec<Article> {
+    vec![
+        article(
+            "p1",
+            "Sen. Mary Lund spoke in Dayton on Monday. \"We will fix the bridge,\" she said. \
+             Her opponent, Tom Berg, was not impressed. \"It is a stunt,\" he said. \
+             \"The money is not there,\" Berg added.",
+            Some("AP"),
+            Some((2017, 3, 2)),
+        ),
+        article(
+            "p2",
+            "Clinton campaign spokesman Brian Fallon said the report was wrong. \
+             A new Quinnipiac University poll found the race was close. \
+             The poll showed Lund ahead.",
+            Some("Reuters"),
+            Some((2017, 4, 3)),
+        ),
+    ]
+}
+
+/// Every stored provenance value is the pipeline's, antecedents in code points.
+#[test]
+fn speaker_provenance_is_stored_as_the_pipeline_found_it() {
+    let articles = provenance_corpus();
+    let items = analyzed(&articles);
+    let mut s = store_with(&articles);
+    let mut n_checked = 0;
+    for (article, analysis) in &items {
+        let row = s.article(&article.id).unwrap().unwrap();
+        let offsets = verbatim_core::CharOffsets::new(&article.text);
+        assert_eq!(row.attributions.len(), analysis.attributions.len());
+        for (stored, found) in row.attributions.iter().zip(&analysis.attributions) {
+            let (Some(r), Some(sp)) = (&stored.resolved, &found.speaker) else {
+                assert!(stored.resolved.is_none() && found.speaker.is_none());
+                continue;
+            };
+            assert_eq!(r.via.as_deref(), Some(sp.via.as_str()));
+            assert_eq!(r.evidence.as_deref(), Some(sp.evidence.as_str()));
+            assert_eq!(r.confidence, Some(sp.confidence));
+            assert_eq!(r.role, sp.role);
+            assert_eq!(r.issuer, sp.issuer);
+            assert_eq!(r.affiliation, sp.affiliation);
+            assert_eq!(r.gender.as_deref(), sp.gender.map(|g| g.as_str()));
+            assert_eq!(
+                r.antecedent,
+                sp.antecedent.map(|a| offsets.span_to_chars(a))
+            );
+            if let Some([start, end]) = r.antecedent {
+                let by_chars: String = row.text.chars().skip(start).take(end - start).collect();
+                assert_eq!(by_chars, sp.antecedent.unwrap().slice(&article.text));
+            }
+            n_checked += 1;
+        }
+    }
+    assert!(n_checked >= 4, "only {n_checked} speakers");
+}
+
+/// A canonical person's gender is the one its attributions agree on, else unknown; other
+/// types have none.
+#[test]
+fn canonical_speakers_have_the_gender_their_quotes_agree_on() {
+    let articles = provenance_corpus();
+    let mut s = store_with(&articles);
+    let quotes = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    let speakers = s
+        .speakers(&SpeakerQuery {
+            limit: 500,
+            ..Default::default()
+        })
+        .unwrap()
+        .items;
+    assert!(!speakers.is_empty());
+    for sp in &speakers {
+        let shown: std::collections::BTreeSet<String> = quotes
+            .iter()
+            .filter(|r| r.speaker_id == Some(sp.id))
+            .filter_map(|r| r.resolved.as_ref())
+            .filter(|r| r.kind == "person")
+            .filter_map(|r| r.gender.clone())
+            .filter(|g| g != "unknown")
+            .collect();
+        let want = match (sp.kind.as_str(), shown.len()) {
+            ("person", 1) => shown.iter().next().cloned(),
+            ("person", _) => Some("unknown".to_string()),
+            _ => None,
+        };
+        assert_eq!(sp.gender, want, "{}", sp.name);
+        for r in quotes.iter().filter(|r| r.speaker_id == Some(sp.id)) {
+            assert_eq!(r.speaker_gender, sp.gender);
+        }
+    }
+}
+
+#[test]
+fn min_confidence_keeps_the_quotes_at_or_above_it() {
+    let articles = provenance_corpus();
+    let mut s = store_with(&articles);
+    let all = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    let mut levels: Vec<f64> = all
+        .iter()
+        .filter_map(|r| r.resolved.as_ref()?.confidence)
+        .collect();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    assert!(!levels.is_empty());
+    for &level in &levels {
+        let want: Vec<i64> = all
+            .iter()
+            .filter(|r| r.resolved.as_ref().and_then(|r| r.confidence) >= Some(level))
+            .map(|r| r.id)
+            .collect();
+        let got = s
+            .quotes(&QuoteQuery {
+                min_confidence: Some(level),
+                limit: 500,
+                ..q()
+            })
+            .unwrap();
+        let mut got_ids: Vec<i64> = got.items.iter().map(|r| r.id).collect();
+        let mut want_sorted = want.clone();
+        got_ids.sort();
+        want_sorted.sort();
+        assert_eq!(got_ids, want_sorted, "at {level}");
+        assert_eq!(got.total, want.len() as u64);
+    }
+    for bad in [-0.1, 1.5, f64::NAN] {
+        let err = s
+            .quotes(&QuoteQuery {
+                min_confidence: Some(bad),
+                ..q()
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("from 0 to 1"), "{err}");
+    }
+}
+
+#[test]
+fn min_confidence_applies_on_the_search_index_path() {
+    let articles = provenance_corpus();
+    let (dir, target) = file_store_with("minconf", &articles);
+    let mut s = Store::open(&target).unwrap();
+    let all = s
+        .quotes(&QuoteQuery {
+            search: Some("the".into()),
+            limit: 500,
+            ..q()
+        })
+        .unwrap()
+        .items;
+    let top = all
+        .iter()
+        .filter_map(|r| r.resolved.as_ref()?.confidence)
+        .fold(0.0, f64::max);
+    let got = s
+        .quotes(&QuoteQuery {
+            search: Some("the".into()),
+            min_confidence: Some(top),
+            limit: 500,
+            ..q()
+        })
+        .unwrap();
+    let want = all
+        .iter()
+        .filter(|r| r.resolved.as_ref().and_then(|r| r.confidence) >= Some(top))
+        .count();
+    assert!(want > 0);
+    assert_eq!(got.items.len(), want);
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A schema 5 store (no provenance columns) opens as schema 6 with every row kept, its
+/// provenance unknown, its persons of unknown gender; new articles get provenance.
+#[test]
+fn a_schema_5_store_gains_provenance_columns_and_keeps_its_rows() {
+    let (dir, db) = fresh_dir("v5");
+    let target = db.to_str().unwrap();
+    let articles = provenance_corpus();
+    let mut s = Store::open(target).unwrap();
+    s.ingest_batch(&analyzed(&articles[..1])).unwrap();
+    let before = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    drop(s);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let mut sql = String::new();
+    for (column, _) in schema::provenance_columns(Dialect::Sqlite) {
+        sql.push_str(&format!("ALTER TABLE attributions DROP COLUMN {column};\n"));
+    }
+    sql.push_str(
+        "ALTER TABLE speakers DROP COLUMN gender;
+         UPDATE verbatim_meta SET value = '5' WHERE key = 'schema';",
+    );
+    c.execute_batch(&sql).unwrap();
+    drop(c);
+    let mut s = Store::open(target).unwrap();
+    let after = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    assert_eq!(after.len(), before.len());
+    for (a, b) in after.iter().zip(&before) {
+        assert_eq!(
+            (a.id, &a.content_text, &a.speaker),
+            (b.id, &b.content_text, &b.speaker)
+        );
+        let r = a.resolved.as_ref();
+        assert!(r.is_none_or(|r| r.via.is_none() && r.confidence.is_none()));
+        if a.speaker_type.as_deref() == Some("person") {
+            assert_eq!(a.speaker_gender.as_deref(), Some("unknown"));
+        }
+    }
+    s.ingest_batch(&analyzed(&articles[1..])).unwrap();
+    let new = s
+        .quotes(&QuoteQuery {
+            article_id: Some(2),
+            limit: 500,
+            ..q()
+        })
+        .unwrap()
+        .items;
+    assert!(!new.is_empty());
+    assert!(new
+        .iter()
+        .filter_map(|r| r.resolved.as_ref())
+        .all(|r| r.via.is_some() && r.confidence.is_some()));
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `stats --by gender` counts the quotes of person speakers by their canonical gender, per
+/// outlet and month, as the quotes themselves say.
+#[test]
+fn gender_stats_count_person_quotes_per_outlet_and_month() {
+    let mut articles = provenance_corpus();
+    articles.push(article("p3", "\"No,\" Ann Wu said.", None, None));
+    let mut s = store_with(&articles);
+    let quotes = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    let stats = s.gender_stats().unwrap();
+    assert!(stats.counted.contains("person"));
+    let person: Vec<&QuoteRow> = quotes
+        .iter()
+        .filter(|r| r.speaker_type.as_deref() == Some("person"))
+        .collect();
+    assert!(person.len() >= 3 && person.len() < quotes.len());
+    let count = |pick: &dyn Fn(&QuoteRow) -> bool, gender: &str| {
+        person
+            .iter()
+            .filter(|r| pick(r) && r.speaker_gender.as_deref().unwrap_or("unknown") == gender)
+            .count() as i64
+    };
+    let check = |c: &GenderCounts, pick: &dyn Fn(&QuoteRow) -> bool| {
+        let (f, m, u) = (
+            count(pick, "female"),
+            count(pick, "male"),
+            count(pick, "unknown"),
+        );
+        assert_eq!(
+            (c.female, c.male, c.unknown, c.total),
+            (f, m, u, f + m + u),
+            "{c:?}"
+        );
+        assert!(c.total > 0);
+        let shares = c.female_share + c.male_share + c.unknown_share;
+        assert!((shares - 1.0).abs() < 0.01, "{c:?}");
+        assert_eq!(
+            c.female_share,
+            (f as f64 / c.total as f64 * 1000.0).round() / 1000.0
+        );
+    };
+    check(&stats.total, &|_| true);
+    let groups: Vec<&str> = stats.by_outlet.iter().map(|c| c.group.as_str()).collect();
+    assert!(groups.contains(&NO_OUTLET), "{groups:?}");
+    for c in &stats.by_outlet {
+        let outlet = (c.group != NO_OUTLET).then(|| c.group.clone());
+        check(c, &|r| r.outlet == outlet);
+    }
+    let months: Vec<&str> = stats.by_month.iter().map(|c| c.group.as_str()).collect();
+    assert_eq!(months.last(), Some(&UNDATED), "{months:?}");
+    for c in &stats.by_month {
+        check(c, &|r| match &r.published {
+            Some(p) => p.starts_with(&c.group),
+            None => c.group == UNDATED,
+        });
+    }
+    assert!(months.windows(2).all(|w| w[0] < w[1] || w[1] == UNDATED));
+}
