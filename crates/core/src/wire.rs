@@ -89,7 +89,7 @@ impl SpeakerRecord {
             affiliation: s.affiliation.clone(),
             role: s.role.clone(),
             issuer: s.issuer.clone(),
-            via: s.via,
+            via: s.via(),
             evidence: s.evidence.as_str().to_string(),
             antecedent: s.antecedent.map(|a| offsets.span_to_chars(a)),
             confidence: s.confidence,
@@ -288,6 +288,14 @@ pub fn read_record(line: &str, origin: &str) -> Result<Extracted, String> {
                 };
                 let evidence = Evidence::parse(&s.evidence)
                     .ok_or_else(|| format!("{what}: unknown speaker evidence {:?}", s.evidence))?;
+                if evidence.via() != s.via {
+                    return Err(format!(
+                        "{what}: speaker via {:?} disagrees with its evidence {:?} (via {:?})",
+                        s.via.as_str(),
+                        s.evidence,
+                        evidence.via().as_str()
+                    ));
+                }
                 Some(Speaker {
                     evidence,
                     name: s.name,
@@ -297,7 +305,6 @@ pub fn read_record(line: &str, origin: &str) -> Result<Extracted, String> {
                     affiliation: s.affiliation,
                     role: s.role,
                     issuer: s.issuer,
-                    via: s.via,
                     antecedent,
                     confidence: s.confidence,
                     gender: s.gender,
@@ -427,6 +434,24 @@ mod tests {
             &|v| v["published"] = "soon".into(),
             "published: unparseable date",
         );
+        // The speaker's provenance: its rule must be known, agree with its `via`, and its
+        // confidence be a probability.
+        let speaker = |member: &'static str, value: serde_json::Value| {
+            move |v: &mut serde_json::Value| {
+                let atts = v["attributions"].as_array_mut().unwrap();
+                let a = atts.iter_mut().find(|a| a["speaker"].is_object()).unwrap();
+                a["speaker"][member] = value.clone();
+            }
+        };
+        check_error(
+            &speaker("evidence", "hunch".into()),
+            "unknown speaker evidence \"hunch\"",
+        );
+        check_error(
+            &speaker("via", "byline".into()),
+            "disagrees with its evidence",
+        );
+        check_error(&speaker("confidence", 1.5.into()), "is not in [0, 1]");
         check_error(
             &|v| {
                 v.as_object_mut().unwrap().remove("entities");

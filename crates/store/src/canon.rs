@@ -130,7 +130,6 @@ mod tests {
             affiliation: None,
             role: None,
             issuer: None,
-            via: verbatim_core::resolve::Via::None,
             evidence: verbatim_core::resolve::Evidence::Unknown,
             antecedent: None,
             confidence: 0.5,

@@ -246,7 +246,7 @@ pub fn prepare_found(
                 sp.and_then(|s| s.affiliation.clone()).into(),
                 sp.and_then(|s| s.role.clone()).into(),
                 sp.and_then(|s| s.issuer.clone()).into(),
-                sp.map(|s| s.via.as_str()).into(),
+                sp.map(|s| s.via().as_str()).into(),
                 sp.map(|s| s.evidence.as_str()).into(),
                 sp.and_then(|s| s.antecedent)
                     .map(|span| span_json(&offsets, span))

@@ -1125,7 +1125,7 @@ fn speaker_provenance_is_stored_as_the_pipeline_found_it() {
                 assert!(stored.resolved.is_none() && found.speaker.is_none());
                 continue;
             };
-            assert_eq!(r.via.as_deref(), Some(sp.via.as_str()));
+            assert_eq!(r.via.as_deref(), Some(sp.via().as_str()));
             assert_eq!(r.evidence.as_deref(), Some(sp.evidence.as_str()));
             assert_eq!(r.confidence, Some(sp.confidence));
             assert_eq!(r.role, sp.role);

@@ -119,11 +119,7 @@ pub(crate) fn honorific_female(text: &str, span: Span) -> Option<bool> {
 /// What one mention of a person shows of their gender: a courtesy title, else the gender of
 /// the first name opening a full name.
 fn mention_female(text: &str, span: Span, words: &[String]) -> Option<bool> {
-    honorific_female(text, span).or_else(|| {
-        (words.len() > 1)
-            .then(|| super::first_name_female(&words[0]))
-            .flatten()
-    })
+    honorific_female(text, span).or_else(|| super::full_name_female(words))
 }
 
 /// Repairs the tagger's mentions with what the article as a whole shows: adjacent person

@@ -28,6 +28,14 @@ pub(crate) fn first_name_female(word: &str) -> Option<bool> {
     map.get(&word.to_lowercase()).copied()
 }
 
+/// The gender of the first name opening a full name (`words` of two or more: a lone word may
+/// be a surname).
+pub(crate) fn full_name_female(words: &[String]) -> Option<bool> {
+    (words.len() > 1)
+        .then(|| first_name_female(&words[0]))
+        .flatten()
+}
+
 fn parse(table: &str) -> HashMap<String, bool> {
     crate::table::rows(table)
         .filter_map(|mut cols| {

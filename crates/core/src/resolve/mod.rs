@@ -12,8 +12,8 @@ pub(crate) mod speaker;
 
 pub use confidence::Evidence;
 pub use entities::{group_entities, refine_mentions, Entity};
-pub(crate) use gender::first_name_female;
 pub use gender::learn_first_names;
+pub(crate) use gender::{first_name_female, full_name_female};
 pub use speaker::Resolver;
 
 use serde::{Deserialize, Serialize};
@@ -147,10 +147,8 @@ pub struct Speaker {
     pub role: Option<String>,
     /// For a document: the person or organisation that issued it, when the article names one.
     pub issuer: Option<String>,
-    /// How the speaker was found.
-    pub via: Via,
-    /// The resolver rule that found it, finer than `via`: the key of its confidence in
-    /// `models/speaker_confidence.tsv` ("pronoun-continued", "description-title").
+    /// The resolver rule that found it ("pronoun-continued", "description-title"): the key
+    /// of its confidence in `models/speaker_confidence.tsv`; [`Speaker::via`] follows from it.
     pub evidence: Evidence,
     /// The mention the source was resolved to (byte span), for every `via` but `name`,
     /// `byline` and `none`.
@@ -160,6 +158,13 @@ pub struct Speaker {
     pub confidence: f64,
     /// For persons: the gender the evidence shows; `None` for other kinds.
     pub gender: Option<Gender>,
+}
+
+impl Speaker {
+    /// How the speaker was found, as a reader checks it.
+    pub fn via(&self) -> Via {
+        self.evidence.via()
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::entities::{
     group_entities, honorific_female, name_words, normalize_title, refine_mentions, Entity,
 };
 use super::lexicon::*;
-use super::{Gender, Speaker, SpeakerType, Via};
+use super::{Gender, Speaker, SpeakerType};
 use crate::attribute::Attribution;
 use crate::parse::{Label, Syntax};
 use crate::segment::Segmentation;
@@ -44,10 +44,7 @@ fn gender(text: &str, e: &Entity) -> Gender {
             .iter()
             .any(|t| list.iter().any(|f| t.split(' ').any(|w| w == *f)))
     };
-    let words = name_words(&e.name);
-    let by_name = (words.len() > 1)
-        .then(|| super::first_name_female(&words[0]))
-        .flatten();
+    let by_name = super::full_name_female(&name_words(&e.name));
     if by_name == Some(true) || titled(FEMALE_TITLES) {
         Gender::Female
     } else if by_name == Some(false) || titled(MALE_TITLES) {
@@ -149,7 +146,6 @@ impl Resolver {
             if let (Some(e), true) = (speaker.entity, evidence.joins_entity()) {
                 added.push((e, span));
             }
-            speaker.via = evidence.via();
             speaker.evidence = evidence;
             speaker.confidence = super::confidence::confidence(evidence);
             att.speaker = Some(speaker);
@@ -309,10 +305,7 @@ impl Context<'_> {
             .find(|e| e.kind == EntityType::Person && name_words(&e.name) == words);
         let gender = match entity {
             Some(e) => self.genders[e.id],
-            None => match (words.len() > 1)
-                .then(|| super::first_name_female(&words[0]))
-                .flatten()
-            {
+            None => match super::full_name_female(&words) {
                 Some(true) => Gender::Female,
                 Some(false) => Gender::Male,
                 None => Gender::Unknown,
@@ -326,7 +319,6 @@ impl Context<'_> {
             affiliation: None,
             role: None,
             issuer: None,
-            via: Via::Byline,
             evidence: Evidence::Byline,
             antecedent: None,
             confidence: 0.0,
@@ -341,13 +333,11 @@ impl Context<'_> {
     /// kept: "Hillary Clinton campaign".
     fn representative(
         &self,
-        span: Span,
+        within: Range<usize>,
         m: Span,
         inside: &[(Span, usize)],
-    ) -> Option<(String, Option<String>)> {
-        let within = self.seg.tokens_within(span);
+    ) -> Option<(String, String)> {
         let nouns: Vec<usize> = within
-            .clone()
             .filter(|&t| {
                 let ts = self.seg.tokens[t].span;
                 !m.contains(ts)
@@ -397,7 +387,7 @@ impl Context<'_> {
                 principal = format!("{principal} {between}");
             }
         }
-        Some((role, Some(principal)))
+        Some((role, principal))
     }
 
     /// Whether a quotation holds `m`.
@@ -423,7 +413,6 @@ impl Context<'_> {
             affiliation: None,
             role: None,
             issuer: None,
-            via: Via::Name,
             evidence: Evidence::FullName,
             antecedent: None,
             confidence: 0.0,
@@ -434,7 +423,6 @@ impl Context<'_> {
     /// The speaker entity `e`, found by `evidence` through the mention `antecedent`.
     fn resolved(&self, e: usize, evidence: Evidence, antecedent: Span) -> (Speaker, Evidence) {
         let speaker = Speaker {
-            via: evidence.via(),
             antecedent: Some(antecedent),
             ..self.entity_speaker(e)
         };
@@ -480,7 +468,6 @@ impl Context<'_> {
             affiliation,
             role: None,
             issuer: None,
-            via: Via::None,
             evidence: Evidence::Unknown,
             antecedent: None,
             confidence: 0.0,
@@ -600,9 +587,9 @@ impl Context<'_> {
             // A representative: the role noun and the principal named before the person
             // ("Clinton campaign spokesman Brian Fallon", "Stein spokeswoman Melezia
             // Figueroa").
-            if let Some((role, principal)) = self.representative(span, m, &inside) {
+            if let Some((role, principal)) = self.representative(within, m, &inside) {
                 speaker.role = Some(role);
-                speaker.affiliation = principal;
+                speaker.affiliation = Some(principal);
             }
             return (speaker, evidence);
         }
@@ -680,7 +667,6 @@ impl Context<'_> {
                     kind: SpeakerType::Organization,
                     entity: None,
                     affiliation: Some(person.clone()),
-                    via: Via::Pronoun,
                     antecedent: Some(m),
                     ..self.phrase_speaker(&phrase, SpeakerType::Organization, None)
                 };
@@ -693,7 +679,6 @@ impl Context<'_> {
                 Evidence::PluralPronoun,
             );
         }
-        let inside_entities: Vec<usize> = inside.iter().map(|&(_, e)| e).collect();
         // "a Justice official", "officials", "sources familiar with"; not "the official".
         let definite = words.first().is_some_and(|w| *w == "the");
         if anonymous_marked || ANONYMOUS_HEADS.contains(&head) && !definite {
@@ -701,7 +686,7 @@ impl Context<'_> {
                 self.phrase_speaker(
                     &phrase,
                     SpeakerType::Anonymous,
-                    affiliation(&lower, &inside_entities, self),
+                    affiliation(&lower, &inside, self),
                 ),
                 Evidence::Anonymous,
             );
@@ -752,7 +737,6 @@ impl Context<'_> {
                         description: Some(phrase.clone()),
                         issuer: Some(name),
                         gender: None,
-                        via: Via::Issuer,
                         antecedent: Some(m),
                         ..self.entity_speaker(e)
                     };
@@ -769,7 +753,7 @@ impl Context<'_> {
                 self.phrase_speaker(
                     &phrase,
                     SpeakerType::Anonymous,
-                    affiliation(&lower, &inside_entities, self),
+                    affiliation(&lower, &inside, self),
                 ),
                 Evidence::Anonymous,
             );
@@ -1058,8 +1042,8 @@ impl Context<'_> {
 
 /// The organisation an anonymous source speaks for: a named organisation inside the phrase,
 /// else a known affiliation word ("Justice" → "Justice Department").
-fn affiliation(lower: &str, inside: &[usize], ctx: &Context<'_>) -> Option<String> {
-    if let Some(&e) = inside.iter().find(|&&e| {
+fn affiliation(lower: &str, inside: &[(Span, usize)], ctx: &Context<'_>) -> Option<String> {
+    if let Some(&(_, e)) = inside.iter().find(|&&(_, e)| {
         matches!(
             ctx.entities[e].kind,
             EntityType::Organization | EntityType::Location

@@ -147,7 +147,7 @@ fn provenance(text: &str) -> Vec<String> {
             Some(format!(
                 "{src} → {} [{}, {}, {}]",
                 s.name,
-                s.via.as_str(),
+                s.via().as_str(),
                 s.role.as_deref().unwrap_or("-"),
                 s.affiliation.as_deref().unwrap_or("-"),
             ))
@@ -249,7 +249,7 @@ fn inferred_speakers_say_how_and_from_which_mention() {
         .collect();
     let he = speakers
         .iter()
-        .find(|s| s.via == crate::resolve::Via::Pronoun)
+        .find(|s| s.via() == crate::resolve::Via::Pronoun)
         .expect("the pronoun source is resolved");
     assert_eq!(he.name, "Jeff Sessions");
     assert_eq!(
@@ -264,7 +264,7 @@ fn inferred_speakers_say_how_and_from_which_mention() {
     assert!((0.0..=1.0).contains(&he.confidence));
     let alias = speakers
         .iter()
-        .find(|s| s.via == crate::resolve::Via::Alias)
+        .find(|s| s.via() == crate::resolve::Via::Alias)
         .expect("the surname source is an alias");
     assert_eq!(
         alias.antecedent.map(|a| a.slice(text)),
@@ -289,7 +289,7 @@ fn the_writers_own_i_is_the_byline() {
         .attributions
         .iter()
         .filter_map(|a| a.speaker.as_ref())
-        .find(|s| s.via == crate::resolve::Via::Byline)
+        .find(|s| s.via() == crate::resolve::Via::Byline)
         .expect("the writer's I is resolved to the byline");
     assert_eq!(i.name, "Jane Roe");
     assert_eq!(i.kind, SpeakerType::Person);
