@@ -12,7 +12,8 @@
 
 use crate::db::{Conn, Row, Value};
 use crate::Result;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use verbatim_core::link::quotes::{compare, consistent, same_statement, QuoteText};
 use verbatim_core::Timestamp;
 
@@ -128,6 +129,7 @@ pub(crate) fn add_quotes(
     new: &[(i64, &QuoteText, &[i64])],
     bands: &mut Bands,
     touched: &mut BTreeMap<i64, BTreeSet<i64>>,
+    parsed: &mut ParsedQuotes,
 ) -> Result<()> {
     if new.is_empty() {
         return Ok(());
@@ -166,6 +168,9 @@ pub(crate) fn add_quotes(
     for r in select_in(conn, sql, &ids)? {
         let Some(id) = r[0].int() else { continue };
         let text = Candidate::new(quote_text(&r[3], &r[1]));
+        if let Some(known) = parsed.get(id, &text.text) {
+            let _ = text.parsed.set(known);
+        }
         candidates.insert(id, (text, r[2].int()));
     }
     for ((id, q, _), ranked) in new.iter().zip(&ranked) {
@@ -229,6 +234,11 @@ pub(crate) fn add_quotes(
         }
         touched.entry(target).or_default().extend(members);
     }
+    for (id, (candidate, _)) in candidates {
+        if let Some(words) = candidate.parsed.into_inner() {
+            parsed.keep(id, candidate.text, words);
+        }
+    }
     // This article's band keys, for the quotes that come after it; full buckets stay full.
     let rows: BTreeSet<(i64, i64)> = new
         .iter()
@@ -254,7 +264,7 @@ pub(crate) fn quote_text(kind: &Value, content: &Value) -> String {
 /// A stored quote's words, parsed only if it is verified.
 struct Candidate {
     text: String,
-    parsed: std::cell::OnceCell<QuoteText>,
+    parsed: std::cell::OnceCell<Arc<QuoteText>>,
 }
 
 impl Candidate {
@@ -265,7 +275,49 @@ impl Candidate {
         }
     }
     fn parsed(&self) -> &QuoteText {
-        self.parsed.get_or_init(|| QuoteText::new(&self.text))
+        self.parsed
+            .get_or_init(|| Arc::new(QuoteText::new(&self.text)))
+    }
+}
+
+/// How many parsed quotes [`ParsedQuotes`] holds before it starts again empty (a few KB each).
+pub(crate) const PARSED_CAP: usize = 8_192;
+
+/// Stored quotes already parsed to verify them as cluster candidates, by attribution id, kept
+/// by the [`crate::Store`] across batches: the statements quoted most (and syndicated copies)
+/// are candidates batch after batch, and parsing them again was a fifth of a load's writing
+/// time on four copies of PolNeAR train + dev. An entry is used only when the text read from
+/// the store is the text it was parsed from, so an id that now holds another quote (a rolled
+/// back batch, another writer) is parsed afresh. Emptied when it reaches [`PARSED_CAP`].
+#[derive(Default)]
+pub(crate) struct ParsedQuotes {
+    by_id: HashMap<i64, (String, Arc<QuoteText>)>,
+}
+
+impl ParsedQuotes {
+    /// The parsed words of attribution `id` if they were parsed from `text`.
+    fn get(&self, id: i64, text: &str) -> Option<Arc<QuoteText>> {
+        self.by_id
+            .get(&id)
+            .filter(|(known, _)| known == text)
+            .map(|(_, words)| Arc::clone(words))
+    }
+
+    /// The parsed words of attribution `id`, whose text is `text`: kept, or parsed and kept.
+    fn parse(&mut self, id: i64, text: String) -> Arc<QuoteText> {
+        if let Some(words) = self.get(id, &text) {
+            return words;
+        }
+        let words = Arc::new(QuoteText::new(&text));
+        self.keep(id, text, Arc::clone(&words));
+        words
+    }
+
+    fn keep(&mut self, id: i64, text: String, words: Arc<QuoteText>) {
+        if self.by_id.len() >= PARSED_CAP && !self.by_id.contains_key(&id) {
+            self.by_id.clear();
+        }
+        self.by_id.insert(id, (text, words));
     }
 }
 
@@ -332,7 +384,11 @@ const FULL_RECOMPUTE: i64 = 64;
 
 /// Recomputes each touched cluster (id → the quotes that joined it): the altered flags, the
 /// reference, the earliest article, the counts and the speaker (the one most members name).
-pub(crate) fn refresh(conn: &mut dyn Conn, touched: &BTreeMap<i64, BTreeSet<i64>>) -> Result<()> {
+pub(crate) fn refresh(
+    conn: &mut dyn Conn,
+    touched: &BTreeMap<i64, BTreeSet<i64>>,
+    parsed: &mut ParsedQuotes,
+) -> Result<()> {
     for (&id, joined) in touched {
         let size = conn
             .query(
@@ -349,9 +405,9 @@ pub(crate) fn refresh(conn: &mut dyn Conn, touched: &BTreeMap<i64, BTreeSet<i64>
             )?;
             conn.exec("DELETE FROM clusters WHERE id = ?1", &[id.into()])?;
         } else if size <= FULL_RECOMPUTE {
-            recompute(conn, id)?;
+            recompute(conn, id, parsed)?;
         } else {
-            add_members(conn, id, joined)?;
+            add_members(conn, id, joined, parsed)?;
         }
     }
     Ok(())
@@ -378,11 +434,11 @@ fn age(r: &Row) -> (i64, i64) {
 }
 
 /// Recomputes a cluster from all its members.
-fn recompute(conn: &mut dyn Conn, id: i64) -> Result<()> {
+fn recompute(conn: &mut dyn Conn, id: i64, parsed: &mut ParsedQuotes) -> Result<()> {
     let rows = members(conn, id, None)?;
-    let texts: Vec<QuoteText> = rows
+    let texts: Vec<Arc<QuoteText>> = rows
         .iter()
-        .map(|r| QuoteText::new(&quote_text(&r[6], &r[2])))
+        .map(|r| parsed.parse(r[0].int().unwrap_or_default(), quote_text(&r[6], &r[2])))
         .collect();
     let cmp = compare(&texts);
     for (r, &altered) in rows.iter().zip(&cmp.altered) {
@@ -419,7 +475,12 @@ fn recompute(conn: &mut dyn Conn, id: i64) -> Result<()> {
 
 /// Adds the flags of new members of a large cluster against its reference wording, and moves
 /// its earliest article if a new member is older.
-fn add_members(conn: &mut dyn Conn, id: i64, joined: &BTreeSet<i64>) -> Result<()> {
+fn add_members(
+    conn: &mut dyn Conn,
+    id: i64,
+    joined: &BTreeSet<i64>,
+    parsed: &mut ParsedQuotes,
+) -> Result<()> {
     let head = conn.query(
         "SELECT c.earliest_article, r.kind, r.content_text, ar.published
          FROM clusters c JOIN attributions r ON r.id = c.reference_id
@@ -427,7 +488,7 @@ fn add_members(conn: &mut dyn Conn, id: i64, joined: &BTreeSet<i64>) -> Result<(
         &[id.into()],
     )?;
     let Some(head) = head.first() else {
-        return recompute(conn, id);
+        return recompute(conn, id, parsed);
     };
     let reference = QuoteText::new(&quote_text(&head[1], &head[2]));
     let mut earliest = (
@@ -435,7 +496,7 @@ fn add_members(conn: &mut dyn Conn, id: i64, joined: &BTreeSet<i64>) -> Result<(
         head[0].int().unwrap_or(i64::MAX),
     );
     for r in members(conn, id, Some(joined))? {
-        let text = QuoteText::new(&quote_text(&r[6], &r[2]));
+        let text = parsed.parse(r[0].int().unwrap_or_default(), quote_text(&r[6], &r[2]));
         set_altered(conn, &r, !consistent(&text, &reference))?;
         earliest = earliest.min(age(&r));
     }
@@ -491,5 +552,27 @@ mod tests {
         let ist = published_minutes("2017-03-03T11:20:00+05:30").unwrap();
         let est = published_minutes("2017-03-03T01:00:00-05:00").unwrap();
         assert!(ist < est);
+    }
+
+    /// A kept parse is used only for the text it came from; an id whose text changed is
+    /// parsed again; the cache starts again empty when full.
+    #[test]
+    fn parsed_quotes_are_reused_only_for_the_same_text() {
+        let mut cache = ParsedQuotes::default();
+        let first = cache.parse(7, "we will build the wall".to_string());
+        let again = cache.parse(7, "we will build the wall".to_string());
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(cache.get(7, "we will build a wall").is_none());
+        let other = cache.parse(7, "we will build a wall".to_string());
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(
+            other.words(),
+            QuoteText::new("we will build a wall").words()
+        );
+        for id in 0..PARSED_CAP as i64 {
+            cache.parse(1000 + id, format!("quote number {id}"));
+        }
+        assert!(cache.by_id.len() <= PARSED_CAP);
+        assert!(cache.get(7, "we will build a wall").is_none());
     }
 }

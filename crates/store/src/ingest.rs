@@ -283,6 +283,7 @@ pub(crate) fn write(
     p: &Prepared,
     rules: &Rules,
     touched: &mut Touched,
+    parsed: &mut crate::cluster::ParsedQuotes,
     report: &mut IngestReport,
 ) -> Result<()> {
     let inserted = conn.insert_id(
@@ -379,19 +380,24 @@ pub(crate) fn write(
         &quotes,
         &mut touched.bands,
         &mut touched.clusters,
+        parsed,
     )?;
     Ok(())
 }
 
 /// Recomputes what a batch touched: speaker counts and names, cluster members' flags; on
 /// SQLite, adds the batch's articles to the article search table in one statement.
-pub(crate) fn finish(conn: &mut dyn Conn, touched: &Touched) -> Result<()> {
+pub(crate) fn finish(
+    conn: &mut dyn Conn,
+    touched: &Touched,
+    parsed: &mut crate::cluster::ParsedQuotes,
+) -> Result<()> {
     if let (Dialect::Sqlite, Some(first)) = (conn.dialect(), touched.first_article) {
         conn.exec(crate::schema::SQLITE_FTS_FILL, &[first.into()])?;
     }
     touched.bands.write(conn)?;
     link::refresh(conn, &touched.speakers.speakers)?;
-    crate::cluster::refresh(conn, &touched.clusters)
+    crate::cluster::refresh(conn, &touched.clusters, parsed)
 }
 
 #[cfg(test)]

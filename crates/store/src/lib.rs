@@ -117,6 +117,8 @@ pub struct Store {
     /// it last did ([`Store::defer_index`]; zero: after every batch).
     index_interval: std::time::Duration,
     index_updated: Option<std::time::Instant>,
+    /// Stored quotes already parsed for clustering, kept across batches.
+    parsed: cluster::ParsedQuotes,
 }
 
 /// The PostgreSQL advisory lock key that serialises writers (`pg_advisory_xact_lock`): the
@@ -669,6 +671,7 @@ impl Store {
             index: None,
             index_interval: std::time::Duration::ZERO,
             index_updated: None,
+            parsed: cluster::ParsedQuotes::default(),
         })
     }
 
@@ -794,9 +797,9 @@ impl Store {
             let rules = link::load_rules(conn)?;
             let mut touched = ingest::start(conn, batch)?;
             for p in batch {
-                ingest::write(conn, p, &rules, &mut touched, report)?;
+                ingest::write(conn, p, &rules, &mut touched, &mut self.parsed, report)?;
             }
-            ingest::finish(conn, &touched)?;
+            ingest::finish(conn, &touched, &mut self.parsed)?;
             conn.batch("COMMIT")
         })();
         if written.is_err() {

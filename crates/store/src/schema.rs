@@ -14,7 +14,18 @@ use crate::db::Dialect;
 /// 6: how each speaker was found (`attributions.speaker_via`, `_evidence`, `_antecedent`,
 /// `_confidence`, `_role`, `_issuer`, `_gender`) and the gender of each canonical person
 /// (`speakers.gender`); a migrated store keeps its rows with these unknown (NULL).
-pub const SCHEMA_VERSION: &str = "6";
+/// 7: the index of mentions by speaker ([`MENTIONS_BY_SPEAKER`]) holds every column that the
+/// recount at the end of each batch reads, so the recount reads no table rows.
+pub const SCHEMA_VERSION: &str = "7";
+
+/// The index the end-of-batch speaker recount (`link::refresh`) reads: by speaker, with the
+/// name, type, quote count, article and day of each mention, so that the totals and the
+/// display name of a speaker come from the index alone (a covering index), however many
+/// mentions the speaker has. Schemas 2–6 had `mentions_speaker (speaker_id, name)`, which sent
+/// the recount to the table for every mention of every speaker a batch touched.
+pub const MENTIONS_BY_SPEAKER: &str = "CREATE INDEX IF NOT EXISTS mentions_by_speaker
+ ON mentions (speaker_id, name, type, quote_count, article_id, day);
+";
 
 /// The speaker provenance columns of `attributions` (schema 6), in the order
 /// `ingest::prepare_found` fills them. All nullable: rows stored before schema 6 have none.
@@ -118,14 +129,15 @@ fn pg_tsv_column(column: &str, text: &str) -> String {
 /// The statements that bring a store of schema `from` to `SCHEMA_VERSION`, if it can be
 /// done in place (the search tables are derived: rebuilt from the record).
 pub fn migration(from: &str, dialect: Dialect) -> Option<String> {
-    if !matches!(from, "2" | "3" | "4" | "5") {
+    if !matches!(from, "2" | "3" | "4" | "5" | "6") {
         return None;
     }
     // 3 → 4 and 5 → 6 are done by `Store::init` (it adds the cue class and provenance columns
-    // where they are missing); the rest is the search tables, already right in schema 5.
+    // where they are missing); the rest is the search tables, already right in schema 5, and
+    // the covering index of schema 7.
     let mut sql = String::new();
     match dialect {
-        _ if from == "5" => {}
+        _ if from == "5" || from == "6" => {}
         Dialect::Sqlite => {
             sql.push_str("DROP TRIGGER IF EXISTS articles_fts;\n");
             if from == "2" {
@@ -147,6 +159,8 @@ pub fn migration(from: &str, dialect: Dialect) -> Option<String> {
             sql.push_str(PG_TSV_INDEXES);
         }
     }
+    sql.push_str("DROP INDEX IF EXISTS mentions_speaker;\n");
+    sql.push_str(MENTIONS_BY_SPEAKER);
     sql.push_str(&format!(
         "UPDATE verbatim_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema';\n"
     ));
@@ -185,6 +199,7 @@ pub fn ddl(dialect: Dialect) -> String {
         .iter()
         .map(|(column, ty)| format!("\n {column} {ty},"))
         .collect();
+    let mentions_by_speaker = MENTIONS_BY_SPEAKER;
     let mut sql = match dialect {
         Dialect::Sqlite => String::new(),
         Dialect::Postgres => pg_tsv_function(),
@@ -232,8 +247,7 @@ CREATE TABLE IF NOT EXISTS mentions (
  speaker_id BIGINT,
  reason TEXT,
  UNIQUE (article_id, name, type));
-CREATE INDEX IF NOT EXISTS mentions_speaker ON mentions (speaker_id, name);
-CREATE TABLE IF NOT EXISTS speakers (
+{mentions_by_speaker}CREATE TABLE IF NOT EXISTS speakers (
  id {id},
  name TEXT NOT NULL,
  type TEXT NOT NULL,

@@ -1371,3 +1371,105 @@ fn gender_stats_count_person_quotes_per_outlet_and_month() {
     }
     assert!(months.windows(2).all(|w| w[0] < w[1] || w[1] == UNDATED));
 }
+
+/// The plan SQLite gives the speaker recount's two queries over `mentions`.
+fn recount_plans(c: &rusqlite::Connection) -> Vec<String> {
+    [
+        "SELECT CAST(coalesce(sum(quote_count), 0) AS BIGINT), count(DISTINCT article_id),
+                min(nullif(day, '')), max(nullif(day, ''))
+         FROM mentions WHERE speaker_id = 1",
+        "SELECT name, type, CAST(sum(quote_count) AS BIGINT) FROM mentions
+         WHERE speaker_id = 1 GROUP BY name, type",
+    ]
+    .iter()
+    .map(|sql| {
+        let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let details: Vec<String> = st
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        details.join("; ")
+    })
+    .collect()
+}
+
+/// A schema 6 store (mentions indexed by speaker and name only) opens as schema 7: the old
+/// index is replaced by the covering one, which the recount then reads without touching the
+/// table; its rows and quotes are kept, and the recount after a new batch agrees with the
+/// mentions.
+#[test]
+fn a_schema_6_store_gets_the_covering_mention_index() {
+    let (dir, db) = fresh_dir("v6");
+    let target = db.to_str().unwrap();
+    let articles = provenance_corpus();
+    let mut s = Store::open(target).unwrap();
+    s.ingest_batch(&analyzed(&articles[..1])).unwrap();
+    let before = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    drop(s);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    for plan in recount_plans(&c) {
+        assert!(
+            plan.contains("COVERING INDEX mentions_by_speaker"),
+            "{plan}"
+        );
+    }
+    c.execute_batch(
+        "DROP INDEX mentions_by_speaker;
+         CREATE INDEX mentions_speaker ON mentions (speaker_id, name);
+         UPDATE verbatim_meta SET value = '6' WHERE key = 'schema';",
+    )
+    .unwrap();
+    for plan in recount_plans(&c) {
+        assert!(!plan.contains("COVERING"), "{plan}");
+    }
+    drop(c);
+    let mut s = Store::open(target).unwrap();
+    let after = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    assert_eq!(after.len(), before.len());
+    for (a, b) in after.iter().zip(&before) {
+        assert_eq!(
+            (a.id, &a.content_text, &a.speaker, &a.speaker_gender),
+            (b.id, &b.content_text, &b.speaker, &b.speaker_gender)
+        );
+    }
+    s.ingest_batch(&analyzed(&articles[1..])).unwrap();
+    drop(s);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let version: String = c
+        .query_row(
+            "SELECT value FROM verbatim_meta WHERE key = 'schema'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, "7");
+    let old: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'mentions_speaker'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0);
+    for plan in recount_plans(&c) {
+        assert!(
+            plan.contains("COVERING INDEX mentions_by_speaker"),
+            "{plan}"
+        );
+    }
+    // Every speaker's stored counts are what its mentions add up to.
+    let wrong: i64 = c
+        .query_row(
+            "SELECT count(*) FROM speakers s WHERE s.quote_count !=
+                 (SELECT coalesce(sum(quote_count), 0) FROM mentions m WHERE m.speaker_id = s.id)
+              OR s.article_count !=
+                 (SELECT count(DISTINCT article_id) FROM mentions m WHERE m.speaker_id = s.id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(wrong, 0);
+    drop(c);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -61,6 +61,7 @@
 //! characters it newly assigns.)
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// Number of LSH bands (band keys per quote).
@@ -293,7 +294,8 @@ pub struct Comparison {
 /// broken by the most words, then the lowest index, so that one altered member does not make
 /// everyone else altered. Identical wordings are compared once; at most 64 distinct wordings
 /// (the most frequent) are tried as the reference. Deterministic.
-pub fn compare(members: &[QuoteText]) -> Comparison {
+pub fn compare<Q: std::borrow::Borrow<QuoteText>>(members: &[Q]) -> Comparison {
+    let members: Vec<&QuoteText> = members.iter().map(Borrow::borrow).collect();
     if members.is_empty() {
         return Comparison {
             reference: 0,
@@ -332,7 +334,7 @@ pub fn compare(members: &[QuoteText]) -> Comparison {
         let fits: Vec<bool> = variants
             .iter()
             .enumerate()
-            .map(|(v, &(first, _))| v == c || consistent(reference, &members[first]))
+            .map(|(v, &(first, _))| v == c || consistent(reference, members[first]))
             .collect();
         let score: usize = variants
             .iter()
@@ -346,7 +348,7 @@ pub fn compare(members: &[QuoteText]) -> Comparison {
         }
     }
     let (_, c, fits) = best.expect("at least one candidate");
-    let altered = variant_flags(members, &variants, c, &fits);
+    let altered = variant_flags(&members, &variants, c, &fits);
     Comparison {
         reference: variants[c].0,
         altered: variant_of.iter().map(|&v| altered[v]).collect(),
@@ -360,7 +362,7 @@ pub fn compare(members: &[QuoteText]) -> Comparison {
 /// already found unaltered that it overlaps (at most 16): unaltered if consistent with all of
 /// them. What stays undecided is altered.
 fn variant_flags(
-    members: &[QuoteText],
+    members: &[&QuoteText],
     variants: &[(usize, usize)],
     c: usize,
     fits: &[bool],
