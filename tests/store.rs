@@ -164,6 +164,41 @@ fn ingest_then_query_from_the_cli() {
         for r in &rows {
             assert_eq!(r["speaker"], "Jeff Sessions", "{r}");
         }
+        // The CSV ends with how each speaker was found, its confidence and the person's
+        // gender, as the JSON rows say them.
+        let csv = check(
+            &db,
+            &["quotes", "--speaker", "Sessions", "--format", "csv"],
+            0,
+            &[],
+        );
+        let mut lines = csv.lines();
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .ends_with(",url,speaker_via,speaker_confidence,speaker_gender"),
+            "{csv}"
+        );
+        let tails: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                let s = &r["resolved"];
+                format!(
+                    ",{},{},{}",
+                    s["via"].as_str().unwrap(),
+                    s["confidence"].as_f64().unwrap(),
+                    r["speaker_gender"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert!(
+            tails.iter().any(|t| t.starts_with(",pronoun,")),
+            "{tails:?}"
+        );
+        for (line, tail) in lines.zip(&tails) {
+            assert!(line.ends_with(tail.as_str()), "{line} / {tail}");
+        }
         let json = check(
             &db,
             &[

@@ -58,8 +58,12 @@ impl CsvRow for QuoteRow {
         "cue",
         "content",
         "url",
+        "speaker_via",
+        "speaker_confidence",
+        "speaker_gender",
     ];
     fn fields(&self) -> Vec<String> {
+        let resolved = self.resolved.as_ref();
         vec![
             self.id.to_string(),
             self.article.to_string(),
@@ -73,6 +77,12 @@ impl CsvRow for QuoteRow {
             self.cue_text.clone(),
             self.content_text.clone(),
             opt(&self.url),
+            resolved.and_then(|r| r.via.clone()).unwrap_or_default(),
+            resolved
+                .and_then(|r| r.confidence)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            opt(&self.speaker_gender),
         ]
     }
 }
