@@ -162,22 +162,18 @@ pub(crate) fn add_quotes(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    // id → (clustering text, parsed when first verified; cluster)
-    let mut candidates: BTreeMap<i64, (Candidate, Option<i64>)> = BTreeMap::new();
+    // id → (clustering text, parsed through `parsed` when first verified; cluster)
+    let mut candidates: BTreeMap<i64, (String, Option<i64>)> = BTreeMap::new();
     let sql = "SELECT id, content_text, cluster_id, kind FROM attributions WHERE id IN";
     for r in select_in(conn, sql, &ids)? {
         let Some(id) = r[0].int() else { continue };
-        let text = Candidate::new(quote_text(&r[3], &r[1]));
-        if let Some(known) = parsed.get(id, &text.text) {
-            let _ = text.parsed.set(known);
-        }
-        candidates.insert(id, (text, r[2].int()));
+        candidates.insert(id, (quote_text(&r[3], &r[1]), r[2].int()));
     }
     for ((id, q, _), ranked) in new.iter().zip(&ranked) {
         let mut matched: BTreeSet<i64> = BTreeSet::new();
         for &c in ranked {
             if let Some((text, _)) = candidates.get(&c) {
-                if same_statement(q, text.parsed()) {
+                if same_statement(q, &parsed.parse(c, text)) {
                     matched.insert(c);
                     if matched.len() >= ENOUGH_MATCHES {
                         break;
@@ -234,11 +230,6 @@ pub(crate) fn add_quotes(
         }
         touched.entry(target).or_default().extend(members);
     }
-    for (id, (candidate, _)) in candidates {
-        if let Some(words) = candidate.parsed.into_inner() {
-            parsed.keep(id, candidate.text, words);
-        }
-    }
     // This article's band keys, for the quotes that come after it; full buckets stay full.
     let rows: BTreeSet<(i64, i64)> = new
         .iter()
@@ -259,25 +250,6 @@ pub(crate) fn add_quotes(
 pub(crate) fn quote_text(kind: &Value, content: &Value) -> String {
     let content = content.text().unwrap_or_default();
     clustering_text(&kind.text().unwrap_or_default(), &content).unwrap_or(content)
-}
-
-/// A stored quote's words, parsed only if it is verified.
-struct Candidate {
-    text: String,
-    parsed: std::cell::OnceCell<Arc<QuoteText>>,
-}
-
-impl Candidate {
-    fn new(text: String) -> Candidate {
-        Candidate {
-            text,
-            parsed: std::cell::OnceCell::new(),
-        }
-    }
-    fn parsed(&self) -> &QuoteText {
-        self.parsed
-            .get_or_init(|| Arc::new(QuoteText::new(&self.text)))
-    }
 }
 
 /// How many parsed quotes [`ParsedQuotes`] holds before it starts again empty (a few KB each).
@@ -304,20 +276,17 @@ impl ParsedQuotes {
     }
 
     /// The parsed words of attribution `id`, whose text is `text`: kept, or parsed and kept.
-    fn parse(&mut self, id: i64, text: String) -> Arc<QuoteText> {
-        if let Some(words) = self.get(id, &text) {
+    fn parse(&mut self, id: i64, text: &str) -> Arc<QuoteText> {
+        if let Some(words) = self.get(id, text) {
             return words;
         }
-        let words = Arc::new(QuoteText::new(&text));
-        self.keep(id, text, Arc::clone(&words));
-        words
-    }
-
-    fn keep(&mut self, id: i64, text: String, words: Arc<QuoteText>) {
         if self.by_id.len() >= PARSED_CAP && !self.by_id.contains_key(&id) {
             self.by_id.clear();
         }
-        self.by_id.insert(id, (text, words));
+        let words = Arc::new(QuoteText::new(text));
+        self.by_id
+            .insert(id, (text.to_string(), Arc::clone(&words)));
+        words
     }
 }
 
@@ -438,7 +407,7 @@ fn recompute(conn: &mut dyn Conn, id: i64, parsed: &mut ParsedQuotes) -> Result<
     let rows = members(conn, id, None)?;
     let texts: Vec<Arc<QuoteText>> = rows
         .iter()
-        .map(|r| parsed.parse(r[0].int().unwrap_or_default(), quote_text(&r[6], &r[2])))
+        .map(|r| parsed.parse(r[0].int().unwrap_or_default(), &quote_text(&r[6], &r[2])))
         .collect();
     let cmp = compare(&texts);
     for (r, &altered) in rows.iter().zip(&cmp.altered) {
@@ -496,7 +465,7 @@ fn add_members(
         head[0].int().unwrap_or(i64::MAX),
     );
     for r in members(conn, id, Some(joined))? {
-        let text = parsed.parse(r[0].int().unwrap_or_default(), quote_text(&r[6], &r[2]));
+        let text = parsed.parse(r[0].int().unwrap_or_default(), &quote_text(&r[6], &r[2]));
         set_altered(conn, &r, !consistent(&text, &reference))?;
         earliest = earliest.min(age(&r));
     }
@@ -559,18 +528,18 @@ mod tests {
     #[test]
     fn parsed_quotes_are_reused_only_for_the_same_text() {
         let mut cache = ParsedQuotes::default();
-        let first = cache.parse(7, "we will build the wall".to_string());
-        let again = cache.parse(7, "we will build the wall".to_string());
+        let first = cache.parse(7, "we will build the wall");
+        let again = cache.parse(7, "we will build the wall");
         assert!(Arc::ptr_eq(&first, &again));
         assert!(cache.get(7, "we will build a wall").is_none());
-        let other = cache.parse(7, "we will build a wall".to_string());
+        let other = cache.parse(7, "we will build a wall");
         assert!(!Arc::ptr_eq(&first, &other));
         assert_eq!(
             other.words(),
             QuoteText::new("we will build a wall").words()
         );
         for id in 0..PARSED_CAP as i64 {
-            cache.parse(1000 + id, format!("quote number {id}"));
+            cache.parse(1000 + id, &format!("quote number {id}"));
         }
         assert!(cache.by_id.len() <= PARSED_CAP);
         assert!(cache.get(7, "we will build a wall").is_none());

@@ -396,6 +396,18 @@ pub(crate) fn merge(
     Ok(())
 }
 
+/// A speaker's totals from its mentions (quotes, articles, first and last day): the first of
+/// the two queries of [`refresh`], both answered from the `mentions_by_speaker` index alone.
+pub(crate) const RECOUNT_TOTALS: &str =
+    "SELECT CAST(coalesce(sum(quote_count), 0) AS BIGINT), count(DISTINCT article_id),
+            min(nullif(day, '')), max(nullif(day, ''))
+     FROM mentions WHERE speaker_id = ?1";
+
+/// A speaker's names and types with their quote counts, for its display name.
+pub(crate) const RECOUNT_NAMES: &str =
+    "SELECT name, type, CAST(sum(quote_count) AS BIGINT) FROM mentions
+     WHERE speaker_id = ?1 GROUP BY name, type";
+
 /// Recomputes the counts, days and display name of each speaker in `ids` from its mentions.
 /// The display name is the name it was quoted under most often, a full name before a lone
 /// surname for people; ties go to the shorter, then the alphabetically first.
@@ -405,18 +417,9 @@ pub(crate) fn refresh(conn: &mut dyn Conn, ids: &BTreeSet<i64>) -> Result<()> {
     // A name the user joined to another is not a display name; its target is.
     let joined = |name: &str| matches!(rules.get(&normalize_name(name)), Some(Rule::Join(_)));
     for &id in ids {
-        let totals = conn.query(
-            "SELECT CAST(coalesce(sum(quote_count), 0) AS BIGINT), count(DISTINCT article_id),
-                    min(nullif(day, '')), max(nullif(day, ''))
-             FROM mentions WHERE speaker_id = ?1",
-            &[id.into()],
-        )?;
+        let totals = conn.query(RECOUNT_TOTALS, &[id.into()])?;
         let Some(t) = totals.first() else { continue };
-        let names = conn.query(
-            "SELECT name, type, CAST(sum(quote_count) AS BIGINT) FROM mentions
-             WHERE speaker_id = ?1 GROUP BY name, type",
-            &[id.into()],
-        )?;
+        let names = conn.query(RECOUNT_NAMES, &[id.into()])?;
         let candidates: Vec<(String, String, i64)> = names
             .iter()
             .filter_map(|r| Some((r[0].text()?, r[1].text()?, r[2].int().unwrap_or(0))))

@@ -999,13 +999,7 @@ fn a_schema_2_store_is_brought_to_stemmed_search_on_open() {
     );
     drop(s);
     let c = rusqlite::Connection::open(&db).unwrap();
-    let version: String = c
-        .query_row(
-            "SELECT value FROM verbatim_meta WHERE key = 'schema'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let version = stored_schema(&c);
     assert_eq!(version, schema::SCHEMA_VERSION);
     drop(c);
     let _ = std::fs::remove_dir_all(&dir);
@@ -1260,17 +1254,40 @@ fn min_confidence_applies_on_the_search_index_path() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The schema version a store file records.
+fn stored_schema(c: &rusqlite::Connection) -> String {
+    c.query_row(
+        "SELECT value FROM verbatim_meta WHERE key = 'schema'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+/// A fresh store in directory `name` holding the first article of [`provenance_corpus`]:
+/// (directory, store file, the corpus, the store's quotes).
+fn first_provenance_article(
+    name: &str,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    Vec<Article>,
+    Vec<QuoteRow>,
+) {
+    let (dir, db) = fresh_dir(name);
+    let articles = provenance_corpus();
+    let mut s = Store::open(db.to_str().unwrap()).unwrap();
+    s.ingest_batch(&analyzed(&articles[..1])).unwrap();
+    let before = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
+    (dir, db, articles, before)
+}
+
 /// A schema 5 store (no provenance columns) opens as schema 6 with every row kept, its
 /// provenance unknown, its persons of unknown gender; new articles get provenance.
 #[test]
 fn a_schema_5_store_gains_provenance_columns_and_keeps_its_rows() {
-    let (dir, db) = fresh_dir("v5");
+    let (dir, db, articles, before) = first_provenance_article("v5");
     let target = db.to_str().unwrap();
-    let articles = provenance_corpus();
-    let mut s = Store::open(target).unwrap();
-    s.ingest_batch(&analyzed(&articles[..1])).unwrap();
-    let before = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
-    drop(s);
     let c = rusqlite::Connection::open(&db).unwrap();
     let mut sql = String::new();
     for (column, _) in schema::provenance_columns(Dialect::Sqlite) {
@@ -1374,24 +1391,18 @@ fn gender_stats_count_person_quotes_per_outlet_and_month() {
 
 /// The plan SQLite gives the speaker recount's two queries over `mentions`.
 fn recount_plans(c: &rusqlite::Connection) -> Vec<String> {
-    [
-        "SELECT CAST(coalesce(sum(quote_count), 0) AS BIGINT), count(DISTINCT article_id),
-                min(nullif(day, '')), max(nullif(day, ''))
-         FROM mentions WHERE speaker_id = 1",
-        "SELECT name, type, CAST(sum(quote_count) AS BIGINT) FROM mentions
-         WHERE speaker_id = 1 GROUP BY name, type",
-    ]
-    .iter()
-    .map(|sql| {
-        let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let details: Vec<String> = st
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        details.join("; ")
-    })
-    .collect()
+    [crate::link::RECOUNT_TOTALS, crate::link::RECOUNT_NAMES]
+        .iter()
+        .map(|sql| {
+            let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let details: Vec<String> = st
+                .query_map([1], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            details.join("; ")
+        })
+        .collect()
 }
 
 /// A schema 6 store (mentions indexed by speaker and name only) opens as schema 7: the old
@@ -1400,13 +1411,8 @@ fn recount_plans(c: &rusqlite::Connection) -> Vec<String> {
 /// mentions.
 #[test]
 fn a_schema_6_store_gets_the_covering_mention_index() {
-    let (dir, db) = fresh_dir("v6");
+    let (dir, db, articles, before) = first_provenance_article("v6");
     let target = db.to_str().unwrap();
-    let articles = provenance_corpus();
-    let mut s = Store::open(target).unwrap();
-    s.ingest_batch(&analyzed(&articles[..1])).unwrap();
-    let before = s.quotes(&QuoteQuery { limit: 500, ..q() }).unwrap().items;
-    drop(s);
     let c = rusqlite::Connection::open(&db).unwrap();
     for plan in recount_plans(&c) {
         assert!(
@@ -1436,13 +1442,7 @@ fn a_schema_6_store_gets_the_covering_mention_index() {
     s.ingest_batch(&analyzed(&articles[1..])).unwrap();
     drop(s);
     let c = rusqlite::Connection::open(&db).unwrap();
-    let version: String = c
-        .query_row(
-            "SELECT value FROM verbatim_meta WHERE key = 'schema'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let version = stored_schema(&c);
     assert_eq!(version, "7");
     let old: i64 = c
         .query_row(
