@@ -86,6 +86,7 @@ impl Label {
     pub const CCOMP: Label = Label(15);
     pub const XCOMP: Label = Label(16);
     pub const DEP: Label = Label(19);
+    pub const ACL_RELCL: Label = Label(20);
     pub const APPOS: Label = Label(24);
     pub const NSUBJPASS: Label = Label(26);
     pub const PARATAXIS: Label = Label(29);

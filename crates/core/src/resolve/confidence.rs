@@ -30,6 +30,8 @@ pub enum Evidence {
     PronounSubject,
     /// A pronoun resolved to any person not known to differ in gender.
     PronounAny,
+    /// "it": the organisation named last before it.
+    PronounOrganization,
     /// A singular pronoun nobody could be found for.
     PronounUnresolved,
     /// "his campaign": the campaign of the person the pronoun is.
@@ -65,7 +67,7 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    pub const ALL: [Evidence; 26] = [
+    pub const ALL: [Evidence; 27] = [
         Evidence::FullName,
         Evidence::ShortName,
         Evidence::FirstPerson,
@@ -76,6 +78,7 @@ impl Evidence {
         Evidence::PronounGendered,
         Evidence::PronounSubject,
         Evidence::PronounAny,
+        Evidence::PronounOrganization,
         Evidence::PronounUnresolved,
         Evidence::CampaignOf,
         Evidence::PluralPronoun,
@@ -107,6 +110,7 @@ impl Evidence {
             Evidence::PronounGendered => "pronoun-gendered",
             Evidence::PronounSubject => "pronoun-subject",
             Evidence::PronounAny => "pronoun-any",
+            Evidence::PronounOrganization => "pronoun-organization",
             Evidence::PronounUnresolved => "pronoun-unresolved",
             Evidence::CampaignOf => "campaign-of",
             Evidence::PluralPronoun => "plural-pronoun",
@@ -142,6 +146,7 @@ impl Evidence {
             | Evidence::PronounGendered
             | Evidence::PronounSubject
             | Evidence::PronounAny
+            | Evidence::PronounOrganization
             | Evidence::CampaignOf => Via::Pronoun,
             Evidence::DescriptionTitle
             | Evidence::DescriptionName
@@ -168,6 +173,7 @@ impl Evidence {
                 | Evidence::PronounGendered
                 | Evidence::PronounSubject
                 | Evidence::PronounAny
+                | Evidence::PronounOrganization
                 | Evidence::DescriptionTitle
                 | Evidence::DescriptionName
                 | Evidence::DescriptionNearest

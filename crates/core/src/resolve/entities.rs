@@ -64,6 +64,31 @@ pub(crate) fn normalize_title(title: &str) -> String {
     words.join(" ")
 }
 
+/// Words an acronym skips ("Federal Bureau of Investigation" is FBI).
+const ACRONYM_SKIP: &[&str] = &["of", "the", "for", "and", "on", "in", "to", "&"];
+
+/// Whether `short` (a mention's text) is an acronym of the name `long` (its words): two to six
+/// capitals, dots allowed ("E.U."), that are the initials of the name's words (function words
+/// skipped) or of its last words ("VA" of "Department of Veterans Affairs").
+fn acronym_of(short: &str, long: &[String]) -> bool {
+    let short = short.trim();
+    let letters: String = short.chars().filter(|&c| c != '.').collect();
+    let shaped = (2..=6).contains(&letters.chars().count())
+        && letters.chars().all(|c| c.is_ascii_uppercase())
+        && !short.contains(char::is_whitespace);
+    if !shaped {
+        return false;
+    }
+    let initials: Vec<char> = long
+        .iter()
+        .filter(|w| !ACRONYM_SKIP.contains(&w.as_str()))
+        .filter_map(|w| w.chars().next())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let letters: Vec<char> = letters.chars().collect();
+    initials.len() >= letters.len() && initials.ends_with(&letters)
+}
+
 /// The display name of a mention: its text with whitespace collapsed and a possessive ending
 /// or a leading "the" removed.
 fn display_name(text: &str) -> String {
@@ -265,10 +290,20 @@ pub fn group_entities(
                 }
                 best.map(|(.., e)| e)
             }
+            // An organisation: the same words, or an acronym of a name seen before ("IMF"
+            // after "International Monetary Fund") or the reverse.
             _ => words_of
                 .iter()
                 .position(|ew| *ew == words)
-                .filter(|&e| entities[e].kind == m.kind),
+                .filter(|&e| entities[e].kind == m.kind)
+                .or_else(|| {
+                    (m.kind == EntityType::Organization).then_some(())?;
+                    (0..entities.len()).rev().find(|&e| {
+                        entities[e].kind == EntityType::Organization
+                            && (acronym_of(raw, &words_of[e])
+                                || acronym_of(&entities[e].name, &words))
+                    })
+                }),
         };
         let e = match found {
             Some(e) => {
@@ -386,6 +421,19 @@ mod tests {
         assert_eq!(name_words("Ms. LaBelle"), ["labelle"]);
         assert_eq!(normalize_title("Sen."), "senator");
         assert_eq!(normalize_title("Vice-President"), "vice president");
+    }
+
+    #[test]
+    fn acronyms_name_the_organisation() {
+        let w = |s: &str| name_words(s);
+        assert!(acronym_of("IMF", &w("International Monetary Fund")));
+        assert!(acronym_of("FBI", &w("Federal Bureau of Investigation")));
+        assert!(acronym_of("E.U.", &w("the European Union")));
+        assert!(acronym_of("VA", &w("Department of Veterans Affairs")));
+        assert!(!acronym_of("Fund", &w("International Monetary Fund")));
+        assert!(!acronym_of("IMF", &w("Monetary Fund")));
+        assert!(!acronym_of("F", &w("Fund")));
+        assert!(!acronym_of("MF", &w("Monetary Fund Board")));
     }
 
     #[test]

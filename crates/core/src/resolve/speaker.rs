@@ -60,6 +60,8 @@ const SPEAKER_REACH: usize = 1;
 
 /// How many sentences back "the company" looks for the organisation it is.
 const ORGANIZATION_REACH: usize = 2;
+/// How many sentences back "it" looks for the organisation it stands for.
+const IT_REACH: usize = 6;
 
 /// How many name mentions back a definite document looks for its issuer.
 const ISSUER_LOOKBACK: usize = 40;
@@ -254,8 +256,14 @@ impl Context<'_> {
     /// The organisation named last before `span`, outside quotations, in its sentence or the
     /// `ORGANIZATION_REACH` sentences before.
     fn nearest_organization(&self, span: Span) -> Option<(Span, usize)> {
+        self.organization_before(span, ORGANIZATION_REACH)
+    }
+
+    /// The organisation named last before `span`, outside quotations, in its sentence or the
+    /// `reach` sentences before.
+    fn organization_before(&self, span: Span, reach: usize) -> Option<(Span, usize)> {
         let sent = self.seg.sentence_of(self.seg.token_at(span.start));
-        let floor = sent.saturating_sub(ORGANIZATION_REACH);
+        let floor = sent.saturating_sub(reach);
         let from = self.seg.sentences[floor].span.start;
         self.named_from(from, span.start)
             .iter()
@@ -263,6 +271,37 @@ impl Context<'_> {
             .filter(|(m, _)| m.end <= span.start && !self.in_quotation(*m))
             .find(|&&(_, e)| self.entities[e].kind == EntityType::Organization)
             .copied()
+    }
+
+    /// The name mention holding token `t`.
+    fn named_at(&self, t: usize) -> Option<(Span, usize)> {
+        let ts = self.seg.tokens[t].span;
+        self.named
+            .iter()
+            .find(|(s, _)| s.start <= ts.start && ts.end <= s.end)
+            .copied()
+    }
+
+    /// Whether a document noun ("report", "email") outside any name is the subject of a
+    /// clause in `from..to` ("The report also listed ...", not "cut its forecast").
+    fn document_between(&self, from: usize, to: usize) -> bool {
+        let parse = &self.syntax.parse;
+        if parse.len() != self.seg.tokens.len() {
+            return false;
+        }
+        let tokens = self.seg.tokens_within(Span::new(from, to));
+        tokens.into_iter().any(|t| {
+            let ts = self.seg.tokens[t].span;
+            let word = ts.slice(self.text).to_lowercase();
+            parse.label(t).is_subject()
+                && DOCUMENT_HEADS.contains(&word.as_str())
+                && !self
+                    .named_from(0, ts.end)
+                    .iter()
+                    .rev()
+                    .take(3)
+                    .any(|(m, _)| m.contains(ts))
+        })
     }
 
     /// The last name mention of entity `e` ending at or before byte `pos`.
@@ -531,13 +570,7 @@ impl Context<'_> {
             Some(w) if !listed(head) && listed(w) => w.as_str(),
             _ => head,
         };
-        let named_at = |t: usize| {
-            let ts = self.seg.tokens[t].span;
-            self.named
-                .iter()
-                .find(|(s, _)| s.start <= ts.start && ts.end <= s.end)
-                .copied()
-        };
+        let named_at = |t: usize| self.named_at(t);
         // Without a usable head: the first person named who is not a possessive.
         let first_person = || {
             persons
@@ -635,6 +668,18 @@ impl Context<'_> {
                 self.phrase_speaker(&phrase, SpeakerType::Unknown, None),
                 Evidence::PronounUnresolved,
             );
+        }
+        // "it" as a source: the organisation named last before it, outside quotations, in its
+        // sentence or the `IT_REACH` sentences before.
+        // A document noun between them ("The report also provided details ... It said") makes
+        // "it" the document.
+        if words == ["it"] {
+            let found = self
+                .organization_before(span, IT_REACH)
+                .filter(|&(m, _)| !self.document_between(m.end, span.start));
+            if let Some((m, e)) = found {
+                return self.resolved(e, Evidence::PronounOrganization, m);
+            }
         }
         // The writer's own "I", outside quotation marks, is the byline.
         if words == ["i"] && !self.in_marks(span) {
@@ -887,6 +932,37 @@ impl Context<'_> {
     /// The antecedent of "who" / "which" / "that": the name just before it, separated by a
     /// comma or nothing ("Trump, who said ...").
     fn relative_antecedent(&self, span: Span, head: &str) -> Option<(Span, usize)> {
+        self.adjacent_antecedent(span, head)
+            .or_else(|| self.relative_clause_antecedent(span, head))
+    }
+
+    /// The antecedent of a relative pronoun by the parse: the noun its clause modifies
+    /// (`acl:relcl`) when that noun is a name, or stands in apposition to one ("Heather
+    /// Samuelson, a Clinton campaign staffer-turned-legal assistant who made ...").
+    fn relative_clause_antecedent(&self, span: Span, head: &str) -> Option<(Span, usize)> {
+        let parse = &self.syntax.parse;
+        if parse.len() != self.seg.tokens.len() {
+            return None;
+        }
+        let t = self.seg.tokens_within(span).next()?;
+        let clause = parse.head(t)?;
+        if parse.label(clause) != Label::ACL_RELCL {
+            return None;
+        }
+        let noun = parse.head(clause)?;
+        let named_at = |t: usize| self.named_at(t);
+        let found = named_at(noun).or_else(|| {
+            (parse.label(noun) == Label::APPOS)
+                .then(|| parse.head(noun))
+                .flatten()
+                .and_then(named_at)
+        })?;
+        let person = self.entities[found.1].kind == EntityType::Person;
+        (found.0.end <= span.start && (person || !matches!(head, "who" | "whom"))).then_some(found)
+    }
+
+    /// "who" right after a name, separated by a comma or nothing.
+    fn adjacent_antecedent(&self, span: Span, head: &str) -> Option<(Span, usize)> {
         let (m, e) = self
             .named_from(0, span.start)
             .iter()

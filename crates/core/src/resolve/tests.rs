@@ -315,3 +315,38 @@ fn a_pronouns_campaign_and_the_company_named_last() {
         "{got:?}"
     );
 }
+
+/// Asserts that one rendered speaker starts with `prefix`.
+fn has(got: &[String], prefix: &str) {
+    assert!(got.iter().any(|g| g.starts_with(prefix)), "{got:?}");
+}
+
+#[test]
+fn it_is_the_organisation_named_last_unless_a_document_came_between() {
+    let got = provenance(
+        "The International Monetary Fund cut its forecast on Tuesday. \
+         It said global growth would slow to 3.1 percent next year.",
+    );
+    has(&got, "It → International Monetary Fund [pronoun");
+    // The acronym is the same organisation: "it" after "the IMF" names it in full.
+    let got = provenance(
+        "The International Monetary Fund met in Lima. Officials at the IMF were gloomy. \
+         It said growth would slow.",
+    );
+    has(&got, "It → International Monetary Fund [pronoun");
+    // "The report ... It said": the document, not the agency that received it.
+    let got = provenance(
+        "The FDIC received the report in May. The report also listed three breaches. \
+         It said officials had concealed the losses.",
+    );
+    assert!(!got.iter().any(|g| g.starts_with("It → FDIC")), "{got:?}");
+}
+
+#[test]
+fn a_relative_pronoun_reaches_the_name_its_noun_stands_beside() {
+    let got = provenance(
+        "Also protected was Heather Samuelson, a campaign staffer who told investigators \
+         that she had sorted the emails.",
+    );
+    has(&got, "who → Heather Samuelson [pronoun");
+}
