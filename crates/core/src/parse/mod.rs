@@ -79,6 +79,7 @@ pub struct Label(pub u8);
 impl Label {
     pub const ROOT: Label = Label(0);
     pub const PUNCT: Label = Label(1);
+    pub const COMPOUND: Label = Label(6);
     pub const NMOD: Label = Label(3);
     pub const NSUBJ: Label = Label(4);
     pub const DOBJ: Label = Label(8);

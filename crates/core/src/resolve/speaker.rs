@@ -653,14 +653,17 @@ impl Context<'_> {
         }
         if words.len() == 1 && (MALE_PRONOUNS.contains(&head) || FEMALE_PRONOUNS.contains(&head)) {
             let female = FEMALE_PRONOUNS.contains(&head);
+            // "he told Hannity", "he said of Cruz": not Hannity, not Cruz.
+            let mates = self.clause_objects(span);
             let continued = last_speaker
+                .filter(|&(e, _)| !mates.contains(&e))
                 .filter(|&(e, at)| self.continues(e, at, span, female))
                 .and_then(|(e, _)| {
                     let m = self.last_mention_before(e, span.start)?;
                     Some(((m, e), Evidence::PronounContinued))
                 });
             if let Some(((m, e), evidence)) =
-                continued.or_else(|| self.pronoun_antecedent(span, female))
+                continued.or_else(|| self.pronoun_antecedent(span, female, &mates))
             {
                 return self.resolved(e, evidence, m);
             }
@@ -690,7 +693,7 @@ impl Context<'_> {
         // "his campaign", "whose campaign": the campaign of the person the pronoun is.
         if let [owner, "campaign"] = &words[..] {
             let found = if MALE_PRONOUNS.contains(owner) || FEMALE_PRONOUNS.contains(owner) {
-                self.pronoun_antecedent(span, FEMALE_PRONOUNS.contains(owner))
+                self.pronoun_antecedent(span, FEMALE_PRONOUNS.contains(owner), &[])
                     .map(|(found, _)| found)
             } else if *owner == "whose" {
                 self.relative_antecedent(span, "who")
@@ -839,7 +842,12 @@ impl Context<'_> {
     /// The person a pronoun source refers to: the first person named (outside quotations) in
     /// the pronoun's sentence before it, else in each of the three sentences before, nearest
     /// first. "she" skips persons known to be men and the reverse.
-    fn pronoun_antecedent(&self, span: Span, female: bool) -> Option<((Span, usize), Evidence)> {
+    fn pronoun_antecedent(
+        &self,
+        span: Span,
+        female: bool,
+        mates: &[usize],
+    ) -> Option<((Span, usize), Evidence)> {
         let sent = self.seg.sentence_of(self.seg.token_at(span.start));
         let floor = sent.saturating_sub(6);
         let (wanted, excluded) = pronoun_genders(female);
@@ -862,7 +870,8 @@ impl Context<'_> {
                     .copied()
                     .find(|&(_, e)| {
                         let g = self.genders[e];
-                        self.entities[e].kind == EntityType::Person
+                        !mates.contains(&e)
+                            && self.entities[e].kind == EntityType::Person
                             && if strict { g == wanted } else { g != excluded }
                     });
                 if let Some(found) = found {
@@ -871,6 +880,28 @@ impl Context<'_> {
             }
         }
         None
+    }
+
+    /// The entities named as objects of the predicate a pronoun source is the subject of
+    /// (`dobj`, `iobj`, `nmod` of the same head in the parse): a pronoun is never its own
+    /// clause's object ("he told Hannity" is not Hannity).
+    fn clause_objects(&self, span: Span) -> Vec<usize> {
+        let parse = &self.syntax.parse;
+        if parse.len() != self.seg.tokens.len() {
+            return Vec::new();
+        }
+        let Some(t) = self.seg.tokens_within(span).next() else {
+            return Vec::new();
+        };
+        let Some(verb) = parse.head(t).filter(|_| parse.label(t).is_subject()) else {
+            return Vec::new();
+        };
+        parse
+            .children(verb)
+            .filter(|&c| matches!(parse.label(c), Label::DOBJ | Label::IOBJ | Label::NMOD))
+            .filter_map(|c| self.named_at(c))
+            .map(|(_, e)| e)
+            .collect()
     }
 
     /// Whether a pronoun source at `span` continues the last speaker `e` (source at `at`): the
@@ -1050,7 +1081,21 @@ impl Context<'_> {
         let possessive = self.is_possessive(m);
         let object = PREPOSITIONS.contains(&prev.as_str())
             && before.ends_with(|c: char| c.is_alphanumeric());
-        !(object || possessive)
+        !(object || possessive || self.modifies_a_noun(m))
+    }
+
+    /// Whether a name mention modifies a noun in the parse ("Former Trump campaign manager
+    /// Corey Lewandowski", "the Sanders campaign"): its head token is a `compound`.
+    fn modifies_a_noun(&self, m: Span) -> bool {
+        let parse = &self.syntax.parse;
+        if parse.len() != self.seg.tokens.len() {
+            return false;
+        }
+        let within = self.seg.tokens_within(m);
+        within
+            .clone()
+            .find(|&t| parse.head(t).is_none_or(|h| !within.contains(&h)))
+            .is_some_and(|t| parse.label(t) == Label::COMPOUND)
     }
 
     /// The entity a definite description refers to: "the President" → the last-mentioned

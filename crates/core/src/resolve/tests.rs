@@ -350,3 +350,24 @@ fn a_relative_pronoun_reaches_the_name_its_noun_stands_beside() {
     );
     has(&got, "who → Heather Samuelson [pronoun");
 }
+
+#[test]
+fn a_pronoun_is_not_its_own_clauses_object() {
+    // Hannity spoke last, but "he told Hannity" cannot be Hannity.
+    let got = provenance(
+        "Sean Hannity asked Donald Trump how high the wall would be. \
+         \"It could be 35 feet,\" he told Hannity.",
+    );
+    has(&got, "he → Donald Trump [pronoun");
+}
+
+#[test]
+fn a_name_that_modifies_a_noun_is_not_the_pronouns_antecedent() {
+    // "Trump" modifies "campaign": the man who can be meant is Pence.
+    let got = provenance(
+        "Donald Trump held a rally in Texas on Saturday. Mike Pence met voters in Ohio on \
+         Monday. The Trump campaign called the event a success. He said the crowd was the \
+         largest of the year.",
+    );
+    has(&got, "He → Mike Pence [pronoun");
+}
