@@ -58,6 +58,8 @@ pub enum Evidence {
     Surname,
     /// The article's writer, named by the byline.
     Byline,
+    /// A letter writer's "I", named by the letter's signature.
+    Signature,
     /// A population or set ("voters", "critics").
     Group,
     /// An organisation named by a common noun ("the campaign").
@@ -67,7 +69,7 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    pub const ALL: [Evidence; 27] = [
+    pub const ALL: [Evidence; 28] = [
         Evidence::FullName,
         Evidence::ShortName,
         Evidence::FirstPerson,
@@ -92,6 +94,7 @@ impl Evidence {
         Evidence::NameInside,
         Evidence::Surname,
         Evidence::Byline,
+        Evidence::Signature,
         Evidence::Group,
         Evidence::OrganizationPhrase,
         Evidence::Unknown,
@@ -124,6 +127,7 @@ impl Evidence {
             Evidence::NameInside => "name-inside",
             Evidence::Surname => "surname",
             Evidence::Byline => "byline",
+            Evidence::Signature => "signature",
             Evidence::Group => "group",
             Evidence::OrganizationPhrase => "organization-phrase",
             Evidence::Unknown => "unknown",
@@ -152,7 +156,7 @@ impl Evidence {
             | Evidence::DescriptionName
             | Evidence::DescriptionNearest => Via::Description,
             Evidence::IssuerInside | Evidence::IssuerEarlier => Via::Issuer,
-            Evidence::Byline => Via::Byline,
+            Evidence::Byline | Evidence::Signature => Via::Byline,
             Evidence::PronounUnresolved
             | Evidence::PluralPronoun
             | Evidence::Anonymous

@@ -62,6 +62,8 @@ const SPEAKER_REACH: usize = 1;
 const ORGANIZATION_REACH: usize = 2;
 /// How many sentences back "it" looks for the organisation it stands for.
 const IT_REACH: usize = 6;
+/// How many paragraphs after a writer's "I" its letter's signature may stand.
+const SIGNATURE_REACH: usize = 8;
 
 /// How many name mentions back a definite document looks for its issuer.
 const ISSUER_LOOKBACK: usize = 40;
@@ -271,6 +273,24 @@ impl Context<'_> {
             .filter(|(m, _)| m.end <= span.start && !self.in_quotation(*m))
             .find(|&&(_, e)| self.entities[e].kind == EntityType::Organization)
             .copied()
+    }
+
+    /// The signature of the letter holding `span`: the first paragraph after it, at most
+    /// `SIGNATURE_REACH` paragraphs on, that is nothing but a person's name ("Michael
+    /// Pravica."), when no quotation is open between.
+    fn signature_after(&self, span: Span) -> Option<(Span, usize)> {
+        let sent = self.seg.sentence_of(self.seg.token_at(span.start));
+        let para = self.seg.paragraph_of(sent);
+        let last = (para + SIGNATURE_REACH).min(self.seg.paragraphs.len().saturating_sub(1));
+        (para + 1..=last).find_map(|p| {
+            let pspan = self.seg.paragraphs[p].span;
+            let body = pspan.slice(self.text).trim().trim_end_matches(['.', ',']);
+            let &(m, e) = self.named_from(pspan.start, pspan.end).first()?;
+            (self.entities[e].kind == EntityType::Person
+                && m.slice(self.text).trim() == body
+                && !self.in_quotation(m))
+            .then_some((m, e))
+        })
     }
 
     /// The name mention holding token `t`.
@@ -684,7 +704,13 @@ impl Context<'_> {
                 return self.resolved(e, Evidence::PronounOrganization, m);
             }
         }
-        // The writer's own "I", outside quotation marks, is the byline.
+        // The writer's own "I", outside quotation marks, is the letter's signature when one
+        // follows (a letters page), else the byline.
+        if matches!(&words[..], ["i"] | ["my"]) && !self.in_marks(span) {
+            if let Some((m, e)) = self.signature_after(span) {
+                return self.resolved(e, Evidence::Signature, m);
+            }
+        }
         if words == ["i"] && !self.in_marks(span) {
             if let Some(speaker) = byline.and_then(|b| self.byline_speaker(b)) {
                 return (speaker, Evidence::Byline);

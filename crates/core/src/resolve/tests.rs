@@ -371,3 +371,35 @@ fn a_name_that_modifies_a_noun_is_not_the_pronouns_antecedent() {
     );
     has(&got, "He → Mike Pence [pronoun");
 }
+
+#[test]
+fn a_letter_writers_i_is_the_signature_below_it() {
+    let text = "LETTERS.\n\nI believe the senator has lost his way on trade.\n\nThe plan will \
+                fail.\n\nMichael Pravica.\n\nHenderson, Nev.\n\nI think the plan is sound, and I \
+                said so.\n\nChris Smith.\n";
+    let got = provenance(text);
+    has(&got, "I → Michael Pravica [byline");
+    has(&got, "I → Chris Smith [byline");
+    // The second letter's "I" is its own writer's, not the first's.
+    let first = got
+        .iter()
+        .filter(|g| g.starts_with("I → Michael Pravica"))
+        .count();
+    assert_eq!(first, 1, "{got:?}");
+    // The speaker points at the signature it was read from.
+    let article = Article {
+        text: text.to_string(),
+        ..Default::default()
+    };
+    let analysis = Pipeline::new().analyze(&article);
+    let signed = analysis
+        .attributions
+        .iter()
+        .filter_map(|a| a.speaker.as_ref())
+        .find(|s| s.name == "Michael Pravica")
+        .expect("the first letter's I is resolved");
+    assert_eq!(
+        signed.antecedent.map(|a| a.slice(text)),
+        Some("Michael Pravica")
+    );
+}
