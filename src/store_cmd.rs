@@ -530,6 +530,9 @@ fn exit_for<T>(page: &Page<T>) -> ExitCode {
     }
 }
 
+/// The speaker column of the quotes table: wide enough for "he → Jeff Sessions [pronoun 0.73]".
+const SPEAKER_WIDTH: usize = 34;
+
 fn speaker_label(r: &QuoteRow) -> String {
     match &r.speaker {
         Some(s) => s.clone(),
@@ -624,20 +627,33 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
                 fit("date", 10),
                 fit("article", 7),
                 fit("outlet", 10),
-                fit("speaker", 24),
+                fit("speaker", SPEAKER_WIDTH),
                 fit("kind", 12)
             )?;
             for r in &page.items {
                 let content = one_line(&r.content_text);
+                // An inferred speaker is shown as inferred: "he → Jeff Sessions [pronoun 0.73]".
+                let speaker = match &r.speaker {
+                    Some(name) => {
+                        let resolved = r.resolved.as_ref();
+                        shown_speaker(
+                            &r.source_text,
+                            name,
+                            resolved.and_then(|x| x.via.as_deref()),
+                            resolved.and_then(|x| x.confidence),
+                        )
+                    }
+                    None => speaker_label(r),
+                };
                 writeln!(
                     out,
                     "{}  {}  {}  {}  {}  {}",
                     fit(&day_of(&r.published), 10),
                     fit(&r.article.to_string(), 7),
                     fit(r.outlet.as_deref().unwrap_or("-"), 10),
-                    fit(&one_line(&speaker_label(r)), 24),
+                    fit(&one_line(&speaker), SPEAKER_WIDTH),
                     fit(&r.kind, 12),
-                    fit(&content, 100).trim_end()
+                    fit(&content, 90).trim_end()
                 )?;
             }
             if let Some(next) = page.next_offset {

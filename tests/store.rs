@@ -90,7 +90,12 @@ fn ingest_then_query_from_the_cli() {
         check(&db, &["ingest", "examples/articles/"], 0, &[]);
         assert_eq!(stats(&db), first, "{}", db.name());
 
-        check(&db, &["quotes"], 0, &["Jeff Sessions", "Paul Ryan", "date"]);
+        let table = check(&db, &["quotes"], 0, &["Jeff Sessions", "Paul Ryan", "date"]);
+        // The table shows an inferred speaker as inferred, with how and how sure.
+        assert!(
+            table.contains("he \u{2192} Jeff Sessions [pronoun 0."),
+            "{table}"
+        );
         // Provenance: --min-confidence keeps the sure ones; stats --by gender counts persons.
         let every = check(
             &db,
