@@ -50,6 +50,8 @@ pub enum Evidence {
     IssuerInside,
     /// A definite document whose issuer was named with it earlier ("the poll").
     IssuerEarlier,
+    /// "his website": the issuer is the person the possessive pronoun is.
+    IssuerPossessive,
     /// A document with no issuer found.
     Document,
     /// A name inside the source that is not its head (a group, an organisation).
@@ -69,7 +71,7 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    pub const ALL: [Evidence; 28] = [
+    pub const ALL: [Evidence; 29] = [
         Evidence::FullName,
         Evidence::ShortName,
         Evidence::FirstPerson,
@@ -90,6 +92,7 @@ impl Evidence {
         Evidence::DescriptionNearest,
         Evidence::IssuerInside,
         Evidence::IssuerEarlier,
+        Evidence::IssuerPossessive,
         Evidence::Document,
         Evidence::NameInside,
         Evidence::Surname,
@@ -123,6 +126,7 @@ impl Evidence {
             Evidence::DescriptionNearest => "description-nearest",
             Evidence::IssuerInside => "issuer-inside",
             Evidence::IssuerEarlier => "issuer-earlier",
+            Evidence::IssuerPossessive => "issuer-possessive",
             Evidence::Document => "document",
             Evidence::NameInside => "name-inside",
             Evidence::Surname => "surname",
@@ -155,7 +159,9 @@ impl Evidence {
             Evidence::DescriptionTitle
             | Evidence::DescriptionName
             | Evidence::DescriptionNearest => Via::Description,
-            Evidence::IssuerInside | Evidence::IssuerEarlier => Via::Issuer,
+            Evidence::IssuerInside | Evidence::IssuerEarlier | Evidence::IssuerPossessive => {
+                Via::Issuer
+            }
             Evidence::Byline | Evidence::Signature => Via::Byline,
             Evidence::PronounUnresolved
             | Evidence::PluralPronoun

@@ -803,6 +803,16 @@ impl Context<'_> {
                     .and_then(|_| self.document_issuer(span, head))
                     .map(|found| (found, Evidence::IssuerEarlier))
             });
+            // "His website", "her statement": the person the possessive pronoun is.
+            let issuer = issuer.or_else(|| {
+                let owner = *words.first()?;
+                let female = FEMALE_PRONOUNS.contains(&owner);
+                if !(female || MALE_PRONOUNS.contains(&owner)) || words.len() > 3 {
+                    return None;
+                }
+                self.pronoun_antecedent(span, female, &[])
+                    .map(|(found, _)| (found, Evidence::IssuerPossessive))
+            });
             return match issuer {
                 Some(((m, e), evidence)) => {
                     let name = self.entities[e].name.clone();

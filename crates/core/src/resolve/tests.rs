@@ -403,3 +403,11 @@ fn a_letter_writers_i_is_the_signature_below_it() {
         Some("Michael Pravica")
     );
 }
+
+#[test]
+fn his_website_is_issued_by_the_person_his_is() {
+    let got = provenance(
+        "Donald Trump spoke in Ohio on Monday. His website says the plan will cut taxes.",
+    );
+    has(&got, "His website → Donald Trump [issuer");
+}
