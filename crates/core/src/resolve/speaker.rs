@@ -277,7 +277,7 @@ impl Context<'_> {
 
     /// The signature of the letter holding `span`: the first paragraph after it, at most
     /// `SIGNATURE_REACH` paragraphs on, that is nothing but a person's name ("Michael
-    /// Pravica."), when no quotation is open between.
+    /// Pravica."), outside quotations.
     fn signature_after(&self, span: Span) -> Option<(Span, usize)> {
         let sent = self.seg.sentence_of(self.seg.token_at(span.start));
         let para = self.seg.paragraph_of(sent);
@@ -293,12 +293,15 @@ impl Context<'_> {
         })
     }
 
-    /// The name mention holding token `t`.
+    /// The name mention holding token `t` (mentions are sorted and do not nest: one of the
+    /// last few starting at or before the token).
     fn named_at(&self, t: usize) -> Option<(Span, usize)> {
         let ts = self.seg.tokens[t].span;
-        self.named
+        self.named_from(0, ts.start + 1)
             .iter()
-            .find(|(s, _)| s.start <= ts.start && ts.end <= s.end)
+            .rev()
+            .take(4)
+            .find(|(s, _)| s.contains(ts))
             .copied()
     }
 
@@ -315,12 +318,7 @@ impl Context<'_> {
             let word = ts.slice(self.text).to_lowercase();
             parse.label(t).is_subject()
                 && DOCUMENT_HEADS.contains(&word.as_str())
-                && !self
-                    .named_from(0, ts.end)
-                    .iter()
-                    .rev()
-                    .take(3)
-                    .any(|(m, _)| m.contains(ts))
+                && self.named_at(t).is_none()
         })
     }
 
@@ -693,9 +691,8 @@ impl Context<'_> {
             );
         }
         // "it" as a source: the organisation named last before it, outside quotations, in its
-        // sentence or the `IT_REACH` sentences before.
-        // A document noun between them ("The report also provided details ... It said") makes
-        // "it" the document.
+        // sentence or the `IT_REACH` sentences before, unless a document noun is a subject
+        // between them ("The report also provided details ... It said": the document).
         if words == ["it"] {
             let found = self
                 .organization_before(span, IT_REACH)
@@ -1017,12 +1014,11 @@ impl Context<'_> {
             return None;
         }
         let noun = parse.head(clause)?;
-        let named_at = |t: usize| self.named_at(t);
-        let found = named_at(noun).or_else(|| {
+        let found = self.named_at(noun).or_else(|| {
             (parse.label(noun) == Label::APPOS)
                 .then(|| parse.head(noun))
                 .flatten()
-                .and_then(named_at)
+                .and_then(|h| self.named_at(h))
         })?;
         let person = self.entities[found.1].kind == EntityType::Person;
         (found.0.end <= span.start && (person || !matches!(head, "who" | "whom"))).then_some(found)
