@@ -541,6 +541,23 @@ fn speaker_label(r: &QuoteRow) -> String {
     }
 }
 
+/// A stored quote's speaker as a reader should see it: inferred speakers as inferred ("he →
+/// Jeff Sessions [pronoun 0.73]"), else the name or the source's words.
+fn row_speaker(r: &QuoteRow) -> String {
+    match &r.speaker {
+        Some(name) => {
+            let resolved = r.resolved.as_ref();
+            shown_speaker(
+                &r.source_text,
+                name,
+                resolved.and_then(|x| x.via.as_deref()),
+                resolved.and_then(|x| x.confidence),
+            )
+        }
+        None => speaker_label(r),
+    }
+}
+
 /// The speaker as a reader should see it: the name when the source named them (or nothing
 /// was resolved), else the source's words, an arrow and the name, with how it was inferred
 /// and how confident that is: `he → Donald Trump [pronoun 0.78]`.
@@ -632,19 +649,7 @@ pub fn quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
             )?;
             for r in &page.items {
                 let content = one_line(&r.content_text);
-                // An inferred speaker is shown as inferred: "he → Jeff Sessions [pronoun 0.73]".
-                let speaker = match &r.speaker {
-                    Some(name) => {
-                        let resolved = r.resolved.as_ref();
-                        shown_speaker(
-                            &r.source_text,
-                            name,
-                            resolved.and_then(|x| x.via.as_deref()),
-                            resolved.and_then(|x| x.confidence),
-                        )
-                    }
-                    None => speaker_label(r),
-                };
+                let speaker = row_speaker(r);
                 writeln!(
                     out,
                     "{}  {}  {}  {}  {}  {}",
@@ -922,15 +927,7 @@ fn write_marked(out: &mut impl Write, a: &ArticleRow) -> std::io::Result<()> {
     writeln!(out, "{} attribution(s)", a.attributions.len())?;
     for (i, q) in a.attributions.iter().enumerate() {
         let speaker = match (&q.speaker, &q.speaker_type) {
-            (Some(name), Some(kind)) => {
-                let r = q.resolved.as_ref();
-                let via = r.and_then(|r| r.via.as_deref());
-                let confidence = r.and_then(|r| r.confidence);
-                format!(
-                    "{} ({kind})",
-                    shown_speaker(&q.source_text, name, via, confidence)
-                )
-            }
+            (Some(_), Some(kind)) => format!("{} ({kind})", row_speaker(q)),
             _ => speaker_label(q),
         };
         writeln!(

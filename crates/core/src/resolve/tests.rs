@@ -284,11 +284,8 @@ fn the_writers_own_i_is_the_byline() {
         },
         ..Default::default()
     };
-    let analysis = Pipeline::new().analyze(&article);
-    let i = analysis
-        .attributions
-        .iter()
-        .filter_map(|a| a.speaker.as_ref())
+    let i = speakers(&article)
+        .into_iter()
         .find(|s| s.via() == crate::resolve::Via::Byline)
         .expect("the writer's I is resolved to the byline");
     assert_eq!(i.name, "Jane Roe");
@@ -314,6 +311,16 @@ fn a_pronouns_campaign_and_the_company_named_last() {
             .any(|g| g.starts_with("The company → Exxon Mobil [description")),
         "{got:?}"
     );
+}
+
+/// The speakers the default pipeline resolves in `article`, in attribution order.
+fn speakers(article: &Article) -> Vec<crate::resolve::Speaker> {
+    Pipeline::new()
+        .analyze(article)
+        .attributions
+        .into_iter()
+        .filter_map(|a| a.speaker)
+        .collect()
 }
 
 /// Asserts that one rendered speaker starts with `prefix`.
@@ -391,11 +398,8 @@ fn a_letter_writers_i_is_the_signature_below_it() {
         text: text.to_string(),
         ..Default::default()
     };
-    let analysis = Pipeline::new().analyze(&article);
-    let signed = analysis
-        .attributions
-        .iter()
-        .filter_map(|a| a.speaker.as_ref())
+    let signed = speakers(&article)
+        .into_iter()
         .find(|s| s.name == "Michael Pravica")
         .expect("the first letter's I is resolved");
     assert_eq!(
